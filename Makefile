@@ -1,0 +1,37 @@
+# Two commands do all set-up: `make run` (demo server) and `make test` (whole suite).
+PYTHON := $(shell scripts/find-python)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint format venv demo-db clean
+
+$(BIN)/.installed: requirements.lock
+	@test -n "$(PYTHON)" || (echo "Python 3.12+ is required" && exit 1)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	@touch $@
+
+venv: $(BIN)/.installed
+
+demo-db: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate --database keystore --noinput
+	$(BIN)/python manage.py seed_demo
+
+run: demo-db
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: venv
+	scripts/run-tests
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf var

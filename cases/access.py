@@ -1,0 +1,57 @@
+"""The only way views load cases: permission-filtered, logged reads.
+
+``get_case_for_user`` answers 404 for a case that does not exist and for one
+the user may not see alike (so ids reveal nothing), and writes an access-log
+row either way (ACC-6, ACC-7). ``visible_cases`` is the list equivalent.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cases.models import Case, ChildInformation
+from pps.access_log import record_access
+from pps.models import AccessLogEntry, User
+from pps.roles import CASE_WORKER_ROLES, Role
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    """Cases this user may see (ACC-2): never another service's, whatever the role."""
+    if not (user.is_authenticated and user.is_active and user.service_id):
+        return Case.objects.none()
+    in_service = Case.objects.filter(service_id=user.service_id)
+    if user.role in CASE_WORKER_ROLES:
+        return in_service
+    if user.role == Role.VOLUNTEER:
+        # The object permission is granted on assignment and removed on
+        # unassignment or closure, so this join is the whole rule.
+        return in_service.filter(
+            caseuserobjectpermission__user=user,
+            caseuserobjectpermission__permission__codename="view_case",
+        )
+    return Case.objects.none()
+
+
+def get_case_for_user(user: User, pk, *, action: str = AccessLogEntry.Action.VIEW) -> Case:
+    case_id = int(pk) if str(pk).isdigit() else None
+    case = None
+    if case_id is not None:
+        case = visible_cases(user).select_related("assigned_staff").filter(pk=case_id).first()
+    record_access(
+        user,
+        action=action,
+        object_type="case",
+        object_id=pk,
+        case_id=case_id,
+        allowed=case is not None,
+    )
+    if case is None:
+        raise Http404("No such case.")
+    return case
+
+
+def visible_child_information(user: User, case: Case) -> QuerySet[ChildInformation]:
+    """Volunteers see only what the parent supplied (ACC-3)."""
+    information = case.child_information.all()
+    if user.role == Role.VOLUNTEER:
+        information = information.filter(source=ChildInformation.Source.PARENT)
+    return information

@@ -1,0 +1,267 @@
+"""Load a realistic demo: two services with users of every role and a few hundred cases.
+
+Idempotent: a second run changes nothing and prints the accounts again. Every
+name, address and story here is invented (Faker, en_GB).
+"""
+
+import datetime
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from cases import services
+from cases.models import (
+    AgreementMethod,
+    Case,
+    Channel,
+    Child,
+    ChildInformation,
+    Outcome,
+    ParentalResponsibility,
+)
+from pps.models import Service, User
+from pps.roles import Role
+from pps.services import user_create
+
+DEMO_PASSWORD = "demo-password-2026"
+SERVICES = [
+    ("north", "Northshire SEND Information, Advice and Support"),
+    ("south", "Southvale SEND Information, Advice and Support"),
+]
+ACCOUNTS = [
+    ("staff", Role.STAFF, "Priya", "Shah"),
+    ("staff2", Role.STAFF, "Tom", "Hughes"),
+    ("coordinator", Role.COORDINATOR, "Helen", "Okafor"),
+    ("volunteer", Role.VOLUNTEER, "Gareth", "Lloyd"),
+    ("volunteer2", Role.VOLUNTEER, "Aisha", "Begum"),
+    ("admin", Role.ADMIN, "Sam", "Fletcher"),
+]
+SEN_NEEDS = [
+    "Autism spectrum condition; finds changes of routine very hard.",
+    "Dyslexia and slow processing speed; reading age well below peers.",
+    "Speech, language and communication needs; sees a speech therapist.",
+    "ADHD; struggles to stay in class and has had several fixed-term exclusions.",
+    "Social, emotional and mental health needs; school refusal since Year 7.",
+    "Hearing impairment; uses hearing aids and needs a radio aid in class.",
+    "Cerebral palsy; uses a wheelchair and needs help with personal care.",
+    "Global developmental delay; one-to-one support in the mornings only.",
+]
+SUPPORT = [
+    "SEN support plan reviewed termly by the SENCO.",
+    "EHC plan in place since 2024; annual review due.",
+    "Parent asked for an EHC needs assessment; LA refused, appeal considered.",
+    "Part-time timetable agreed with school, parent unhappy with it.",
+]
+CALL_NOTES = [
+    "Parent worried the school is not following the support plan. Explained SEN support and the graduated approach.",
+    "Talked through the EHC needs assessment process and timescales; will send the information sheet.",
+    "Mother upset after a meeting with the head teacher. Advised on requesting minutes and a follow-up meeting.",
+    "Father asked about home-to-school transport refusal. Explained the appeal stages.",
+    "Discussed the draft EHC plan and how to comment on section F within 15 days.",
+    "Callback to confirm the tribunal hearing date and what evidence to bring.",
+    "Parent asked what happens at an annual review; explained and offered a volunteer to attend.",
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (two services, every role, a few hundred cases). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--cases", type=int, default=200, help="Cases per service (default 200)."
+        )
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, cases: int, seed: int, **options):
+        self.fake = Faker("en_GB")
+        self.fake.seed_instance(seed)
+        self.random = random.Random(seed)
+        for code, name in SERVICES:
+            if Service.objects.filter(code=code).exists():
+                self.stdout.write(f"{name}: already seeded.")
+                continue
+            with transaction.atomic():
+                self.seed_service(code, name, cases)
+        self.print_accounts()
+
+    def seed_service(self, code: str, name: str, case_count: int) -> None:
+        service = Service.objects.create(code=code, name=name)
+        topics = services.topics_create_defaults(service=service)
+        users = {
+            username: user_create(
+                username=f"{username}.{code}",
+                password=DEMO_PASSWORD,
+                service=service,
+                role=role,
+                first_name=first,
+                last_name=last,
+                email=f"{username}.{code}@example.org",
+            )
+            for username, role, first, last in ACCOUNTS
+        }
+        caseworkers = [users["staff"], users["staff2"], users["coordinator"]]
+        today = timezone.localdate()
+        for number in range(case_count):
+            self.seed_case(service, caseworkers, topics, today, number)
+        self.seed_assignments(service, users)
+        for _ in range(case_count // 2):
+            services.anonymous_contact_log(
+                service=service,
+                by=self.random.choice(caseworkers),
+                channel=self.random.choice(
+                    [Channel.HELPLINE, Channel.HELPLINE, Channel.EMAIL, Channel.WEB_FORM]
+                ),
+                topic=self.random.choice(topics),
+                outcome=self.random.choice(
+                    [Outcome.INFORMATION, Outcome.SIGNPOSTED, Outcome.ADVICE]
+                ),
+                occurred_at=self.moment(
+                    today - datetime.timedelta(days=self.random.randint(0, 400))
+                ),
+            )
+        self.stdout.write(f"{name}: {case_count} cases seeded.")
+
+    def moment(self, day: datetime.date) -> datetime.datetime:
+        hour, minute = self.random.randint(9, 16), self.random.choice([0, 10, 20, 30, 40, 50])
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+    def seed_case(self, service, caseworkers, topics, today, number) -> None:
+        fake, rnd = self.fake, self.random
+        family_name = fake.last_name()
+        opened_on = today - datetime.timedelta(days=rnd.randint(0, 5 * 365))
+        by = rnd.choice(caseworkers)
+        case = services.case_open(
+            service=service,
+            by=by,
+            opened_on=opened_on,
+            summary=rnd.choice(SUPPORT),
+            parent=self.parent_fields(
+                family_name, opened_on, relationship=rnd.choice(["mother", "father", "carer"])
+            ),
+        )
+        services.case_assign_staff(case=case, staff=rnd.choice(caseworkers), by=by)
+        if rnd.random() < 0.2:
+            services.parent_add(
+                case=case,
+                by=by,
+                **self.parent_fields(family_name, opened_on, relationship="father"),
+            )
+        for _ in range(rnd.choice([1, 1, 1, 2, 3])):
+            age_days = rnd.randint(3 * 365, 18 * 365)
+            child = services.child_add(
+                case=case,
+                by=by,
+                given_name=fake.first_name(),
+                family_name=family_name,
+                date_of_birth=opened_on - datetime.timedelta(days=age_days),
+                school_phase=self.phase_for(age_days // 365),
+            )
+            self.seed_child_information(child, by)
+        contact_day = opened_on
+        for _ in range(rnd.randint(1, 8)):
+            if contact_day > today:
+                break
+            services.contact_log(
+                case=case,
+                by=rnd.choice(caseworkers),
+                channel=rnd.choice(
+                    [Channel.HELPLINE] * 4 + [Channel.EMAIL, Channel.IN_PERSON, Channel.VOICEMAIL]
+                ),
+                topic=rnd.choice(topics),
+                outcome=rnd.choice(Outcome.values),
+                notes=rnd.choice(CALL_NOTES),
+                occurred_at=self.moment(contact_day),
+            )
+            contact_day += datetime.timedelta(days=rnd.randint(1, 60))
+        self.seed_status(case, by, opened_on, today, number)
+
+    def parent_fields(self, family_name, opened_on, *, relationship) -> dict:
+        fake, rnd = self.fake, self.random
+        return {
+            "given_name": fake.first_name_female()
+            if relationship == "mother"
+            else fake.first_name_male(),
+            "family_name": family_name,
+            "relationship": relationship,
+            "parental_responsibility": rnd.choice(
+                [ParentalResponsibility.YES] * 8
+                + [ParentalResponsibility.NO, ParentalResponsibility.UNKNOWN]
+            ),
+            "phone": fake.cellphone_number(),
+            "email": fake.free_email() if rnd.random() < 0.7 else "",
+            "address": fake.street_address(),
+            "postcode": fake.postcode(),
+            "storage_agreed_on": opened_on,
+            "storage_agreed_how": rnd.choice(AgreementMethod.values),
+            "email_permission": rnd.random() < 0.5,
+        }
+
+    @staticmethod
+    def phase_for(age: int) -> str:
+        if age < 5:
+            return Child.SchoolPhase.EARLY_YEARS
+        if age < 11:
+            return Child.SchoolPhase.PRIMARY
+        if age < 16:
+            return Child.SchoolPhase.SECONDARY
+        return Child.SchoolPhase.POST_16
+
+    def seed_child_information(self, child, by) -> None:
+        rnd = self.random
+        school = f"{self.fake.city()} {rnd.choice(['Primary School', 'Academy', 'High School', 'C of E Primary'])}"
+        services.child_information_add(
+            child=child,
+            by=by,
+            kind=ChildInformation.Kind.SCHOOL,
+            source=ChildInformation.Source.PARENT,
+            text=school,
+        )
+        services.child_information_add(
+            child=child,
+            by=by,
+            kind=ChildInformation.Kind.SEN_NEED,
+            source=ChildInformation.Source.PARENT,
+            text=rnd.choice(SEN_NEEDS),
+        )
+        if rnd.random() < 0.5:
+            services.child_information_add(
+                child=child,
+                by=by,
+                kind=ChildInformation.Kind.SCHOOL_RECORD,
+                source=ChildInformation.Source.CASE_FILE,
+                text="Educational psychologist report on file: " + rnd.choice(SEN_NEEDS).lower(),
+            )
+
+    def seed_status(self, case, by, opened_on, today, number) -> None:
+        age = (today - opened_on).days
+        if age > 400 and number % 3 != 0:
+            services.case_close(
+                case=case, by=by, closed_on=opened_on + datetime.timedelta(days=120)
+            )
+            if (today - case.closed_on).days > 365:
+                # Archived after a year closed (the retention work automates this).
+                services.case_archive(case=case, by=by, archived_on=today)
+
+    def seed_assignments(self, service, users) -> None:
+        open_cases = list(
+            Case.objects.filter(service=service, status=Case.Status.OPEN).order_by("pk")[:3]
+        )
+        for case in open_cases:
+            services.volunteer_assign(
+                case=case, volunteer=users["volunteer"], by=users["coordinator"]
+            )
+
+    def print_accounts(self) -> None:
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
+        for user in (
+            User.objects.filter(service__code__in=[c for c, _ in SERVICES])
+            .select_related("service")
+            .order_by("service__code", "role", "username")
+        ):
+            self.stdout.write(
+                f"  {user.username:<24} {user.get_role_display():<45} {user.service.name}"
+            )
+        self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these.\n")

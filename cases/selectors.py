@@ -1,0 +1,45 @@
+"""Permission-filtered reads for case pages (built on cases.access)."""
+
+import re
+
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+
+from cases.access import visible_cases
+from cases.models import Case, Channel, Contact, Parent
+from pps.crypto import load_data_keys
+from pps.fields import blind_index_for
+from pps.models import User
+from pps.roles import Role
+
+REFERENCE_PATTERN = re.compile(r"^(?:PPS-\d{4}-)?0*(\d{1,12})$", re.IGNORECASE)
+
+
+def search_cases(user: User, query: str) -> QuerySet[Case]:
+    """Visible cases matching a reference or, exactly, a parent's or child's surname."""
+    cases = visible_cases(user).select_related("assigned_staff")
+    query = query.strip()
+    if not query:
+        return cases
+    reference = REFERENCE_PATTERN.match(query)
+    if reference:
+        return cases.filter(pk=int(reference.group(1)))
+    digest = blind_index_for("name", query)
+    if digest is None:
+        return cases.none()
+    matching = Q(parents__family_name_bidx=digest) | Q(children__family_name_bidx=digest)
+    return cases.filter(pk__in=Case.objects.filter(matching).values("pk"))
+
+
+def with_people(cases: list[Case]) -> list[Case]:
+    """Attach parents to a page of cases, unwrapping all their keys in one query."""
+    load_data_keys({case.data_key_id for case in cases})
+    prefetch_related_objects(cases, Prefetch("parents", queryset=Parent.objects.order_by("id")))
+    return cases
+
+
+def visible_contacts(user: User, case: Case) -> QuerySet[Contact]:
+    """Newest first; voicemail and helpline messages are for staff only (REF-7)."""
+    contacts = case.contacts.select_related("topic", "staff")
+    if user.role == Role.VOLUNTEER:
+        contacts = contacts.exclude(channel=Channel.VOICEMAIL)
+    return contacts

@@ -1,0 +1,227 @@
+"""Writes for cases and the people and contacts they hold.
+
+Keyword-only, typed, atomic; named ``<entity>_<verb>``. Views call these and
+never write models directly.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cases.models import (
+    AnonymousContact,
+    Case,
+    Child,
+    ChildInformation,
+    Contact,
+    Parent,
+    Topic,
+    VolunteerAssignment,
+)
+from pps.crypto import create_data_key
+from pps.models import Service, User
+from pps.roles import Role
+
+
+class CaseRuleError(ValueError):
+    """A request that the rules do not allow; the message is safe to show."""
+
+
+def _save_as(instance, by: User, **save_kwargs):
+    """Save, recording ``by`` as the acting user in the audit history (SEC-3).
+
+    Inside a request HistoryRequestMiddleware knows the user; commands, seeding
+    and tests have no request, so services say who acted explicitly.
+    """
+    instance._history_user = by
+    instance.save(**save_kwargs)
+    return instance
+
+
+@transaction.atomic
+def case_open(
+    *,
+    service: Service,
+    by: User,
+    parent: dict,
+    summary: str = "",
+    opened_on: datetime.date | None = None,
+) -> Case:
+    """Open a case for one parent's enquiry, with their agreement to storage (REF-3).
+
+    ``parent`` holds the Parent fields; ``storage_agreed_on`` and
+    ``storage_agreed_how`` are required: no agreement, no record.
+    """
+    if not parent.get("storage_agreed_on") or not parent.get("storage_agreed_how"):
+        raise CaseRuleError(
+            "Record when and how the parent agreed to their details being stored before saving them."
+        )
+    case = Case(
+        service=service,
+        opened_on=opened_on or timezone.localdate(),
+        summary=summary,
+        created_by=by,
+        data_key_id=create_data_key(),
+    )
+    _save_as(case, by)
+    case.reference = Case.reference_for(case.pk, case.opened_on)
+    _save_as(case, by, update_fields=["reference"])
+    _save_as(Parent(case=case, **parent), by)
+    return case
+
+
+@transaction.atomic
+def child_add(
+    *, case: Case, by: User, given_name: str, family_name: str, date_of_birth=None, school_phase=""
+) -> Child:
+    child = Child(
+        case=case,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        school_phase=school_phase,
+    )
+    return _save_as(child, by)
+
+
+@transaction.atomic
+def child_information_add(*, child: Child, by: User, kind: str, source: str, text: str):
+    information = ChildInformation(
+        case=child.case, child=child, kind=kind, source=source, text=text, recorded_by=by
+    )
+    return _save_as(information, by)
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    case: Case,
+    by: User,
+    channel: str,
+    topic: Topic,
+    outcome: str,
+    notes: str = "",
+    occurred_at: datetime.datetime | None = None,
+) -> Contact:
+    if topic.service_id != case.service_id:
+        raise CaseRuleError("Choose a topic from your service's list.")
+    contact = Contact(
+        case=case,
+        occurred_at=occurred_at or timezone.now(),
+        channel=channel,
+        topic=topic,
+        outcome=outcome,
+        staff=by,
+        notes=notes,
+    )
+    return _save_as(contact, by)
+
+
+@transaction.atomic
+def anonymous_contact_log(
+    *,
+    service: Service,
+    by: User,
+    channel: str,
+    topic: Topic,
+    outcome: str,
+    occurred_at: datetime.datetime | None = None,
+) -> AnonymousContact:
+    if topic.service_id != service.pk:
+        raise CaseRuleError("Choose a topic from your service's list.")
+    return AnonymousContact.objects.create(
+        service=service,
+        occurred_at=occurred_at or timezone.now(),
+        channel=channel,
+        topic=topic,
+        outcome=outcome,
+        recorded_by=by,
+    )
+
+
+@transaction.atomic
+def volunteer_assign(*, case: Case, volunteer: User, by: User) -> VolunteerAssignment:
+    """Give a volunteer access to one case (object permission granted here)."""
+    if volunteer.role != Role.VOLUNTEER or volunteer.service_id != case.service_id:
+        raise CaseRuleError("Only a volunteer of this service can be assigned.")
+    if case.status != Case.Status.OPEN:
+        raise CaseRuleError("Volunteers can only be assigned to open cases.")
+    assignment = _save_as(VolunteerAssignment(case=case, volunteer=volunteer, assigned_by=by), by)
+    assign_perm("view_case", volunteer, case)
+    return assignment
+
+
+@transaction.atomic
+def volunteer_unassign(*, assignment: VolunteerAssignment, by: User) -> None:
+    """End an assignment; the volunteer loses access on their next request."""
+    assignment.ended_at = timezone.now()
+    _save_as(assignment, by, update_fields=["ended_at"])
+    remove_perm("view_case", assignment.volunteer, assignment.case)
+
+
+DEFAULT_TOPICS = [
+    "EHC needs assessment",
+    "School exclusion",
+    "SEN support in school",
+    "Tribunal / appeal",
+    "Transport",
+    "Annual review",
+    "Other",
+]
+
+
+@transaction.atomic
+def topics_create_defaults(*, service: Service) -> list[Topic]:
+    """Give a new service the usual list of enquiry topics (admins can edit it)."""
+    return [
+        Topic.objects.get_or_create(service=service, name=name, defaults={"position": position})[0]
+        for position, name in enumerate(DEFAULT_TOPICS)
+    ]
+
+
+@transaction.atomic
+def case_close(*, case: Case, by: User, closed_on: datetime.date | None = None) -> Case:
+    """Close a case; volunteers lose access to it at once (ACC-2)."""
+    if case.status != Case.Status.OPEN:
+        raise CaseRuleError("Only an open case can be closed.")
+    case.status = Case.Status.CLOSED
+    case.closed_on = closed_on or timezone.localdate()
+    case.version += 1
+    _save_as(case, by, update_fields=["status", "closed_on", "version", "updated_at"])
+    for assignment in case.volunteer_assignments.filter(ended_at__isnull=True).select_related(
+        "volunteer"
+    ):
+        volunteer_unassign(assignment=assignment, by=by)
+    return case
+
+
+@transaction.atomic
+def parent_add(*, case: Case, by: User, **fields) -> Parent:
+    """Record a further parent or carer on a case, with their own agreement (REF-3)."""
+    if not fields.get("storage_agreed_on") or not fields.get("storage_agreed_how"):
+        raise CaseRuleError(
+            "Record when and how this parent agreed to their details being stored before saving them."
+        )
+    return _save_as(Parent(case=case, **fields), by)
+
+
+@transaction.atomic
+def case_assign_staff(*, case: Case, staff: User | None, by: User) -> Case:
+    if staff is not None and (not staff.is_case_worker or staff.service_id != case.service_id):
+        raise CaseRuleError("Only staff or a coordinator of this service can hold a case.")
+    case.assigned_staff = staff
+    case.version += 1
+    return _save_as(case, by, update_fields=["assigned_staff", "version", "updated_at"])
+
+
+@transaction.atomic
+def case_archive(*, case: Case, by: User, archived_on: datetime.date | None = None) -> Case:
+    """Move a closed case out of everyday lists (RET-2); it stays read-only."""
+    if case.status != Case.Status.CLOSED:
+        raise CaseRuleError("Only a closed case can be archived.")
+    case.status = Case.Status.ARCHIVED
+    case.archived_on = archived_on or timezone.localdate()
+    case.version += 1
+    return _save_as(case, by, update_fields=["status", "archived_on", "version", "updated_at"])

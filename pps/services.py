@@ -1,0 +1,54 @@
+"""Writes for users and roles."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from pps.models import Service, User
+from pps.roles import GROUP_NAMES, ROLE_PERMISSIONS, Role
+
+
+@transaction.atomic
+def role_groups_sync() -> None:
+    """Create each role's group and give it exactly its listed permissions."""
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
+        permissions = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            permissions.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)
+
+
+@transaction.atomic
+def user_set_role(*, user: User, role: Role | str) -> User:
+    role = Role(role)
+    user.role = role
+    # Only administrators use the Django admin site (user management).
+    user.is_staff = role == Role.ADMIN
+    user.save(update_fields=["role", "is_staff"])
+    user.groups.set([Group.objects.get_or_create(name=GROUP_NAMES[role])[0]])
+    return user
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    service: Service,
+    role: Role | str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        service=service,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+    )
+    return user_set_role(user=user, role=role)

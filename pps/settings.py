@@ -1,0 +1,255 @@
+"""Settings for the SEND Information, Advice and Support case-management system.
+
+One file for every environment. ``PPS_ENV`` chooses the mode:
+- ``development`` (default): imports with no environment at all, using clearly
+  marked development keys and local SQLite files under ``var/``;
+- ``production``: refuses to start unless real secrets and keys are supplied.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from pps.env import env_bool, env_int, env_list, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("PPS_DATA_DIR", str(BASE_DIR / "var")))
+
+PPS_ENV = env_str("PPS_ENV", "development")
+if PPS_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured("PPS_ENV must be 'development' or 'production'.")
+PRODUCTION = PPS_ENV == "production"
+DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
+
+# Development-only values. They are public (they are in this file), so production
+# refuses them; see the checks at the end of this module.
+_DEV_SECRET_KEY = "development-only-secret-key-not-for-production-use-0123456789abcdef"
+_DEV_MASTER_KEYS = "dev1:ZGV2ZWxvcG1lbnQtb25seS1tYXN0ZXIta2V5LTMyYiE="
+_DEV_BLIND_INDEX_KEY = "ZGV2ZWxvcG1lbnQtb25seS1ibGluZC1pbmRleC1rZXk="
+
+SECRET_KEY = env_secret("DJANGO_SECRET_KEY") or _DEV_SECRET_KEY
+# Master keys wrap each case's data key: "id:base64key" pairs, comma separated.
+# The first is current (used to wrap); the others only unwrap until rotate_keys
+# has re-wrapped everything. Deliberately separate from SECRET_KEY.
+PPS_MASTER_KEYS = env_secret("PPS_MASTER_KEYS") or _DEV_MASTER_KEYS
+PPS_BLIND_INDEX_KEY = env_secret("PPS_BLIND_INDEX_KEY") or _DEV_BLIND_INDEX_KEY
+
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+)
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "guardian",
+    "simple_history",
+    "django_htmx",
+    "pps",
+    "pps.keystore",
+    "cases",
+    "consent",
+    "disclosure",
+    "retention",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "pps.middleware.IdleSessionLockMiddleware",
+    "pps.middleware.NoStoreMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "pps.urls"
+WSGI_APPLICATION = "pps.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "pps.context_processors.session_settings",
+            ],
+        },
+    },
+]
+
+
+def _sqlite(path: Path) -> dict:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue
+            # instead of failing half-way; secure_delete overwrites freed pages so
+            # purged plaintext does not linger in the file.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA secure_delete=ON;"
+            ),
+        },
+        "TEST": {"NAME": None},
+    }
+
+
+def _database(url_var: str, sqlite_file: str) -> dict:
+    url = env_str(url_var)
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if config["ENGINE"] == "django.db.backends.sqlite3":
+            return _sqlite(Path(config["NAME"]))
+        return config
+    return _sqlite(DATA_DIR / sqlite_file)
+
+
+# Wrapped per-case data keys live in their own database ("keystore") so that a
+# copy of the case database alone reveals nothing, and destroying a data key
+# makes every copy of that case's ciphertext unreadable (crypto-shredding).
+DATABASES = {
+    "default": _database("DATABASE_URL", "pps.sqlite3"),
+    "keystore": _database("KEYSTORE_DATABASE_URL", "keystore.sqlite3"),
+}
+DATABASE_ROUTERS = ["pps.keystore.router.KeystoreRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "pps.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# guardian: no anonymous user row; object permissions use direct foreign keys.
+ANONYMOUS_USER_NAME = None
+GUARDIAN_MONKEY_PATCH_USER = False
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Absolute lifetime of a session; the idle lock (ACC-8) is usually much shorter.
+SESSION_COOKIE_AGE = env_int("PPS_SESSION_MAX_HOURS", 10) * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+PPS_IDLE_TIMEOUT_MINUTES = env_int("PPS_IDLE_TIMEOUT_MINUTES", 15)
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "staticfiles"
+
+if PRODUCTION:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("SMTP_HOST", "localhost"),
+                "port": env_int("SMTP_PORT", 587),
+                "username": env_str("SMTP_USER"),
+                "password": env_secret("SMTP_PASSWORD"),
+                "use_tls": True,
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    # Development prints email to the console; tests use Django's memory backend.
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "no-reply@localhost")
+
+# Logs carry no personal data: request bodies and query strings are never
+# logged, and 404s (which name only opaque ids) are kept at WARNING.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+if PRODUCTION:
+    _missing = [
+        name
+        for name, value, dev_value in [
+            ("DJANGO_SECRET_KEY", SECRET_KEY, _DEV_SECRET_KEY),
+            ("PPS_MASTER_KEYS", PPS_MASTER_KEYS, _DEV_MASTER_KEYS),
+            ("PPS_BLIND_INDEX_KEY", PPS_BLIND_INDEX_KEY, _DEV_BLIND_INDEX_KEY),
+        ]
+        if value == dev_value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            "Production needs real secrets; set " + ", ".join(_missing) + " (or their *_FILE)."
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("Production needs DJANGO_ALLOWED_HOSTS.")

@@ -1,0 +1,37 @@
+from django.contrib import auth
+from django.contrib.auth.decorators import login_not_required
+from django.db import connections
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from pps.roles import Role
+
+
+@require_GET
+def home(request):
+    if request.user.role == Role.ADMIN:
+        return redirect("admin:index")
+    return redirect("cases:list")
+
+
+@require_POST
+@login_not_required
+def logout(request):
+    idle = request.POST.get("reason") == "idle"
+    auth.logout(request)
+    return redirect(reverse("login") + ("?reason=idle" if idle else ""))
+
+
+@require_GET
+@login_not_required
+def health(request):
+    """Liveness and database reachability, for the load balancer. No data."""
+    try:
+        for alias in ("default", "keystore"):
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return HttpResponse("ok", content_type="text/plain")

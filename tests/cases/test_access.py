@@ -1,0 +1,123 @@
+"""The access helper: need to know, one 404 for missing and forbidden, every read logged."""
+
+import pytest
+from django.http import Http404
+from django.urls import reverse
+
+from cases import services
+from cases.access import get_case_for_user, visible_cases
+from cases.models import ChildInformation
+from pps.models import AccessLogEntry
+from tests.factories import make_case
+
+
+def test_acc2_staff_and_coordinators_see_all_cases_of_their_service(
+    case, staff, coordinator, other_service_staff
+):
+    assert list(visible_cases(staff)) == [case]
+    assert list(visible_cases(coordinator)) == [case]
+    assert list(visible_cases(other_service_staff)) == []
+
+
+def test_acc2_volunteer_sees_only_assigned_cases(service, staff, assigned_case, volunteer, volunteer_unassigned):
+    make_case(service, staff)
+    assert list(visible_cases(volunteer)) == [assigned_case]
+    assert list(visible_cases(volunteer_unassigned)) == []
+
+
+def test_acc1_admin_sees_no_case_content(case, admin_user, client_for):
+    assert list(visible_cases(admin_user)) == []
+    assert client_for(admin_user).get(reverse("cases:detail", args=[case.pk])).status_code == 403
+
+
+def test_acc2_unassigning_or_closing_removes_volunteer_access_at_once(assigned_case, volunteer, coordinator, client_for):
+    client = client_for(volunteer)
+    url = reverse("cases:detail", args=[assigned_case.pk])
+    assert client.get(url).status_code == 200
+    assignment = assigned_case.volunteer_assignments.get()
+    services.volunteer_unassign(assignment=assignment, by=coordinator)
+    assert client.get(url).status_code == 404
+
+    services.volunteer_assign(case=assigned_case, volunteer=volunteer, by=coordinator)
+    assert client.get(url).status_code == 200
+    services.case_close(case=assigned_case, by=coordinator)
+    assert client.get(url).status_code == 404
+
+
+def test_acc6_missing_and_forbidden_answer_the_same_404_and_are_logged(case, other_service_staff):
+    for pk in (case.pk, 999999):
+        with pytest.raises(Http404):
+            get_case_for_user(other_service_staff, pk)
+    denied = AccessLogEntry.objects.filter(user=other_service_staff, allowed=False)
+    assert sorted(denied.values_list("case_id", flat=True)) == sorted([case.pk, 999999])
+
+
+def test_acc6_forbidden_page_shows_nothing_of_the_case(case, other_service_staff, client_for):
+    response = client_for(other_service_staff).get(reverse("cases:detail", args=[case.pk]))
+    missing = client_for(other_service_staff).get(reverse("cases:detail", args=[999999]))
+    assert response.status_code == missing.status_code == 404
+    assert case.reference.encode() not in response.content
+
+
+def test_acc7_every_case_read_is_logged(case, staff, client_for):
+    client_for(staff).get(reverse("cases:detail", args=[case.pk]))
+    entry = AccessLogEntry.objects.get(user=staff, action="view")
+    assert (entry.case_id, entry.allowed, entry.role, entry.object_type) == (case.pk, True, "staff", "case")
+
+
+def test_acc7_cases_shown_in_a_list_are_logged(service, staff, client_for):
+    cases = [make_case(service, staff) for _ in range(3)]
+    client_for(staff).get(reverse("cases:list"))
+    listed = AccessLogEntry.objects.filter(user=staff, action="list")
+    assert sorted(listed.values_list("case_id", flat=True)) == sorted(c.pk for c in cases)
+
+
+def test_acc3_volunteer_sees_parent_supplied_information_only(assigned_case, volunteer, staff, client_for):
+    child = services.child_add(case=assigned_case, by=staff, given_name="Ava", family_name="Jones")
+    services.child_information_add(child=child, by=staff, kind="sen_need", source="parent", text="PARENT-SAID-THIS")
+    services.child_information_add(
+        child=child, by=staff, kind=ChildInformation.Kind.SCHOOL_RECORD, source="case_file", text="CASE-FILE-ONLY"
+    )
+    url = reverse("cases:detail", args=[assigned_case.pk])
+    volunteer_page = client_for(volunteer).get(url).content.decode()
+    staff_page = client_for(staff).get(url).content.decode()
+    assert "PARENT-SAID-THIS" in volunteer_page and "CASE-FILE-ONLY" not in volunteer_page
+    assert "PARENT-SAID-THIS" in staff_page and "CASE-FILE-ONLY" in staff_page
+
+
+def test_ref7_voicemail_hidden_from_volunteers(assigned_case, volunteer, staff, service, client_for):
+    services.contact_log(
+        case=assigned_case, by=staff, channel="voicemail", topic=service.topics.first(),
+        outcome="callback", notes="VOICEMAIL-MESSAGE",
+    )
+    url = reverse("cases:detail", args=[assigned_case.pk])
+    assert "VOICEMAIL-MESSAGE" not in client_for(volunteer).get(url).content.decode()
+    assert "VOICEMAIL-MESSAGE" in client_for(staff).get(url).content.decode()
+
+
+def test_case_list_search_by_reference_and_surname(service, staff, client_for):
+    wanted = make_case(service, staff, family_name="Abernethy")
+    other = make_case(service, staff, family_name="Zoller")
+    client = client_for(staff)
+    by_name = client.get(reverse("cases:list"), {"q": "abernethy"}).content.decode()
+    assert wanted.reference in by_name and other.reference not in by_name
+    by_reference = client.get(reverse("cases:list"), {"q": other.reference}).content.decode()
+    assert other.reference in by_reference and wanted.reference not in by_reference
+
+
+def test_case_list_paginates(service, staff, client_for):
+    for _ in range(27):
+        make_case(service, staff)
+    client = client_for(staff)
+    first = client.get(reverse("cases:list"))
+    second = client.get(reverse("cases:list"), {"page": 2})
+    assert len(first.context["cases"]) == 25 and len(second.context["cases"]) == 2
+
+
+def test_sec4_markup_in_notes_is_escaped(case, staff, service, client_for):
+    services.contact_log(
+        case=case, by=staff, channel="helpline", topic=service.topics.first(), outcome="advice",
+        notes="<script>alert(1)</script>",
+    )
+    page = client_for(staff).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -1,0 +1,93 @@
+"""Personas shared by the whole suite (DESIGN.md, Tests).
+
+A staff member, a coordinator, a volunteer with one assigned case, a second
+volunteer with none, an admin, and a staff member of another service.
+"""
+
+import pytest
+from django.test import Client
+
+from cases import services as case_services
+from pps import crypto
+from tests.factories import ServiceFactory, make_case, make_user
+
+
+def pytest_collection_modifyitems(items):
+    # Every test may touch both databases: case data and the key store.
+    for item in items:
+        existing = item.get_closest_marker("django_db")
+        transaction = bool(existing and existing.kwargs.get("transaction"))
+        if item.get_closest_marker("browser"):
+            transaction = True
+        item.add_marker(
+            pytest.mark.django_db(databases="__all__", transaction=transaction), append=False
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_key_cache():
+    crypto.forget_cached_keys()
+    yield
+    crypto.forget_cached_keys()
+
+
+@pytest.fixture
+def service():
+    return ServiceFactory(name="Northshire SENDIASS", code="north")
+
+
+@pytest.fixture
+def other_service():
+    return ServiceFactory(name="Southvale SENDIASS", code="south")
+
+
+@pytest.fixture
+def staff(service):
+    return make_user(service, "staff", "staff")
+
+
+@pytest.fixture
+def coordinator(service):
+    return make_user(service, "coordinator", "coordinator")
+
+
+@pytest.fixture
+def volunteer(service):
+    return make_user(service, "volunteer", "volunteer")
+
+
+@pytest.fixture
+def volunteer_unassigned(service):
+    return make_user(service, "volunteer", "volunteer2")
+
+
+@pytest.fixture
+def admin_user(service):
+    return make_user(service, "admin", "admin")
+
+
+@pytest.fixture
+def other_service_staff(other_service):
+    return make_user(other_service, "staff", "staff-south")
+
+
+@pytest.fixture
+def case(service, staff):
+    return make_case(service, staff, summary="Enquiry about an EHC needs assessment.")
+
+
+@pytest.fixture
+def assigned_case(case, volunteer, coordinator):
+    case_services.volunteer_assign(case=case, volunteer=volunteer, by=coordinator)
+    return case
+
+
+@pytest.fixture
+def client_for():
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

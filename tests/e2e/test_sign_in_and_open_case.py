@@ -1,0 +1,40 @@
+"""Browser journey: sign in, find a case, open it (ACC-2, ACC-7)."""
+
+import re
+
+from playwright.sync_api import expect
+
+from pps.models import AccessLogEntry
+from tests.factories import make_case
+
+
+def test_staff_signs_in_searches_and_opens_a_case(page, sign_in, service, staff):
+    case = make_case(service, staff, family_name="Ravenscroft", given_name="Imogen")
+    make_case(service, staff, family_name="Otherfamily")
+    console_errors = []
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+
+    sign_in("staff")
+    expect(page.get_by_role("heading", name="Cases")).to_be_visible()
+    page.get_by_label("Search by case reference or surname").fill("ravenscroft")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name=case.reference)).to_be_visible()
+    expect(page.get_by_text("Otherfamily")).to_have_count(0)
+
+    page.get_by_role("link", name=case.reference).click()
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    expect(page.get_by_role("heading", name=case.reference)).to_be_visible()
+    expect(page.get_by_text("Imogen Ravenscroft (Mother)")).to_be_visible()
+    # Styles and scripts load under the strict CSP, with no console errors.
+    assert page.evaluate("document.body.classList.contains('js-enabled')")
+    assert console_errors == []
+    assert AccessLogEntry.objects.filter(user=staff, case_id=case.pk, action="view", allowed=True).count() == 1
+
+
+def test_other_service_sees_not_found(page, sign_in, service, staff, other_service_staff):
+    case = make_case(service, staff)
+    sign_in("staff-south")
+    response = page.goto(f"/cases/{case.pk}/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    assert case.reference not in page.content()

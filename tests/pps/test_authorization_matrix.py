@@ -1,0 +1,125 @@
+"""Every URL, every role (ACC-1, ACC-2, ACC-6).
+
+The table below must name every URL the resolver knows; a new URL without a row
+fails ``test_every_url_has_a_row``. Expected outcomes:
+``ok`` 200, ``login`` redirect to sign-in, ``redirect`` any other redirect,
+``denied`` 403 (a role that may not use the page), ``hidden`` 404 (a record the
+user may not see, indistinguishable from a missing one).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import make_user
+
+PERSONAS = [
+    "anonymous",
+    "inactive",
+    "staff",
+    "coordinator",
+    "volunteer",
+    "volunteer_unassigned",
+    "admin",
+    "other_service_staff",
+]
+SIGNED_IN_CASE_READERS = {p: "ok" for p in ["staff", "coordinator", "volunteer", "volunteer_unassigned", "other_service_staff"]}
+SIGNED_OUT = {"anonymous": "login", "inactive": "login"}
+
+# url name -> (method, kwargs builder, {persona: outcome})
+MATRIX = {
+    "home": ("get", None, {**SIGNED_OUT, **{p: "redirect" for p in PERSONAS[2:]}}),
+    "login": ("get", None, {"anonymous": "ok", "inactive": "ok", **{p: "redirect" for p in PERSONAS[2:]}}),
+    "logout": ("post", None, {p: "login" for p in PERSONAS}),
+    "health": ("get", None, {p: "ok" for p in PERSONAS}),
+    "cases:list": ("get", None, {**SIGNED_OUT, **SIGNED_IN_CASE_READERS, "admin": "denied"}),
+    "cases:detail": (
+        "get",
+        lambda w: {"case_id": w["case"].pk},
+        {
+            **SIGNED_OUT,
+            "staff": "ok",
+            "coordinator": "ok",
+            "volunteer": "ok",
+            "volunteer_unassigned": "hidden",
+            "admin": "denied",
+            "other_service_staff": "hidden",
+        },
+    ),
+}
+# The Django admin site (users, services, topics) is checked through its index;
+# only administrators get in, everyone else is sent to its sign-in page.
+NAMESPACE_ROWS = {
+    "admin": ("get", "admin:index", {**{p: "login" for p in PERSONAS}, "admin": "ok"}),
+}
+
+
+def all_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from all_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+
+
+def test_every_url_has_a_row():
+    missing = [
+        name
+        for name in all_url_names()
+        if name not in MATRIX and name.split(":")[0] not in NAMESPACE_ROWS
+    ]
+    assert missing == [], f"Add these URLs to the authorisation matrix: {missing}"
+
+
+@pytest.fixture
+def world(service, staff, coordinator, volunteer, volunteer_unassigned, admin_user, other_service_staff, assigned_case):
+    inactive = make_user(service, "staff", "inactive")
+    inactive.is_active = False
+    inactive.save()
+    return {
+        "case": assigned_case,
+        "users": {
+            "anonymous": None,
+            "inactive": inactive,
+            "staff": staff,
+            "coordinator": coordinator,
+            "volunteer": volunteer,
+            "volunteer_unassigned": volunteer_unassigned,
+            "admin": admin_user,
+            "other_service_staff": other_service_staff,
+        },
+    }
+
+
+def outcome_of(response) -> str:
+    if response.status_code == 200:
+        return "ok"
+    if response.status_code in (301, 302):
+        return "login" if "/login/" in response["Location"] else "redirect"
+    return {403: "denied", 404: "hidden", 405: "wrong method"}.get(response.status_code, str(response.status_code))
+
+
+def rows():
+    for name, (method, kwargs, expected) in MATRIX.items():
+        yield name, method, kwargs, expected
+    for _, (method, name, expected) in NAMESPACE_ROWS.items():
+        yield name, method, None, expected
+
+
+@pytest.mark.parametrize(("name", "method", "kwargs", "expected"), list(rows()), ids=lambda v: v if isinstance(v, str) else "")
+def test_acc1_acc2_acc6_matrix(world, client_for, name, method, kwargs, expected):
+    assert set(expected) == set(PERSONAS), f"row {name} must name every persona"
+    url = reverse(name, kwargs=kwargs(world) if kwargs else None)
+    actual = {}
+    for persona in PERSONAS:
+        client = client_for(world["users"][persona])
+        actual[persona] = outcome_of(getattr(client, method)(url))
+    assert actual == expected
+
+
+@pytest.mark.parametrize("name", [n for n, row in MATRIX.items() if row[0] == "get" and n != "login"])
+def test_sec4_read_only_pages_refuse_post(world, client_for, name):
+    _, kwargs, _ = MATRIX[name]
+    url = reverse(name, kwargs=kwargs(world) if kwargs else None)
+    assert client_for(world["users"]["staff"]).post(url).status_code == 405
