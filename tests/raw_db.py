@@ -23,4 +23,6 @@ def all_cell_bytes(alias: str = "default"):
 def tables_containing(needle: str, alias: str = "default") -> set[str]:
     target = needle.encode("utf-8")
     folded = needle.lower().encode("utf-8")
-    return {table for table, cell in all_cell_bytes(alias) if target in cell or folded in cell.lower()}
+    return {
+        table for table, cell in all_cell_bytes(alias) if target in cell or folded in cell.lower()
+    }

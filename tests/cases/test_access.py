@@ -19,7 +19,9 @@ def test_acc2_staff_and_coordinators_see_all_cases_of_their_service(
     assert list(visible_cases(other_service_staff)) == []
 
 
-def test_acc2_volunteer_sees_only_assigned_cases(service, staff, assigned_case, volunteer, volunteer_unassigned):
+def test_acc2_volunteer_sees_only_assigned_cases(
+    service, staff, assigned_case, volunteer, volunteer_unassigned
+):
     make_case(service, staff)
     assert list(visible_cases(volunteer)) == [assigned_case]
     assert list(visible_cases(volunteer_unassigned)) == []
@@ -30,7 +32,9 @@ def test_acc1_admin_sees_no_case_content(case, admin_user, client_for):
     assert client_for(admin_user).get(reverse("cases:detail", args=[case.pk])).status_code == 403
 
 
-def test_acc2_unassigning_or_closing_removes_volunteer_access_at_once(assigned_case, volunteer, coordinator, client_for):
+def test_acc2_unassigning_or_closing_removes_volunteer_access_at_once(
+    assigned_case, volunteer, coordinator, client_for
+):
     client = client_for(volunteer)
     url = reverse("cases:detail", args=[assigned_case.pk])
     assert client.get(url).status_code == 200
@@ -62,7 +66,12 @@ def test_acc6_forbidden_page_shows_nothing_of_the_case(case, other_service_staff
 def test_acc7_every_case_read_is_logged(case, staff, client_for):
     client_for(staff).get(reverse("cases:detail", args=[case.pk]))
     entry = AccessLogEntry.objects.get(user=staff, action="view")
-    assert (entry.case_id, entry.allowed, entry.role, entry.object_type) == (case.pk, True, "staff", "case")
+    assert (entry.case_id, entry.allowed, entry.role, entry.object_type) == (
+        case.pk,
+        True,
+        "staff",
+        "case",
+    )
 
 
 def test_acc7_cases_shown_in_a_list_are_logged(service, staff, client_for):
@@ -72,11 +81,19 @@ def test_acc7_cases_shown_in_a_list_are_logged(service, staff, client_for):
     assert sorted(listed.values_list("case_id", flat=True)) == sorted(c.pk for c in cases)
 
 
-def test_acc3_volunteer_sees_parent_supplied_information_only(assigned_case, volunteer, staff, client_for):
+def test_acc3_volunteer_sees_parent_supplied_information_only(
+    assigned_case, volunteer, staff, client_for
+):
     child = services.child_add(case=assigned_case, by=staff, given_name="Ava", family_name="Jones")
-    services.child_information_add(child=child, by=staff, kind="sen_need", source="parent", text="PARENT-SAID-THIS")
     services.child_information_add(
-        child=child, by=staff, kind=ChildInformation.Kind.SCHOOL_RECORD, source="case_file", text="CASE-FILE-ONLY"
+        child=child, by=staff, kind="sen_need", source="parent", text="PARENT-SAID-THIS"
+    )
+    services.child_information_add(
+        child=child,
+        by=staff,
+        kind=ChildInformation.Kind.SCHOOL_RECORD,
+        source="case_file",
+        text="CASE-FILE-ONLY",
     )
     url = reverse("cases:detail", args=[assigned_case.pk])
     volunteer_page = client_for(volunteer).get(url).content.decode()
@@ -85,10 +102,16 @@ def test_acc3_volunteer_sees_parent_supplied_information_only(assigned_case, vol
     assert "PARENT-SAID-THIS" in staff_page and "CASE-FILE-ONLY" in staff_page
 
 
-def test_ref7_voicemail_hidden_from_volunteers(assigned_case, volunteer, staff, service, client_for):
+def test_ref7_voicemail_hidden_from_volunteers(
+    assigned_case, volunteer, staff, service, client_for
+):
     services.contact_log(
-        case=assigned_case, by=staff, channel="voicemail", topic=service.topics.first(),
-        outcome="callback", notes="VOICEMAIL-MESSAGE",
+        case=assigned_case,
+        by=staff,
+        channel="voicemail",
+        topic=service.topics.first(),
+        outcome="callback",
+        notes="VOICEMAIL-MESSAGE",
     )
     url = reverse("cases:detail", args=[assigned_case.pk])
     assert "VOICEMAIL-MESSAGE" not in client_for(volunteer).get(url).content.decode()
@@ -116,8 +139,14 @@ def test_case_list_paginates(service, staff, client_for):
 
 def test_sec4_markup_in_notes_is_escaped(case, staff, service, client_for):
     services.contact_log(
-        case=case, by=staff, channel="helpline", topic=service.topics.first(), outcome="advice",
+        case=case,
+        by=staff,
+        channel="helpline",
+        topic=service.topics.first(),
+        outcome="advice",
         notes="<script>alert(1)</script>",
     )
     page = client_for(staff).get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert (
+        "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    )

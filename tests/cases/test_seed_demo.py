@@ -8,7 +8,12 @@ def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
     call_command("seed_demo", "--cases", "12")
     first = capsys.readouterr().out
     assert Service.objects.count() == 2
-    assert set(User.objects.values_list("role", flat=True)) == {"staff", "coordinator", "volunteer", "admin"}
+    assert set(User.objects.values_list("role", flat=True)) == {
+        "staff",
+        "coordinator",
+        "volunteer",
+        "admin",
+    }
     assert Case.objects.count() == 24
     assert set(Case.objects.values_list("status", flat=True)) >= {"open"}
     assert VolunteerAssignment.objects.exists() and AnonymousContact.objects.exists()

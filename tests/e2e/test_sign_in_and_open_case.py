@@ -12,7 +12,9 @@ def test_staff_signs_in_searches_and_opens_a_case(page, sign_in, service, staff)
     case = make_case(service, staff, family_name="Ravenscroft", given_name="Imogen")
     make_case(service, staff, family_name="Otherfamily")
     console_errors = []
-    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    page.on(
+        "console", lambda message: message.type == "error" and console_errors.append(message.text)
+    )
 
     sign_in("staff")
     expect(page.get_by_role("heading", name="Cases")).to_be_visible()
@@ -28,7 +30,12 @@ def test_staff_signs_in_searches_and_opens_a_case(page, sign_in, service, staff)
     # Styles and scripts load under the strict CSP, with no console errors.
     assert page.evaluate("document.body.classList.contains('js-enabled')")
     assert console_errors == []
-    assert AccessLogEntry.objects.filter(user=staff, case_id=case.pk, action="view", allowed=True).count() == 1
+    assert (
+        AccessLogEntry.objects.filter(
+            user=staff, case_id=case.pk, action="view", allowed=True
+        ).count()
+        == 1
+    )
 
 
 def test_other_service_sees_not_found(page, sign_in, service, staff, other_service_staff):

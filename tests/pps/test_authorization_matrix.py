@@ -22,13 +22,20 @@ PERSONAS = [
     "admin",
     "other_service_staff",
 ]
-SIGNED_IN_CASE_READERS = {p: "ok" for p in ["staff", "coordinator", "volunteer", "volunteer_unassigned", "other_service_staff"]}
+SIGNED_IN_CASE_READERS = {
+    p: "ok"
+    for p in ["staff", "coordinator", "volunteer", "volunteer_unassigned", "other_service_staff"]
+}
 SIGNED_OUT = {"anonymous": "login", "inactive": "login"}
 
 # url name -> (method, kwargs builder, {persona: outcome})
 MATRIX = {
     "home": ("get", None, {**SIGNED_OUT, **{p: "redirect" for p in PERSONAS[2:]}}),
-    "login": ("get", None, {"anonymous": "ok", "inactive": "ok", **{p: "redirect" for p in PERSONAS[2:]}}),
+    "login": (
+        "get",
+        None,
+        {"anonymous": "ok", "inactive": "ok", **{p: "redirect" for p in PERSONAS[2:]}},
+    ),
     "logout": ("post", None, {p: "login" for p in PERSONAS}),
     "health": ("get", None, {p: "ok" for p in PERSONAS}),
     "cases:list": ("get", None, {**SIGNED_OUT, **SIGNED_IN_CASE_READERS, "admin": "denied"}),
@@ -60,7 +67,11 @@ def all_url_names(resolver=None, namespace=""):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from all_url_names(pattern, inner)
         elif isinstance(pattern, URLPattern):
-            yield f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+            yield (
+                f"{namespace}{pattern.name}"
+                if pattern.name
+                else f"{namespace}<unnamed {pattern.pattern}>"
+            )
 
 
 def test_every_url_has_a_row():
@@ -73,7 +84,16 @@ def test_every_url_has_a_row():
 
 
 @pytest.fixture
-def world(service, staff, coordinator, volunteer, volunteer_unassigned, admin_user, other_service_staff, assigned_case):
+def world(
+    service,
+    staff,
+    coordinator,
+    volunteer,
+    volunteer_unassigned,
+    admin_user,
+    other_service_staff,
+    assigned_case,
+):
     inactive = make_user(service, "staff", "inactive")
     inactive.is_active = False
     inactive.save()
@@ -97,7 +117,9 @@ def outcome_of(response) -> str:
         return "ok"
     if response.status_code in (301, 302):
         return "login" if "/login/" in response["Location"] else "redirect"
-    return {403: "denied", 404: "hidden", 405: "wrong method"}.get(response.status_code, str(response.status_code))
+    return {403: "denied", 404: "hidden", 405: "wrong method"}.get(
+        response.status_code, str(response.status_code)
+    )
 
 
 def rows():
@@ -107,7 +129,11 @@ def rows():
         yield name, method, None, expected
 
 
-@pytest.mark.parametrize(("name", "method", "kwargs", "expected"), list(rows()), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "method", "kwargs", "expected"),
+    list(rows()),
+    ids=lambda v: v if isinstance(v, str) else "",
+)
 def test_acc1_acc2_acc6_matrix(world, client_for, name, method, kwargs, expected):
     assert set(expected) == set(PERSONAS), f"row {name} must name every persona"
     url = reverse(name, kwargs=kwargs(world) if kwargs else None)
@@ -118,7 +144,9 @@ def test_acc1_acc2_acc6_matrix(world, client_for, name, method, kwargs, expected
     assert actual == expected
 
 
-@pytest.mark.parametrize("name", [n for n, row in MATRIX.items() if row[0] == "get" and n != "login"])
+@pytest.mark.parametrize(
+    "name", [n for n, row in MATRIX.items() if row[0] == "get" and n != "login"]
+)
 def test_sec4_read_only_pages_refuse_post(world, client_for, name):
     _, kwargs, _ = MATRIX[name]
     url = reverse(name, kwargs=kwargs(world) if kwargs else None)

@@ -71,7 +71,9 @@ def test_sec1_tampered_ciphertext_fails_loudly(service, staff):
     stored = bytearray(raw_column("cases_parent", "family_name", parent.pk))
     stored[-1] ^= 0x01
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE cases_parent SET family_name = %s WHERE id = %s", [bytes(stored), parent.pk])
+        cursor.execute(
+            "UPDATE cases_parent SET family_name = %s WHERE id = %s", [bytes(stored), parent.pk]
+        )
     with pytest.raises(crypto.EncryptionKeyError):
         Parent.objects.get(pk=parent.pk)
 

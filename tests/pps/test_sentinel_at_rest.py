@@ -63,11 +63,18 @@ def test_acc10_scan_really_reads_history_tables(service, staff):
     """Guard against a scan that silently reads nothing."""
     make_case(service, staff)
     tables = {table for table, _ in all_cell_bytes()}
-    assert {"cases_case", "cases_parent", "cases_historicalparent", "cases_historicalcase"} <= tables
+    assert {
+        "cases_case",
+        "cases_parent",
+        "cases_historicalparent",
+        "cases_historicalcase",
+    } <= tables
 
 
 def test_sec3_history_records_the_acting_user(service, staff, coordinator):
     case = make_case(service, staff)
     services.case_assign_staff(case=case, staff=coordinator, by=coordinator)
-    users = list(case.history.order_by("history_id").values_list("history_user__username", flat=True))
+    users = list(
+        case.history.order_by("history_id").values_list("history_user__username", flat=True)
+    )
     assert users[0] == "staff" and users[-1] == "coordinator"

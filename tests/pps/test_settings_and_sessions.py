@@ -21,7 +21,12 @@ def manage(*args, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("PPS_", "DJANGO_"))}
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -55,7 +60,9 @@ def test_sec1_keys_can_come_from_files(tmp_path):
     env = production_env()
     key_file = tmp_path / "master"
     key_file.write_text(env.pop("PPS_MASTER_KEYS") + "\n")
-    result = manage("check", "--deploy", "--fail-level", "WARNING", PPS_MASTER_KEYS_FILE=str(key_file), **env)
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", PPS_MASTER_KEYS_FILE=str(key_file), **env
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -94,7 +101,11 @@ def test_sec2_private_pages_are_not_cached_and_have_csp(staff, client_for):
     response = client_for(staff).get(reverse("cases:list"))
     assert "no-store" in response["Cache-Control"]
     csp = response["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert (
+        "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+        and "unsafe-inline" not in csp
+    )
 
 
 def test_sec2_passwords_are_hashed_with_argon2(staff):
