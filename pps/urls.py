@@ -15,6 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", views.logout, name="logout"),
+    path("accounts/keepalive/", views.keepalive, name="keepalive"),
     path("health/", views.health, name="health"),
     path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),

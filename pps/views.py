@@ -24,6 +24,15 @@ def logout(request):
     return redirect(reverse("login") + ("?reason=idle" if idle else ""))
 
 
+@require_POST
+def keepalive(request):
+    """Activity while typing (no page load) keeps the session from the idle lock.
+
+    The idle middleware has already recorded this request; nothing else to do.
+    """
+    return HttpResponse(status=204)
+
+
 @require_GET
 @login_not_required
 def health(request):

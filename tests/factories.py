@@ -48,7 +48,7 @@ def parent_fields(**overrides) -> dict:
         "relationship": "mother",
         "parental_responsibility": ParentalResponsibility.YES,
         "phone": fake.cellphone_number(),
-        "email": fake.free_email(),
+        "email": f"{fake.user_name()}@example.com",
         "address": fake.street_address(),
         "postcode": fake.postcode(),
         "storage_agreed_on": datetime.date.today(),

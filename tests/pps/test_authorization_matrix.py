@@ -37,6 +37,7 @@ MATRIX = {
         {"anonymous": "ok", "inactive": "ok", **{p: "redirect" for p in PERSONAS[2:]}},
     ),
     "logout": ("post", None, {p: "login" for p in PERSONAS}),
+    "keepalive": ("post", None, {**SIGNED_OUT, **{p: "no content" for p in PERSONAS[2:]}}),
     "health": ("get", None, {p: "ok" for p in PERSONAS}),
     "cases:list": ("get", None, {**SIGNED_OUT, **SIGNED_IN_CASE_READERS, "admin": "denied"}),
     "cases:detail": (
@@ -117,7 +118,7 @@ def outcome_of(response) -> str:
         return "ok"
     if response.status_code in (301, 302):
         return "login" if "/login/" in response["Location"] else "redirect"
-    return {403: "denied", 404: "hidden", 405: "wrong method"}.get(
+    return {204: "no content", 403: "denied", 404: "hidden", 405: "wrong method"}.get(
         response.status_code, str(response.status_code)
     )
 

@@ -191,7 +191,7 @@ class Command(BaseCommand):
                 + [ParentalResponsibility.NO, ParentalResponsibility.UNKNOWN]
             ),
             "phone": fake.cellphone_number(),
-            "email": fake.free_email() if rnd.random() < 0.7 else "",
+            "email": f"{fake.user_name()}@example.com" if rnd.random() < 0.7 else "",
             "address": fake.street_address(),
             "postcode": fake.postcode(),
             "storage_agreed_on": opened_on,
