@@ -187,3 +187,16 @@ def blind_index_for(normaliser: str, value) -> str | None:
         return None
     normalised = NORMALISERS[normaliser](value)
     return crypto.blind_index(normaliser, normalised) if normalised else None
+
+
+class EncryptedBinaryField(_EncryptedField):
+    """Encrypted file content (uploaded documents, generated packs)."""
+
+    description = "Encrypted bytes"
+    form_class = forms.FileField
+
+    def to_bytes(self, value) -> bytes:
+        return bytes(value)
+
+    def from_bytes(self, data: bytes) -> bytes:
+        return data
