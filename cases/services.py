@@ -29,7 +29,13 @@ class CaseRuleError(ValueError):
     """A request that the rules do not allow; the message is safe to show."""
 
 
-def _save_as(instance, by: User, **save_kwargs):
+def case_require_writable(case: Case) -> None:
+    """Archived cases are read-only (RET-2): every write to a case calls this."""
+    if case.status == Case.Status.ARCHIVED:
+        raise CaseRuleError("This case is archived and read-only. Reopen it to change it.")
+
+
+def _save_as(instance, by: User | None, **save_kwargs):
     """Save, recording ``by`` as the acting user in the audit history (SEC-3).
 
     Inside a request HistoryRequestMiddleware knows the user; commands, seeding
@@ -76,6 +82,7 @@ def case_open(
 def child_add(
     *, case: Case, by: User, given_name: str, family_name: str, date_of_birth=None, school_phase=""
 ) -> Child:
+    case_require_writable(case)
     child = Child(
         case=case,
         given_name=given_name,
@@ -88,6 +95,7 @@ def child_add(
 
 @transaction.atomic
 def child_information_add(*, child: Child, by: User, kind: str, source: str, text: str):
+    case_require_writable(child.case)
     information = ChildInformation(
         case=child.case, child=child, kind=kind, source=source, text=text, recorded_by=by
     )
@@ -105,6 +113,7 @@ def contact_log(
     notes: str = "",
     occurred_at: datetime.datetime | None = None,
 ) -> Contact:
+    case_require_writable(case)
     if topic.service_id != case.service_id:
         raise CaseRuleError("Choose a topic from your service's list.")
     contact = Contact(
@@ -200,6 +209,7 @@ def case_close(*, case: Case, by: User, closed_on: datetime.date | None = None) 
 @transaction.atomic
 def parent_add(*, case: Case, by: User, **fields) -> Parent:
     """Record a further parent or carer on a case, with their own agreement (REF-3)."""
+    case_require_writable(case)
     if not fields.get("storage_agreed_on") or not fields.get("storage_agreed_how"):
         raise CaseRuleError(
             "Record when and how this parent agreed to their details being stored before saving them."
@@ -209,6 +219,7 @@ def parent_add(*, case: Case, by: User, **fields) -> Parent:
 
 @transaction.atomic
 def case_assign_staff(*, case: Case, staff: User | None, by: User) -> Case:
+    case_require_writable(case)
     if staff is not None and (not staff.is_case_worker or staff.service_id != case.service_id):
         raise CaseRuleError("Only staff or a coordinator of this service can hold a case.")
     case.assigned_staff = staff
@@ -217,7 +228,7 @@ def case_assign_staff(*, case: Case, staff: User | None, by: User) -> Case:
 
 
 @transaction.atomic
-def case_archive(*, case: Case, by: User, archived_on: datetime.date | None = None) -> Case:
+def case_archive(*, case: Case, by: User | None, archived_on: datetime.date | None = None) -> Case:
     """Move a closed case out of everyday lists (RET-2); it stays read-only."""
     if case.status != Case.Status.CLOSED:
         raise CaseRuleError("Only a closed case can be archived.")
@@ -225,3 +236,22 @@ def case_archive(*, case: Case, by: User, archived_on: datetime.date | None = No
     case.archived_on = archived_on or timezone.localdate()
     case.version += 1
     return _save_as(case, by, update_fields=["status", "archived_on", "version", "updated_at"])
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by: User) -> Case:
+    """Reopen a closed or archived case.
+
+    The closure date stays in the case's history, from which the retention
+    schedule takes the latest closure, so reopening never brings the
+    destruction date forward.
+    """
+    if case.status == Case.Status.OPEN:
+        raise CaseRuleError("This case is already open.")
+    case.status = Case.Status.OPEN
+    case.closed_on = None
+    case.archived_on = None
+    case.version += 1
+    return _save_as(
+        case, by, update_fields=["status", "closed_on", "archived_on", "version", "updated_at"]
+    )
