@@ -14,9 +14,15 @@ from pps.roles import Role
 REFERENCE_PATTERN = re.compile(r"^(?:PPS-\d{4}-)?0*(\d{1,12})$", re.IGNORECASE)
 
 
-def search_cases(user: User, query: str) -> QuerySet[Case]:
-    """Visible cases matching a reference or, exactly, a parent's or child's surname."""
+def search_cases(user: User, query: str, *, archived: bool = False) -> QuerySet[Case]:
+    """Visible cases matching a reference or, exactly, a parent's or child's surname.
+
+    Archived cases are out of everyday lists and search; ``archived=True`` asks
+    for them instead (RET-2).
+    """
     cases = visible_cases(user).select_related("assigned_staff")
+    archived_only = Q(status=Case.Status.ARCHIVED)
+    cases = cases.filter(archived_only) if archived else cases.exclude(archived_only)
     query = query.strip()
     if not query:
         return cases

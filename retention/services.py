@@ -81,7 +81,7 @@ def legal_hold_lift(*, hold: LegalHold, by: User) -> LegalHold:
     return _save_as(hold, by, update_fields=["lifted_at", "lifted_by"])
 
 
-def _validate_rule(*, anchor: str, anchor_age_years: int, years: int) -> None:
+def validate_rule(*, anchor: str, anchor_age_years: int, years: int) -> None:
     if anchor not in RetentionCategory.Anchor.values:
         raise CaseRuleError("Choose what the period is counted from.")
     if anchor == RetentionCategory.Anchor.CLOSURE and anchor_age_years:
@@ -92,7 +92,7 @@ def _validate_rule(*, anchor: str, anchor_age_years: int, years: int) -> None:
 
 @transaction.atomic
 def retention_category_create(*, service: Service, by: User, **fields) -> RetentionCategory:
-    _validate_rule(
+    validate_rule(
         anchor=fields["anchor"],
         anchor_age_years=fields.get("anchor_age_years", 0),
         years=fields["years"],
@@ -124,7 +124,7 @@ def retention_category_update(*, category: RetentionCategory, by: User, **fields
     service has decided to keep this kind of record for less time. Returns how
     many cases were recomputed.
     """
-    _validate_rule(
+    validate_rule(
         anchor=fields["anchor"],
         anchor_age_years=fields.get("anchor_age_years", 0),
         years=fields["years"],

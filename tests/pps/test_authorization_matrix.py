@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import make_user
+from tests.retention.helpers import retention_world
 
 PERSONAS = [
     "anonymous",
@@ -54,6 +55,62 @@ MATRIX = {
         },
     ),
 }
+
+# Retention (RET-1 to RET-4): administrators run the schedule and the purge;
+# coordinators and administrators manage legal holds; case workers see and set
+# a case's categories. GET pages first, then POST actions (which redirect).
+ADMIN_ONLY = {**SIGNED_OUT, **{p: "denied" for p in PERSONAS[2:]}, "admin": "ok"}
+ADMIN_ONLY_POST = {**ADMIN_ONLY, "admin": "redirect"}
+HOLD_MANAGERS = {**ADMIN_ONLY, "coordinator": "ok"}
+for _name, _kwargs in [
+    ("retention:dashboard", None),
+    ("retention:categories", None),
+    ("retention:category_new", None),
+    ("retention:category_edit", lambda w: {"category_id": w["category"].pk}),
+    ("retention:settings", None),
+    ("retention:purge", None),
+    ("retention:run", lambda w: {"run_id": w["run"].pk}),
+    ("retention:log", None),
+]:
+    MATRIX[_name] = ("get", _kwargs, ADMIN_ONLY)
+# Posting nothing re-shows the form with its errors (200); archiving redirects.
+for _name, _kwargs in [
+    ("retention:category_create", None),
+    ("retention:category_update", lambda w: {"category_id": w["category"].pk}),
+    ("retention:settings_update", None),
+    ("retention:purge_confirm", None),
+]:
+    MATRIX[_name] = ("post", _kwargs, ADMIN_ONLY)
+MATRIX["retention:archive_now"] = ("post", None, ADMIN_ONLY_POST)
+# The certificate with no dates re-shows the log page with the errors.
+MATRIX["retention:certificate"] = ("get", None, ADMIN_ONLY)
+MATRIX["retention:holds"] = ("get", None, HOLD_MANAGERS)
+MATRIX["retention:hold_place"] = ("post", None, HOLD_MANAGERS)
+MATRIX["retention:hold_lift"] = (
+    "post",
+    lambda w: {"hold_id": w["hold"].pk},
+    {**ADMIN_ONLY, "admin": "redirect", "coordinator": "redirect"},
+)
+_CASE_WORKERS_SEE_CASE = {
+    **SIGNED_OUT,
+    "staff": "ok",
+    "coordinator": "ok",
+    "volunteer": "denied",
+    "volunteer_unassigned": "denied",
+    "admin": "denied",
+    "other_service_staff": "hidden",
+}
+MATRIX["retention:case"] = ("get", lambda w: {"case_id": w["case"].pk}, _CASE_WORKERS_SEE_CASE)
+MATRIX["retention:case_categories"] = (
+    "post",
+    lambda w: {"case_id": w["case"].pk},
+    _CASE_WORKERS_SEE_CASE,
+)
+MATRIX["retention:case_hold"] = (
+    "post",
+    lambda w: {"case_id": w["case"].pk},
+    {**_CASE_WORKERS_SEE_CASE, "staff": "denied", "other_service_staff": "denied"},
+)
 # The Django admin site (users, services, topics) is checked through its index;
 # only administrators get in, everyone else is sent to its sign-in page.
 NAMESPACE_ROWS = {
@@ -98,7 +155,9 @@ def world(
     inactive = make_user(service, "staff", "inactive")
     inactive.is_active = False
     inactive.save()
+    retention = retention_world(service, assigned_case, coordinator, admin_user)
     return {
+        **retention,
         "case": assigned_case,
         "users": {
             "anonymous": None,

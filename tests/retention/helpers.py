@@ -32,3 +32,20 @@ def make_closed_case(
 def make_expired_case(service, by, *, years: int = 13, **parent) -> Case:
     """A case closed ``years`` ago: past the 12-year parent-support rule by default."""
     return make_closed_case(service, by, closed_on=years_ago(years), **parent)
+
+
+def retention_world(service, case, coordinator, admin_user) -> dict:
+    """Objects the authorisation matrix needs for the retention URLs.
+
+    The hold is on a second case, so lifting it in one persona's request does
+    not change what the next persona sees of the main case.
+    """
+    from retention.models import PurgeRun
+    from retention.schedule import retention_categories_for
+    from retention.services import legal_hold_place
+
+    category = retention_categories_for(service)[0]
+    held_case = make_closed_case(service, coordinator, closed_on=years_ago(1))
+    hold = legal_hold_place(case=held_case, reason="complaint", by=coordinator)
+    run = PurgeRun.objects.create(service=service, method="screen", authorised_by=admin_user)
+    return {"category": category, "hold": hold, "run": run}
