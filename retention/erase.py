@@ -40,16 +40,16 @@ def _columns(model: type[Model]) -> set[str]:
     return {field.column for field in model._meta.concrete_fields}
 
 
-def history_filter(model: type[Model], case: Case) -> Q | None:
-    """How to find ``case``'s rows in one historical table, or None if it has none."""
+def history_filter(model: type[Model], case_id: int, data_key_id) -> Q | None:
+    """How to find a case's rows in one historical table, or None if it has none."""
     conditions = Q()
     if getattr(model, "instance_type", None) is Case:
-        conditions |= Q(id=case.pk)
+        conditions |= Q(id=case_id)
     columns = _columns(model)
     if "case_id" in columns:
-        conditions |= Q(case_id=case.pk)
+        conditions |= Q(case_id=case_id)
     if "data_key_id" in columns:
-        conditions |= Q(data_key_id=case.data_key_id)
+        conditions |= Q(data_key_id=data_key_id)
     return conditions or None
 
 
@@ -65,6 +65,8 @@ def keyed_models() -> list[type[Model]]:
 
 def erase_case(case: Case) -> set[str]:
     """Delete every row about ``case``; call inside a transaction. Returns the tables touched."""
+    # Read these first: deleting the case sets its pk to None.
+    case_id, data_key_id = case.pk, case.data_key_id
     touched: set[str] = set()
     collector = Collector(using="default", origin=case)
     collector.collect([case])
@@ -80,24 +82,24 @@ def erase_case(case: Case) -> set[str]:
 
     # After the delete: deleting records writes one more history row each.
     for model in historical_models():
-        conditions = history_filter(model, case)
+        conditions = history_filter(model, case_id, data_key_id)
         if conditions is not None:
             model.objects.filter(conditions).delete()
             touched.add(model._meta.db_table)
     for model in keyed_models():
-        leftovers = model.objects.filter(data_key_id=case.data_key_id)
+        leftovers = model.objects.filter(data_key_id=data_key_id)
         if leftovers.exists():
             leftovers.delete()
             touched.add(model._meta.db_table)
 
-    _erase_log_rows(case, removed)
+    _erase_log_rows(case_id, removed)
     touched.update({AccessLogEntry._meta.db_table, LogEntry._meta.db_table})
-    touched.update(_erase_generic_permissions(case))
+    touched.update(_erase_generic_permissions(case_id))
     return touched
 
 
-def _erase_log_rows(case: Case, removed: dict[type[Model], set[str]]) -> None:
-    naming = Q(case_id=case.pk) | Q(object_type="case", object_id=str(case.pk))
+def _erase_log_rows(case_id: int, removed: dict[type[Model], set[str]]) -> None:
+    naming = Q(case_id=case_id) | Q(object_type="case", object_id=str(case_id))
     admin_rows = Q(pk__in=[])
     for model, pks in removed.items():
         naming |= Q(object_type=model._meta.model_name, object_id__in=pks)
@@ -107,13 +109,13 @@ def _erase_log_rows(case: Case, removed: dict[type[Model], set[str]]) -> None:
     LogEntry.objects.filter(admin_rows).delete()
 
 
-def _erase_generic_permissions(case: Case) -> set[str]:
+def _erase_generic_permissions(case_id: int) -> set[str]:
     """Guardian's generic tables, in case anything ever granted through them."""
     from guardian.models import GroupObjectPermission, UserObjectPermission
 
     content_type = ContentType.objects.get_for_model(Case)
     tables = set()
     for model in (UserObjectPermission, GroupObjectPermission):
-        model.objects.filter(content_type=content_type, object_pk=str(case.pk)).delete()
+        model.objects.filter(content_type=content_type, object_pk=str(case_id)).delete()
         tables.add(model._meta.db_table)
     return tables

@@ -245,9 +245,9 @@ class DestructionLogEntry(models.Model):
     """What was destroyed, when, under which rule and on whose authority (RET-3).
 
     Deliberately holds no personal data: the case reference, the names of its
-    categories, dates and the authorising user. ``data_key_id`` (a random id,
-    meaningless once the key is gone) lets a re-run finish destroying the key
-    if the process stopped between deleting the rows and shredding the key.
+    categories, dates and the authorising user. ``data_key_id`` lets a re-run
+    finish destroying the key if the process stopped between deleting the rows
+    and shredding the key; it is cleared as soon as the key is gone.
     """
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
@@ -260,12 +260,20 @@ class DestructionLogEntry(models.Model):
     authorised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    data_key_id = models.UUIDField()
+    data_key_id = models.UUIDField(null=True, blank=True)
     key_destroyed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-destroyed_at", "-id"]
         verbose_name_plural = "destruction log entries"
+        constraints = [
+            # The key id is kept only until the key is gone, then forgotten.
+            models.CheckConstraint(
+                name="destruction_key_id_until_destroyed",
+                condition=Q(data_key_id__isnull=True, key_destroyed_at__isnull=False)
+                | Q(data_key_id__isnull=False, key_destroyed_at__isnull=True),
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["key_destroyed_at"],

@@ -186,7 +186,8 @@ def _purge_one(
 def _destroy_key(entry: DestructionLogEntry) -> None:
     destroy_data_key(entry.data_key_id)
     entry.key_destroyed_at = timezone.now()
-    entry.save(update_fields=["key_destroyed_at"])
+    entry.data_key_id = None
+    entry.save(update_fields=["key_destroyed_at", "data_key_id"])
 
 
 def finish_pending_keys(*, service: Service | None = None) -> int:
