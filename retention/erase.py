@@ -80,16 +80,16 @@ def erase_case(case: Case) -> set[str]:
         touched.add(model._meta.db_table)
     collector.delete()
 
-    # After the delete: deleting records writes one more history row each.
-    for model in historical_models():
-        conditions = history_filter(model, case_id, data_key_id)
-        if conditions is not None:
-            model.objects.filter(conditions).delete()
-            touched.add(model._meta.db_table)
     for model in keyed_models():
         leftovers = model.objects.filter(data_key_id=data_key_id)
         if leftovers.exists():
             leftovers.delete()
+            touched.add(model._meta.db_table)
+    # History last: every delete above wrote one more history row per record.
+    for model in historical_models():
+        conditions = history_filter(model, case_id, data_key_id)
+        if conditions is not None:
+            model.objects.filter(conditions).delete()
             touched.add(model._meta.db_table)
 
     _erase_log_rows(case_id, removed)
