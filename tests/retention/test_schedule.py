@@ -253,3 +253,22 @@ def test_ret2_archived_cases_leave_everyday_lists_but_coordinators_can_ask(
     assert archived.reference in page and current.reference not in page
     page = client_for(coordinator).get("/cases/").content.decode()
     assert current.reference in page and archived.reference not in page
+
+
+def test_ret1_to_ret7_demo_shows_every_retention_state(capsys):
+    from django.core.management import call_command as run
+
+    from retention.models import DestructionLogEntry, LegalHold
+    from retention.purge import purge_preview
+
+    run("seed_demo", "--cases", "6")
+    capsys.readouterr()
+    north = Case.objects.filter(service__code="north").first().service
+    preview = purge_preview(service=north)
+    assert len(preview.due) == 2 and len(preview.blocked) == 1
+    assert len(preview.needs_review) == 1 and preview.anonymous_contacts_due >= 2
+    assert LegalHold.objects.filter(case__service=north, lifted_at=None).count() == 1
+    assert DestructionLogEntry.objects.filter(service=north).count() == 1
+    assert CaseRetention.objects.filter(
+        case__service=north, destroy_on__gt=datetime.date.today().replace(year=2080)
+    ).exists()  # children in care: kept for decades yet

@@ -25,6 +25,7 @@ from cases.models import (
 from pps.models import Service, User
 from pps.roles import Role
 from pps.services import user_create
+from retention.demo import seed_retention
 
 DEMO_PASSWORD = "demo-password-2026"
 SERVICES = [
@@ -107,6 +108,7 @@ class Command(BaseCommand):
         for number in range(case_count):
             self.seed_case(service, caseworkers, topics, today, number)
         self.seed_assignments(service, users)
+        seed_retention(service=service, users=users, fake=self.fake, rnd=self.random)
         for _ in range(case_count // 2):
             services.anonymous_contact_log(
                 service=service,
