@@ -139,12 +139,12 @@ class PurgeConfirmForm(forms.Form):
 class CertificateForm(forms.Form):
     start = forms.DateField(
         label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"required": "Enter the first day.", "invalid": "Enter a real date."},
     )
     end = forms.DateField(
         label="To",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"required": "Enter the last day.", "invalid": "Enter a real date."},
     )
 
