@@ -32,7 +32,7 @@ class CaseRuleError(ValueError):
 def case_require_writable(case: Case) -> None:
     """Archived cases are read-only (RET-2): every write to a case calls this."""
     if case.status == Case.Status.ARCHIVED:
-        raise CaseRuleError("This case is archived and read-only. Reopen it to change it.")
+        raise CaseRuleError("This case is archived and read-only.")
 
 
 def _save_as(instance, by: User | None, **save_kwargs):

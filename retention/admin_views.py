@@ -10,12 +10,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.services import CaseRuleError
 from pps.decorators import role_required
 from pps.pdf import pdf_response
 from pps.roles import Role
 from retention.certificate import certificate_reference, destruction_certificate_pdf
-from retention.forms import CategoryForm, CertificateForm, PurgeConfirmForm, SettingsForm
+from retention.forms import (
+    CategoryForm,
+    CertificateForm,
+    PurgeConfirmForm,
+    SettingsForm,
+    submit,
+)
 from retention.models import CaseRetention, DestructionLogEntry, PurgeRun, RetentionCategory
 from retention.purge import PurgeRefused, purge_execute, purge_preview
 from retention.schedule import CLOSED_STATUSES, retention_categories_for
@@ -78,16 +83,15 @@ def category_new(request):
 @admin_only
 def category_create(request):
     form = CategoryForm(request.POST)
-    if form.is_valid():
-        try:
-            retention_category_create(
-                service=request.user.service, by=request.user, **form.cleaned_data
-            )
-        except CaseRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Retention category added.")
-            return redirect("retention:categories")
+    created, _ = submit(
+        form,
+        lambda data: retention_category_create(
+            service=request.user.service, by=request.user, **data
+        ),
+    )
+    if created:
+        messages.success(request, "Retention category added.")
+        return redirect("retention:categories")
     return _category_page(request, form)
 
 
@@ -109,18 +113,14 @@ def category_edit(request, category_id: int):
 def category_update(request, category_id: int):
     category = _own_category(request, category_id)
     form = CategoryForm(request.POST)
-    if form.is_valid():
-        try:
-            recomputed = retention_category_update(
-                category=category, by=request.user, **form.cleaned_data
-            )
-        except CaseRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, f"Retention category saved; {recomputed} cases' dates recomputed."
-            )
-            return redirect("retention:categories")
+    saved, recomputed = submit(
+        form, lambda data: retention_category_update(category=category, by=request.user, **data)
+    )
+    if saved:
+        messages.success(
+            request, f"Retention category saved; {recomputed} cases' dates recomputed."
+        )
+        return redirect("retention:categories")
     return _category_page(request, form, category)
 
 
@@ -147,16 +147,15 @@ def settings_edit(request):
 @admin_only
 def settings_update(request):
     form = SettingsForm(request.POST)
-    if form.is_valid():
-        try:
-            retention_settings_update(
-                service=request.user.service, by=request.user, **form.cleaned_data
-            )
-        except CaseRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Retention settings saved.")
-            return redirect("retention:dashboard")
+    saved, _ = submit(
+        form,
+        lambda data: retention_settings_update(
+            service=request.user.service, by=request.user, **data
+        ),
+    )
+    if saved:
+        messages.success(request, "Retention settings saved.")
+        return redirect("retention:dashboard")
     return _settings_page(request, form)
 
 

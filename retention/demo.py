@@ -30,6 +30,10 @@ DEMO_CASES = [
 DEMO_CASES_KEPT = sum(1 for *_, purge_now in DEMO_CASES if not purge_now)
 
 
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
 def seed_retention(*, service, users: dict, fake, rnd) -> None:
     today = timezone.localdate()
     retention_settings_for(service)
@@ -71,9 +75,7 @@ def seed_retention(*, service, users: dict, fake, rnd) -> None:
             topic=topic,
             outcome="advice",
             notes="Explained the graduated approach and how to ask for a review meeting.",
-            occurred_at=timezone.make_aware(
-                datetime.datetime.combine(opened_on, datetime.time(10, rnd.choice([0, 30])))
-            ),
+            occurred_at=_at(opened_on, 10, rnd.choice([0, 30])),
         )
         case = services.case_close(
             case=case, by=staff, closed_on=opened_on + datetime.timedelta(days=700)
@@ -96,7 +98,5 @@ def seed_retention(*, service, users: dict, fake, rnd) -> None:
             channel="helpline",
             topic=topic,
             outcome="information",
-            occurred_at=timezone.make_aware(
-                datetime.datetime.combine(add_years(today, -years), datetime.time(11))
-            ),
+            occurred_at=_at(add_years(today, -years), 11),
         )

@@ -9,7 +9,7 @@ from cases.services import CaseRuleError
 from pps.decorators import role_required
 from pps.roles import CASE_WORKER_ROLES, Role
 from retention.access import case_for_hold, get_hold_for_user, holds_for
-from retention.forms import CaseCategoriesForm, HoldByReferenceForm, HoldForm
+from retention.forms import CaseCategoriesForm, HoldByReferenceForm, HoldForm, submit
 from retention.models import LegalHold
 from retention.schedule import case_retention_refresh, retention_categories_for
 from retention.services import case_categories_set, legal_hold_lift, legal_hold_place
@@ -50,16 +50,15 @@ def case_retention(request, case_id: int):
 def case_categories(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
     form = CaseCategoriesForm(request.POST, service=case.service)
-    if form.is_valid():
-        try:
-            case_categories_set(
-                case=case, categories=list(form.cleaned_data["categories"]), by=request.user
-            )
-        except CaseRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Retention categories saved.")
-            return redirect("retention:case", case.pk)
+    saved, _ = submit(
+        form,
+        lambda data: case_categories_set(
+            case=case, categories=list(data["categories"]), by=request.user
+        ),
+    )
+    if saved:
+        messages.success(request, "Retention categories saved.")
+        return redirect("retention:case", case.pk)
     return _case_page(request, case, categories_form=form)
 
 
@@ -68,14 +67,10 @@ def case_categories(request, case_id: int):
 def case_hold(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
     form = HoldForm(request.POST)
-    if form.is_valid():
-        try:
-            legal_hold_place(case=case, by=request.user, **form.cleaned_data)
-        except CaseRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Legal hold placed. This case will not be purged.")
-            return redirect("retention:case", case.pk)
+    placed, _ = submit(form, lambda data: legal_hold_place(case=case, by=request.user, **data))
+    if placed:
+        messages.success(request, "Legal hold placed. This case will not be purged.")
+        return redirect("retention:case", case.pk)
     return _case_page(request, case, hold_form=form)
 
 
@@ -104,23 +99,19 @@ def holds(request):
 @role_required(*HOLD_ROLES)
 def hold_place(request):
     form = HoldByReferenceForm(request.POST)
-    if form.is_valid():
-        case = case_for_hold(request.user, form.cleaned_data["reference"])
+
+    def place(data):
+        case = case_for_hold(request.user, data["reference"])
         if case is None:
-            form.add_error("reference", "There is no case with that reference in your service.")
-        else:
-            try:
-                legal_hold_place(
-                    case=case,
-                    by=request.user,
-                    reason=form.cleaned_data["reason"],
-                    details=form.cleaned_data["details"],
-                )
-            except CaseRuleError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, f"Legal hold placed on {case.reference}.")
-                return redirect("retention:holds")
+            raise CaseRuleError("There is no case with that reference in your service.")
+        return legal_hold_place(
+            case=case, by=request.user, reason=data["reason"], details=data["details"]
+        )
+
+    placed, hold = submit(form, place)
+    if placed:
+        messages.success(request, f"Legal hold placed on {hold.case.reference}.")
+        return redirect("retention:holds")
     return _holds_page(request, form)
 
 

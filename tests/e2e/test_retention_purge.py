@@ -3,6 +3,7 @@ the destruction certificate (RET-3, RET-5)."""
 
 import io
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -64,7 +65,7 @@ def test_admin_previews_confirms_purge_and_downloads_certificate(
         page.get_by_role("button", name="Download certificate (PDF)").click()
     download = download_info.value
     assert download.suggested_filename.startswith("DC-NORTH-")
-    pdf = PdfReader(io.BytesIO(open(download.path(), "rb").read()))
+    pdf = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
     text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
     assert "Certificate of destruction" in text and due.reference in text
     assert "Hollowbrook" not in text

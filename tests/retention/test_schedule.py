@@ -33,6 +33,18 @@ def category(service, code) -> RetentionCategory:
     return next(c for c in retention_categories_for(service) if c.code == code)
 
 
+def set_categories(case, by, *codes) -> None:
+    case_categories_set(
+        case=case, categories=[category(case.service, code) for code in codes], by=by
+    )
+
+
+def add_child(case, by, born: datetime.date | None = None):
+    return case_services.child_add(
+        case=case, by=by, given_name="A", family_name="B", date_of_birth=born
+    )
+
+
 def test_ret1_policy_schedule_is_shipped_as_editable_data(service):
     rules = {
         c.code: (c.anchor, c.anchor_age_years, c.years) for c in retention_categories_for(service)
@@ -53,54 +65,28 @@ def test_ret1_every_case_carries_parent_support_by_default(service, staff):
 
 def test_ret1_longest_rule_wins_computed_for_each_child(service, staff):
     case = make_closed_case(service, staff, closed_on=datetime.date(2020, 3, 31))
-    case_services.child_add(
-        case=case,
-        by=staff,
-        given_name="A",
-        family_name="B",
-        date_of_birth=datetime.date(2004, 2, 29),
-    )
-    case_services.child_add(
-        case=case,
-        by=staff,
-        given_name="C",
-        family_name="B",
-        date_of_birth=datetime.date(2014, 8, 1),
-    )
-    case_categories_set(
-        case=case,
-        categories=[category(service, "parent_support"), category(service, "supervision_order")],
-        by=staff,
-    )
+    add_child(case, staff, datetime.date(2004, 2, 29))
+    add_child(case, staff, datetime.date(2014, 8, 1))
+    set_categories(case, staff, "parent_support", "supervision_order")
     # Supervision order: 21 years from the younger child's birth beats 12 from closure.
     assert CaseRetention.objects.get(case=case).destroy_on == datetime.date(2035, 8, 1)
-    case_categories_set(case=case, categories=[category(service, "children_in_care")], by=staff)
+    set_categories(case, staff, "children_in_care")
     # 75 years from the 18th birthday of the younger child.
     assert CaseRetention.objects.get(case=case).destroy_on == datetime.date(2107, 8, 1)
 
 
 def test_ret1_removing_a_category_never_brings_the_date_forward(service, staff):
     case = make_closed_case(service, staff, closed_on=datetime.date(2020, 3, 31))
-    case_services.child_add(
-        case=case,
-        by=staff,
-        given_name="A",
-        family_name="B",
-        date_of_birth=datetime.date(2015, 1, 1),
-    )
-    case_categories_set(
-        case=case,
-        categories=[category(service, "parent_support"), category(service, "supervision_order")],
-        by=staff,
-    )
-    case_categories_set(case=case, categories=[category(service, "parent_support")], by=staff)
+    add_child(case, staff, datetime.date(2015, 1, 1))
+    set_categories(case, staff, "parent_support", "supervision_order")
+    set_categories(case, staff, "parent_support")
     assert CaseRetention.objects.get(case=case).destroy_on == datetime.date(2036, 1, 1)
 
 
 def test_ret1_missing_date_of_birth_is_flagged_and_never_due(service, staff):
     case = make_closed_case(service, staff, closed_on=years_ago(30))
-    case_services.child_add(case=case, by=staff, given_name="A", family_name="B")
-    case_categories_set(case=case, categories=[category(service, "children_in_care")], by=staff)
+    add_child(case, staff)
+    set_categories(case, staff, "children_in_care")
     retention = CaseRetention.objects.get(case=case)
     assert retention.destroy_on is None
     assert "date of birth" in retention.review_reason
@@ -121,13 +107,7 @@ def test_ret1_a_case_carries_at_least_one_category_of_its_own_service(
 
 def test_ret1_admin_rule_change_recomputes_for_example_to_75th_birthday(service, staff, admin_user):
     case = make_closed_case(service, staff, closed_on=datetime.date(2020, 3, 31))
-    case_services.child_add(
-        case=case,
-        by=staff,
-        given_name="A",
-        family_name="B",
-        date_of_birth=datetime.date(2010, 1, 1),
-    )
+    add_child(case, staff, datetime.date(2010, 1, 1))
     in_care = category(service, "children_in_care")
     case_categories_set(case=case, categories=[in_care], by=staff)
     assert CaseRetention.objects.get(case=case).destroy_on == datetime.date(2103, 1, 1)
