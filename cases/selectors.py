@@ -15,8 +15,13 @@ REFERENCE_PATTERN = re.compile(r"^(?:PPS-\d{4}-)?0*(\d{1,12})$", re.IGNORECASE)
 
 
 def search_cases(user: User, query: str) -> QuerySet[Case]:
-    """Visible cases matching a reference or, exactly, a parent's or child's surname."""
-    cases = visible_cases(user).select_related("assigned_staff")
+    """Visible cases matching a reference or, exactly, a parent's or child's surname.
+
+    The encrypted summary is deferred: lists never show it, and decrypting it
+    would unwrap each case's key one query at a time before ``with_people``
+    can load them all at once.
+    """
+    cases = visible_cases(user).select_related("assigned_staff").defer("summary")
     query = query.strip()
     if not query:
         return cases
