@@ -20,6 +20,7 @@ from cases.models import (
     Topic,
     VolunteerAssignment,
 )
+from pps import onboarding
 from pps.crypto import create_data_key
 from pps.models import Service, User
 from pps.roles import Role
@@ -144,6 +145,11 @@ def anonymous_contact_log(
 @transaction.atomic
 def volunteer_assign(*, case: Case, volunteer: User, by: User) -> VolunteerAssignment:
     """Give a volunteer access to one case (object permission granted here)."""
+    # ACC-4: signed agreement and training recorded, refresher not overdue.
+    if refusal := onboarding.assignment_refusal(volunteer):
+        raise CaseRuleError(refusal)
+    if case.volunteer_assignments.filter(volunteer=volunteer, ended_at__isnull=True).exists():
+        raise CaseRuleError("This volunteer is already assigned to this case.")
     if volunteer.role != Role.VOLUNTEER or volunteer.service_id != case.service_id:
         raise CaseRuleError("Only a volunteer of this service can be assigned.")
     if case.status != Case.Status.OPEN:

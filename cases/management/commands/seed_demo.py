@@ -4,15 +4,18 @@ Idempotent: a second run changes nothing and prints the accounts again. Every
 name, address and story here is invented (Faker, en_GB).
 """
 
+import contextlib
 import datetime
 import random
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from faker import Faker
 
 from cases import services
+from cases.access import get_case_for_user, visible_cases
 from cases.models import (
     AgreementMethod,
     Case,
@@ -22,6 +25,7 @@ from cases.models import (
     Outcome,
     ParentalResponsibility,
 )
+from pps import demo
 from pps.models import Service, User
 from pps.roles import Role
 from pps.services import user_create
@@ -37,6 +41,8 @@ ACCOUNTS = [
     ("coordinator", Role.COORDINATOR, "Helen", "Okafor"),
     ("volunteer", Role.VOLUNTEER, "Gareth", "Lloyd"),
     ("volunteer2", Role.VOLUNTEER, "Aisha", "Begum"),
+    ("volunteer3", Role.VOLUNTEER, "Owen", "Price"),
+    ("volunteer4", Role.VOLUNTEER, "Ruth", "Evans"),
     ("admin", Role.ADMIN, "Sam", "Fletcher"),
 ]
 SEN_NEEDS = [
@@ -104,9 +110,11 @@ class Command(BaseCommand):
         }
         caseworkers = [users["staff"], users["staff2"], users["coordinator"]]
         today = timezone.localdate()
+        self.seed_access(service, users, today)
         for number in range(case_count):
             self.seed_case(service, caseworkers, topics, today, number)
         self.seed_assignments(service, users)
+        self.seed_access_log(service, users)
         for _ in range(case_count // 2):
             services.anonymous_contact_log(
                 service=service,
@@ -253,6 +261,39 @@ class Command(BaseCommand):
             services.volunteer_assign(
                 case=case, volunteer=users["volunteer"], by=users["coordinator"]
             )
+
+    def seed_access(self, service, users, today) -> None:
+        """Policy versions and acknowledgements (ACC-9), volunteer onboarding (ACC-4).
+
+        staff2 has not acknowledged the version in force, so signing in as
+        staff2 shows the acknowledgement step; volunteer2 has no agreement yet.
+        """
+        demo.seed_policy(service, users["coordinator"], today)
+        demo.seed_acknowledgements(
+            service, list(users.values()), not_yet={users["staff2"].username}
+        )
+        demo.seed_volunteers(
+            ready=users["volunteer"],
+            due_soon=users["volunteer4"],
+            overdue=users["volunteer3"],
+            by=users["coordinator"],
+            today=today,
+        )
+
+    def seed_access_log(self, service, users) -> None:
+        """Reads and refused attempts for the coordinators' access-log pages (ACC-7)."""
+        assigned = list(visible_cases(users["volunteer"]).order_by("pk"))
+        for case in assigned:
+            get_case_for_user(users["staff"], case.pk)
+            get_case_for_user(users["volunteer"], case.pk)
+        attempts = [(users["volunteer2"], assigned[0].pk)] if assigned else []
+        other = User.objects.filter(role=Role.STAFF).exclude(service=service).first()
+        if other is not None and assigned:
+            attempts.append((other, assigned[0].pk))
+        for user, case_id in attempts:
+            # Refused (404) and logged, which is the point.
+            with contextlib.suppress(Http404):
+                get_case_for_user(user, case_id)
 
     def print_accounts(self) -> None:
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
