@@ -231,3 +231,14 @@ def case_archive(*, case: Case, by: User, archived_on: datetime.date | None = No
     case.archived_on = archived_on or timezone.localdate()
     case.version += 1
     return _save_as(case, by, update_fields=["status", "archived_on", "version", "updated_at"])
+
+
+@transaction.atomic
+def volunteer_assignments_end(*, volunteer: User, by: User) -> int:
+    """End every open assignment of a volunteer who has left or changed role (ACC-2)."""
+    open_assignments = volunteer.volunteer_assignments.filter(ended_at__isnull=True)
+    ended = 0
+    for assignment in open_assignments.select_related("case", "volunteer"):
+        volunteer_unassign(assignment=assignment, by=by)
+        ended += 1
+    return ended
