@@ -305,4 +305,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {user.username:<24} {user.get_role_display():<45} {user.service.name}"
             )
+        self.stdout.write(
+            "staff2 has not yet acknowledged the confidentiality policy (shows that step); "
+            "volunteer2 has no signed agreement, volunteer3's refresher is overdue and "
+            "volunteer4's is due soon (see Volunteers as coordinator)."
+        )
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these.\n")
