@@ -50,31 +50,30 @@ class OnboardingStatus:
         )
 
     @property
+    def _state(self) -> tuple[str, str | None]:
+        """(short label for lists, why no new casework may be given or None)."""
+        if self.agreement_signed_on is None:
+            return "No signed agreement", "No signed Volunteer Agreement is recorded."
+        if self.trained_on is None:
+            return "No training recorded", "No data-protection training is recorded."
+        if self.refresher_overdue:
+            return "Refresher overdue", "Their data-protection refresher training is overdue."
+        if self.refresher_due_soon:
+            return "Refresher due soon", None
+        return "Ready for casework", None
+
+    @property
+    def label(self) -> str:
+        return self._state[0]
+
+    @property
     def problem(self) -> str | None:
         """Why this volunteer cannot be given new casework, or None if they can."""
-        if self.agreement_signed_on is None:
-            return "No signed Volunteer Agreement is recorded."
-        if self.trained_on is None:
-            return "No data-protection training is recorded."
-        if self.refresher_overdue:
-            return "Their data-protection refresher training is overdue."
-        return None
+        return self._state[1]
 
     @property
     def ready(self) -> bool:
         return self.problem is None
-
-    @property
-    def label(self) -> str:
-        if self.agreement_signed_on is None:
-            return "No signed agreement"
-        if self.trained_on is None:
-            return "No training recorded"
-        if self.refresher_overdue:
-            return "Refresher overdue"
-        if self.refresher_due_soon:
-            return "Refresher due soon"
-        return "Ready for casework"
 
 
 def _statuses(volunteers, today: datetime.date) -> list[OnboardingStatus]:

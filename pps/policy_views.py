@@ -1,6 +1,7 @@
 """Reading and acknowledging the confidentiality policy; publishing versions (ACC-9)."""
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -39,7 +40,8 @@ def acknowledge(request):
         and PolicyAcknowledgement.objects.filter(policy=policy, user=request.user).exists()
     )
     form = PolicyAcknowledgeForm(
-        request.POST or None, initial={"policy_id": policy.pk if policy else None}
+        request.POST if request.method == "POST" else None,
+        initial={"policy_id": policy.pk if policy else None},
     )
     if request.method == "POST" and policy is not None and form.is_valid():
         if form.cleaned_data["policy_id"] != policy.pk:
@@ -112,7 +114,7 @@ def publish(request):
     initial = {"effective_from": timezone.localdate()}
     if latest is not None:
         initial.update(title=latest.title, text=latest.text)
-    form = PolicyPublishForm(request.POST or None, initial=initial)
+    form = PolicyPublishForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             policy = policy_publish(
@@ -120,6 +122,9 @@ def publish(request):
             )
         except PolicyRuleError as error:
             form.add_error(None, str(error))
+        except IntegrityError:
+            # Two coordinators publishing at the same moment: one gets the number.
+            form.add_error(None, "Another version was published just now. Check it and try again.")
         else:
             messages.success(request, f"Version {policy.version} published.")
             return redirect("policy:detail", policy_id=policy.pk)

@@ -78,7 +78,7 @@ def volunteer_detail(request, user_id: int):
 
 def _record_form(request, user_id, form_class, heading, record):
     volunteer = get_volunteer_for_coordinator(request.user, user_id)
-    form = form_class(request.POST or None, request.FILES or None)
+    form = form_class(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         try:
             message = record(volunteer, form.cleaned_data)

@@ -245,3 +245,13 @@ def test_acc9_policy_of_another_service_cannot_be_acknowledged(service, other_se
     outsider = make_user(other_service, "staff")
     with pytest.raises(PolicyRuleError):
         policy_acknowledge(user=outsider, policy=current_policy(service.pk))
+
+
+def test_sec4_empty_posts_get_clear_messages(service, coordinator, client_for):
+    publish(service)
+    client = client_for(coordinator)
+    acknowledge = client.post(reverse("policy:acknowledge"))
+    assert acknowledge.status_code == 400
+    assert "Confirm that you have read the policy" in acknowledge.content.decode()
+    published = client.post(reverse("policy:publish"))
+    assert published.status_code == 400 and "This field is required" in published.content.decode()

@@ -184,3 +184,8 @@ def test_acc4_coordinator_of_another_service_cannot_record(newcomer, other_servi
     outsider = make_user(other_service, "coordinator")
     with pytest.raises(OnboardingError):
         volunteer_training_record(volunteer=newcomer, by=outsider, completed_on=TODAY())
+
+
+def test_sec4_empty_post_gets_a_clear_message(newcomer, coordinator, client_for):
+    response = client_for(coordinator).post(reverse("volunteers:training_add", args=[newcomer.pk]))
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
