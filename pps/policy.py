@@ -7,6 +7,7 @@ before they open any case; ``pps.policy_gate`` enforces that on every request.
 import datetime
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -19,30 +20,33 @@ class PolicyRuleError(ValueError):
     """A request the policy rules do not allow; the message is safe to show."""
 
 
+def _in_force(service_id, today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    return ConfidentialityPolicy.objects.filter(
+        service_id=service_id, effective_from__lte=today
+    ).order_by("-version")
+
+
 def current_policy(service_id, *, today: datetime.date | None = None):
     """The version in force: the newest whose effective date has come, or None."""
     if service_id is None:
         return None
-    today = today or timezone.localdate()
-    return (
-        ConfidentialityPolicy.objects.filter(service_id=service_id, effective_from__lte=today)
-        .order_by("-version")
-        .first()
-    )
+    return _in_force(service_id, today).first()
 
 
 def must_acknowledge_policy(user: User) -> bool:
     """Whether the user may not open cases until they acknowledge the policy in force.
 
     Fails closed: a case reader whose service has published no policy yet is
-    held too (there is nothing they could have agreed to).
+    held too (there is nothing they could have agreed to). One query, since it
+    runs on every request.
     """
     if not (user.is_authenticated and user.role in CASE_READER_ROLES):
         return False
-    policy = current_policy(user.service_id)
-    if policy is None:
-        return True
-    return not PolicyAcknowledgement.objects.filter(policy=policy, user=user).exists()
+    in_force = _in_force(user.service_id).values("pk")[:1]
+    return not PolicyAcknowledgement.objects.filter(
+        user=user, policy_id=Subquery(in_force)
+    ).exists()
 
 
 @transaction.atomic
