@@ -179,7 +179,7 @@ def expectations(name, url) -> dict[str, dict[str, str]]:
     return {method: tables[0], other: refused}
 
 
-def client_for(user, **client_kwargs):
+def signed_in_client(user, **client_kwargs):
     client = Client(**client_kwargs)
     if user is not None:
         client.force_login(user)
@@ -204,7 +204,7 @@ def test_acc1_acc2_acc6_matrix(world, name):
         actual = {}
         for persona in PERSONAS:
             with rolled_back():
-                response = getattr(client_for(world["users"][persona]), method)(url)
+                response = getattr(signed_in_client(world["users"][persona]), method)(url)
             actual[persona] = outcome_of(response)
             body = response.content.decode("utf-8", "replace")
             if persona in OTHER_SERVICE:
@@ -220,7 +220,9 @@ def test_acc1_acc2_acc6_matrix(world, name):
 def test_acc1_admin_site_only_for_administrators(world, name):
     method, url_name, expected = NAMESPACE_ROWS[name]
     actual = {
-        persona: outcome_of(getattr(client_for(world["users"][persona]), method)(reverse(url_name)))
+        persona: outcome_of(
+            getattr(signed_in_client(world["users"][persona]), method)(reverse(url_name))
+        )
         for persona in PERSONAS
     }
     assert actual == expected
@@ -230,6 +232,6 @@ def test_acc1_admin_site_only_for_administrators(world, name):
 def test_sec4_every_post_needs_a_csrf_token(world, name):
     url = url_for(name, world)
     for persona in ("anonymous", "staff", "coordinator", "volunteer"):
-        client = client_for(world["users"][persona], enforce_csrf_checks=True)
+        client = signed_in_client(world["users"][persona], enforce_csrf_checks=True)
         with rolled_back():
             assert client.post(url).status_code == 403, (persona, name)
