@@ -27,6 +27,28 @@ SIGNED_IN_CASE_READERS = {
     for p in ["staff", "coordinator", "volunteer", "volunteer_unassigned", "other_service_staff"]
 }
 SIGNED_OUT = {"anonymous": "login", "inactive": "login"}
+HELPLINE_WORKERS = {
+    "staff": "ok",
+    "coordinator": "ok",
+    "volunteer": "denied",
+    "volunteer_unassigned": "denied",
+    "admin": "denied",
+    "other_service_staff": "ok",
+}
+
+
+def a_voicemail(world):
+    from cases.helpline_services import voicemail_log
+
+    staff = world["users"]["staff"]
+    return voicemail_log(
+        service=staff.service,
+        by=staff,
+        received_at=world["case"].created_at,
+        caller_number="01632 960 001",
+        summary="Please call back about transport.",
+    )
+
 
 # url name -> (method, kwargs builder, {persona: outcome})
 MATRIX = {
@@ -52,6 +74,30 @@ MATRIX = {
             "admin": "denied",
             "other_service_staff": "hidden",
         },
+    ),
+    # The helpline (issue 3): staff and coordinators only; forms are checked by POST
+    # (an empty, invalid one: nothing is saved).
+    **{
+        name: (method, None, {**SIGNED_OUT, **HELPLINE_WORKERS})
+        for name, method in [
+            ("helpline:start", "get"),
+            ("helpline:anonymous", "post"),
+            ("helpline:caller", "post"),
+            ("helpline:referral", "post"),
+            ("helpline:matches", "post"),
+            ("helpline:voicemail_list", "get"),
+            ("helpline:voicemail_new", "post"),
+        ]
+    },
+    "helpline:follow_up": (
+        "post",
+        lambda w: {"case_id": w["case"].pk},
+        {**SIGNED_OUT, **HELPLINE_WORKERS, "other_service_staff": "hidden"},
+    ),
+    "helpline:voicemail_detail": (
+        "post",
+        lambda w: {"voicemail_id": a_voicemail(w).pk},
+        {**SIGNED_OUT, **HELPLINE_WORKERS, "other_service_staff": "hidden"},
     ),
 }
 # The Django admin site (users, services, topics) is checked through its index;
