@@ -207,6 +207,7 @@ class FindForm(forms.Form):
         label="Phone number",
         required=False,
         max_length=40,
+        error_messages={"max_length": "Enter a phone number using digits, like 01632 960 001."},
         widget=forms.TextInput(
             attrs=_private(
                 {"type": "tel", "inputmode": "tel", "class": "app-find-field govuk-input--width-20"}
@@ -217,9 +218,19 @@ class FindForm(forms.Form):
         label="Postcode",
         required=False,
         max_length=10,
+        error_messages={"max_length": "Enter a real postcode, like NE1 4ST."},
         widget=forms.TextInput(attrs=_private({"class": "app-find-field govuk-input--width-10"})),
     )
     child_date_of_birth = _date_field("Child's date of birth", required=False)
+    # Shown with the new case's details; searched too, for a child whose surname
+    # differs from the caller's (separate enquiries, REF-6).
+    child_family_name = forms.CharField(
+        label="Child's surname",
+        required=False,
+        max_length=100,
+        help_text="Leave blank if it is the same as the parent's.",
+        widget=forms.TextInput(attrs=_private({"class": "app-find-field"})),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -246,7 +257,13 @@ class FindForm(forms.Form):
         """Terms to search by; a value that is not valid is simply not searched."""
         self.is_valid()
         terms = {}
-        for name in ("family_name", "phone", "postcode", "child_date_of_birth"):
+        for name in (
+            "family_name",
+            "phone",
+            "postcode",
+            "child_date_of_birth",
+            "child_family_name",
+        ):
             value = self.cleaned_data.get(name)
             if value:
                 terms[name] = value
@@ -304,13 +321,6 @@ class CallerContactForm(FindForm, CaseContactForm):
         label="Child's first name",
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs=_private()),
-    )
-    child_family_name = forms.CharField(
-        label="Child's surname",
-        required=False,
-        max_length=100,
-        help_text="Leave blank if it is the same as the parent's.",
         widget=forms.TextInput(attrs=_private()),
     )
     school_phase = forms.ChoiceField(
@@ -384,8 +394,8 @@ class CallerContactForm(FindForm, CaseContactForm):
             "email_permission": c["email_permission"] and bool(c["email"]),
             "address": c["address"].strip(),
             "postcode": c["postcode"],
-            "storage_agreed_on": c["storage_agreed_on"],
-            "storage_agreed_how": c["storage_agreed_how"],
+            "storage_agreed_on": c.get("storage_agreed_on"),
+            "storage_agreed_how": c.get("storage_agreed_how", ""),
         }
 
     def child_data(self) -> dict | None:

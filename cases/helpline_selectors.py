@@ -68,6 +68,7 @@ def find_matches(
     phone: str = "",
     postcode: str = "",
     child_date_of_birth: datetime.date | None = None,
+    child_family_name: str = "",
 ) -> Matches:
     values = {"surname": family_name, "phone number": phone, "postcode": postcode}
     digests = {
@@ -103,12 +104,13 @@ def find_matches(
             candidates[case_id].child_ids.add(child_id)
             candidates[case_id].matched_on.add("child's date of birth")
 
+    child_surname = child_family_name or family_name
     separate = bool(
-        family_name
+        child_surname
         and child_date_of_birth
         and separate_enquiry_case_ids(
             service_id=user.service_id,
-            family_name=family_name,
+            family_name=child_surname,
             date_of_birth=child_date_of_birth,
             exclude_case_ids=list(candidates),
         )

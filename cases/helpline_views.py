@@ -211,6 +211,7 @@ def matches(request):
         {
             "matches": find_matches(request.user, **FindForm(request.POST).search_terms()),
             "case_choice": _case_choice(request),
+            "oob": True,
         },
     )
 
