@@ -131,7 +131,10 @@ def _load_people(visible, shown: list[MatchedCase]) -> None:
     """Fill in the shown cases and the matched people, all keys unwrapped at once."""
     if not shown:
         return
-    cases = {case.pk: case for case in visible.filter(pk__in=[m.case_id for m in shown])}
+    # Only the reference and status are shown; loading the (encrypted) summary
+    # would unwrap each case's key in its own query before the batch below.
+    wanted = visible.filter(pk__in=[m.case_id for m in shown]).defer("summary")
+    cases = {case.pk: case for case in wanted}
     load_data_keys({case.data_key_id for case in cases.values()})
     parents = Parent.objects.filter(pk__in={pk for m in shown for pk in m.parent_ids})
     children = Child.objects.filter(pk__in={pk for m in shown for pk in m.child_ids})

@@ -179,3 +179,53 @@ def test_voicemail_and_follow_up_pages_are_accessible(page, sign_in, service, st
     page.get_by_role("button", name="Save follow-up contact").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
+
+
+def test_new_caller_logged_without_javascript(browser, live_server, service, staff):
+    """htmx only enhances: with scripts off, the Find button and plain forms do it all."""
+    from tests.factories import PASSWORD
+
+    known = make_case(service, staff, family_name="Ravenscroft", given_name="Imogen")
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("staff")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("link", name="New contact").click()
+        page.get_by_label("Yes, the parent or carer agrees").check()
+        page.get_by_role("button", name="Continue").click()
+
+        page.get_by_label("Parent or carer's surname").fill("Ravenscroft")
+        page.get_by_label("Child's date of birth").fill("2016-09-14")
+        page.get_by_role("button", name="Find matching parents").click()
+        expect(page.get_by_label(re.compile(known.reference))).to_be_visible()
+        # Not this parent: a new case, with what was typed still in place.
+        expect(page.get_by_label("Parent or carer's surname")).to_have_value("Ravenscroft")
+        page.get_by_label("None of these: open a new case").check()
+        page.get_by_label("Topic").select_option(label="Tribunal / appeal")
+        page.get_by_label("Outcome").select_option(label="Advice given")
+        page.get_by_label("First name", exact=True).fill("Bartholomew")
+        page.get_by_label("Relationship to the child").select_option(label="Father")
+        page.get_by_label("Holds parental responsibility").check()
+        page.get_by_label("Child's first name").fill("Wilhelmina")
+        page.get_by_role("button", name="Save contact").click()
+
+        expect(page.get_by_role("heading", name=re.compile(r"PPS-\d{4}-\d{5}"))).to_be_visible()
+        new_case = Case.objects.exclude(pk=known.pk).get()
+        parent = new_case.parents.get()
+        assert (parent.full_name, parent.parental_responsibility) == (
+            "Bartholomew Ravenscroft",
+            "yes",
+        )
+        assert (parent.storage_agreed_how, new_case.children.get().full_name) == (
+            "telephone",
+            "Wilhelmina Ravenscroft",
+        )
+        assert new_case.contacts.get().topic.name == "Tribunal / appeal"
+        assert not known.contacts.exists()
+    finally:
+        context.close()
