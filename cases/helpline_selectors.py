@@ -11,7 +11,8 @@ with no reference and nothing from it.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Case as SqlCase
+from django.db.models import Q, Value, When
 from django.http import Http404
 
 from cases.access import visible_cases
@@ -86,9 +87,16 @@ def find_matches(
         anything = Q()
         for column, (_, digest) in digests.items():
             anything |= Q(**{column: digest})
+        # Rank in the database, so the candidate limit never cuts off the parent
+        # who matches on surname and postcode among a thousand on surname alone.
+        details_matched = sum(
+            SqlCase(When(Q(**{column: digest}), then=Value(1)), default=Value(0))
+            for column, (_, digest) in digests.items()
+        )
         rows = (
             Parent.objects.filter(anything, case__in=visible.values("pk"))
-            .order_by("-case_id")
+            .annotate(details_matched=details_matched)
+            .order_by("-details_matched", "-case_id")
             .values_list("id", "case_id", *digests)[:MAX_CANDIDATES]
         )
         for parent_id, case_id, *row_digests in rows:

@@ -287,6 +287,19 @@ def test_search_ranks_the_case_matching_more_details_first(service, staff, clien
     assert html.index(wanted.reference) < html.index(same_surname.reference)
 
 
+def test_search_best_match_survives_the_candidate_limit(service, staff, client_for, monkeypatch):
+    from cases import helpline_selectors
+
+    wanted = make_case(service, staff, family_name="Abara", postcode="M2 2BB")
+    newer = [make_case(service, staff, family_name="Abara") for _ in range(3)]
+    monkeypatch.setattr(helpline_selectors, "MAX_CANDIDATES", 2)
+    monkeypatch.setattr(helpline_selectors, "MAX_CASES_SHOWN", 1)
+    html = search(client_for(staff), family_name="Abara", postcode="M2 2BB")
+    assert wanted.reference in html
+    assert not any(case.reference in html for case in newer)
+    assert "more match" in html
+
+
 def test_search_shows_only_cases_the_user_may_see_and_logs_them(
     service, staff, other_service, other_service_staff, client_for
 ):
