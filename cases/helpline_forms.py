@@ -59,12 +59,13 @@ def _private(attrs: dict | None = None) -> dict:
     return {"spellcheck": "false", **(attrs or {})}
 
 
-def _date_field(label: str, *, required: bool = True, initial=None, help_text: str = ""):
+def _date_field(label: str, *, required: bool = True, initial=None, not_future: bool = False):
+    """A date typed or picked; ``not_future`` for dates of things that have happened."""
     return forms.DateField(
         label=label,
         required=required,
         initial=initial,
-        help_text=help_text,
+        validators=[lambda value: check_not_future_date(value, label)] if not_future else [],
         widget=DateInput(),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={
@@ -309,7 +310,9 @@ class CallerContactForm(FindForm, CaseContactForm):
         max_length=500,
         widget=forms.Textarea(attrs=_private({"rows": 3})),
     )
-    storage_agreed_on = _date_field("Date they agreed", required=False, initial=timezone.localdate)
+    storage_agreed_on = _date_field(
+        "Date they agreed", required=False, initial=timezone.localdate, not_future=True
+    )
     storage_agreed_how = forms.ChoiceField(
         label="How they agreed",
         required=False,
@@ -354,11 +357,6 @@ class CallerContactForm(FindForm, CaseContactForm):
         value = self.cleaned_data["case_choice"].strip() or NEW_CASE
         if value != NEW_CASE and not value.isdigit():
             raise ValidationError("Choose a case from the list, or open a new case.")
-        return value
-
-    def clean_storage_agreed_on(self):
-        value = self.cleaned_data["storage_agreed_on"]
-        check_not_future_date(value, "The date they agreed")
         return value
 
     def clean(self):
@@ -440,14 +438,14 @@ class ReferralContactForm(CallerContactForm):
         help_text="For example SENCO, health visitor, family support worker.",
         error_messages={"required": "Enter the referrer's role."},
     )
-    referred_on = _date_field("Date of referral", initial=timezone.localdate)
+    referred_on = _date_field("Date of referral", initial=timezone.localdate, not_future=True)
     parent_agreed = forms.ChoiceField(
         label="Has the parent agreed to this referral?",
         choices=[("yes", "Yes, and there is evidence of it"), ("no", "No, or not known")],
         widget=forms.RadioSelect(attrs={"class": "govuk-radios--small"}),
         error_messages={"required": "Say whether the parent agreed to the referral."},
     )
-    parent_agreed_on = _date_field("Date the parent agreed", required=False)
+    parent_agreed_on = _date_field("Date the parent agreed", required=False, not_future=True)
     parent_agreed_how = forms.ChoiceField(
         label="How the parent agreed",
         required=False,
@@ -473,16 +471,6 @@ class ReferralContactForm(CallerContactForm):
         self.fields["channel"].initial = Channel.EMAIL
         for name in ("storage_agreed_on", "storage_agreed_how"):
             del self.fields[name]
-
-    def clean_referred_on(self):
-        value = self.cleaned_data["referred_on"]
-        check_not_future_date(value, "The date of referral")
-        return value
-
-    def clean_parent_agreed_on(self):
-        value = self.cleaned_data["parent_agreed_on"]
-        check_not_future_date(value, "The date the parent agreed")
-        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -82,27 +82,38 @@ def anonymous(request):
     button posts here) is dropped, never stored."""
     form = AnonymousContactForm(request.POST or None, service=request.user.service)
     if request.method == "POST" and form.is_valid():
-        submission_id = form.cleaned_data["submission_id"]
-        try:
-            save_once(
-                AnonymousContact,
-                submission_id,
-                lambda: anonymous_contact_log(
-                    service=request.user.service,
-                    by=request.user,
-                    submission_id=submission_id,
-                    **form.contact_data(),
-                ),
-            )
-        except AlreadySaved:
-            messages.info(request, "That anonymous contact was already saved.")
-            return redirect("helpline:start")
-        except CaseRuleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Anonymous contact saved. Nothing identifying was stored.")
-            return redirect("helpline:start")
+        done = _save_form_once(
+            request,
+            form,
+            AnonymousContact,
+            lambda submission_id: anonymous_contact_log(
+                service=request.user.service,
+                by=request.user,
+                submission_id=submission_id,
+                **form.contact_data(),
+            ),
+            saved="Anonymous contact saved. Nothing identifying was stored.",
+            then="helpline:start",
+        )
+        if done:
+            return done
     return render(request, "cases/helpline/anonymous.html", {"form": form})
+
+
+def _save_form_once(request, form, model, save, *, saved: str, then, then_args=()):
+    """Save a valid form once (a double submit finds the first save) and redirect,
+    or return None with the rule that refused it shown on the form."""
+    submission_id = form.cleaned_data["submission_id"]
+    try:
+        save_once(model, submission_id, lambda: save(submission_id))
+    except AlreadySaved:
+        messages.info(request, "That was already saved.")
+    except CaseRuleError as error:
+        form.add_error(None, str(error))
+        return None
+    else:
+        messages.success(request, saved)
+    return redirect(then, *then_args)
 
 
 @require_http_methods(["GET", "POST"])
@@ -223,23 +234,19 @@ def follow_up(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
     form = CaseContactForm(request.POST or None, service=request.user.service)
     if request.method == "POST" and form.is_valid():
-        submission_id = form.cleaned_data["submission_id"]
-        try:
-            save_once(
-                Contact,
-                submission_id,
-                lambda: contact_log(
-                    case=case, by=request.user, submission_id=submission_id, **form.contact_data()
-                ),
-            )
-        except AlreadySaved:
-            messages.info(request, "That contact was already saved.")
-            return redirect("cases:detail", case.pk)
-        except CaseRuleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Contact logged.")
-            return redirect("cases:detail", case.pk)
+        done = _save_form_once(
+            request,
+            form,
+            Contact,
+            lambda submission_id: contact_log(
+                case=case, by=request.user, submission_id=submission_id, **form.contact_data()
+            ),
+            saved="Contact logged.",
+            then="cases:detail",
+            then_args=[case.pk],
+        )
+        if done:
+            return done
     return render(request, "cases/helpline/follow_up.html", {"case": case, "form": form})
 
 
@@ -279,28 +286,24 @@ def voicemail_new(request):
     form = VoicemailForm(request.POST or None, service=request.user.service)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            save_once(
-                Voicemail,
-                data["submission_id"],
-                lambda: voicemail_log(
-                    service=request.user.service,
-                    by=request.user,
-                    received_at=data["received_at"],
-                    caller_number=data["caller_number"],
-                    summary=data["summary"],
-                    action_taken=data["action_taken"],
-                    submission_id=data["submission_id"],
-                ),
-            )
-        except AlreadySaved:
-            messages.info(request, "That message was already logged.")
-            return redirect("helpline:voicemail_list")
-        except CaseRuleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Voicemail message logged.")
-            return redirect("helpline:voicemail_list")
+        done = _save_form_once(
+            request,
+            form,
+            Voicemail,
+            lambda submission_id: voicemail_log(
+                service=request.user.service,
+                by=request.user,
+                received_at=data["received_at"],
+                caller_number=data["caller_number"],
+                summary=data["summary"],
+                action_taken=data["action_taken"],
+                submission_id=submission_id,
+            ),
+            saved="Voicemail message logged.",
+            then="helpline:voicemail_list",
+        )
+        if done:
+            return done
     return render(request, "cases/helpline/voicemail_new.html", {"form": form})
 
 
