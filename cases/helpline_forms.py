@@ -127,7 +127,11 @@ def _outcome_field(*, anonymous: bool = False) -> forms.ChoiceField:
     return forms.ChoiceField(
         label="Outcome",
         choices=[("", "Choose an outcome"), *choices],
-        error_messages={"required": "Choose the outcome of the contact."},
+        error_messages={
+            "required": "Choose the outcome of the contact.",
+            "invalid_choice": "Choose an outcome from the list"
+            + (": casework needs a case, not an anonymous contact." if anonymous else "."),
+        },
     )
 
 
@@ -139,7 +143,10 @@ class ContactForm(ServiceForm):
         choices=Channel.choices,
         initial=Channel.HELPLINE,
         widget=forms.RadioSelect(attrs={"class": "govuk-radios--small"}),
-        error_messages={"required": "Choose how they contacted the service."},
+        error_messages={
+            "required": "Choose how they contacted the service.",
+            "invalid_choice": "Choose how they contacted the service.",
+        },
     )
     occurred_at = forms.DateTimeField(
         label="Date and time",

@@ -101,7 +101,7 @@ def test_ref2_anonymous_contact_drops_anything_identifying_posted(service, staff
 def test_ref2_anonymous_contact_refuses_casework_with_a_message(service, staff, client_for):
     response = client_for(staff).post(ANONYMOUS, contact_post(service, outcome="casework"))
     assert response.status_code == 200
-    assert "Select a valid choice" in page_text(response)
+    assert "casework needs a case" in page_text(response)
     assert nothing_saved()
 
 
