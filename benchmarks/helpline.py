@@ -168,13 +168,13 @@ def measure(label: str, runs: int, send) -> None:
         queries.append((len(default), len(keystore)))
     median_ms = statistics.median(timings) * 1000
     p90_ms = statistics.quantiles(timings, n=10)[-1] * 1000
+    # Counts vary: the idle-lock middleware saves the session at most every 15 s
+    # (+3 queries), and a data key not yet cached costs one key-store query.
     query_counts = sorted(set(queries))
     print(
         f"{label:<44} median {median_ms:6.1f} ms   p90 {p90_ms:6.1f} ms   "
         f"SQL queries (cases db, key store): {', '.join(f'{d}+{k}' for d, k in query_counts)}"
     )
-    # The idle-lock middleware saves the session at most every 15 s (+3 queries),
-    # and a data key not yet cached costs one key-store query.
 
 
 def main() -> None:
