@@ -16,7 +16,9 @@ from cases.models import (
     Child,
     ChildInformation,
     Contact,
+    Outcome,
     Parent,
+    ParentalResponsibility,
     Topic,
     VolunteerAssignment,
 )
@@ -28,6 +30,33 @@ from pps.roles import Role
 
 class CaseRuleError(ValueError):
     """A request that the rules do not allow; the message is safe to show."""
+
+
+NO_PARENTAL_RESPONSIBILITY = (
+    "No parent or carer on this case holds parental responsibility, so the service can give "
+    "general information only: no casework, volunteer support or disclosure on their behalf."
+)
+
+
+def case_allows_in_depth_support(case: Case) -> bool:
+    """Whether casework, a volunteer or a disclosure on a parent's behalf is allowed (REF-5).
+
+    In-depth support is only for parents who hold parental responsibility; until
+    someone on the case is recorded as holding it ("not yet established" counts
+    as not), the case is limited to general information.
+    """
+    return case.parents.filter(parental_responsibility=ParentalResponsibility.YES).exists()
+
+
+def require_in_depth_support(case: Case) -> None:
+    """Raise CaseRuleError unless the case allows in-depth support (REF-5)."""
+    if not case_allows_in_depth_support(case):
+        raise CaseRuleError(NO_PARENTAL_RESPONSIBILITY)
+
+
+def require_not_archived(case: Case) -> None:
+    if case.status == Case.Status.ARCHIVED:
+        raise CaseRuleError("This case is archived and read-only; open a new case instead.")
 
 
 def _save_as(instance, by: User, **save_kwargs):
@@ -105,9 +134,13 @@ def contact_log(
     outcome: str,
     notes: str = "",
     occurred_at: datetime.datetime | None = None,
+    submission_id=None,
 ) -> Contact:
     if topic.service_id != case.service_id:
         raise CaseRuleError("Choose a topic from your service's list.")
+    require_not_archived(case)
+    if outcome == Outcome.CASEWORK:
+        require_in_depth_support(case)
     contact = Contact(
         case=case,
         occurred_at=occurred_at or timezone.now(),
@@ -116,6 +149,7 @@ def contact_log(
         outcome=outcome,
         staff=by,
         notes=notes,
+        submission_id=submission_id,
     )
     return _save_as(contact, by)
 
@@ -129,9 +163,12 @@ def anonymous_contact_log(
     topic: Topic,
     outcome: str,
     occurred_at: datetime.datetime | None = None,
+    submission_id=None,
 ) -> AnonymousContact:
     if topic.service_id != service.pk:
         raise CaseRuleError("Choose a topic from your service's list.")
+    if outcome == Outcome.CASEWORK:
+        raise CaseRuleError("Casework needs a case: an anonymous contact cannot record it.")
     return AnonymousContact.objects.create(
         service=service,
         occurred_at=occurred_at or timezone.now(),
@@ -139,6 +176,7 @@ def anonymous_contact_log(
         topic=topic,
         outcome=outcome,
         recorded_by=by,
+        submission_id=submission_id,
     )
 
 
@@ -154,6 +192,7 @@ def volunteer_assign(*, case: Case, volunteer: User, by: User) -> VolunteerAssig
         raise CaseRuleError("Only a volunteer of this service can be assigned.")
     if case.status != Case.Status.OPEN:
         raise CaseRuleError("Volunteers can only be assigned to open cases.")
+    require_in_depth_support(case)
     assignment = _save_as(VolunteerAssignment(case=case, volunteer=volunteer, assigned_by=by), by)
     assign_perm("view_case", volunteer, case)
     return assignment

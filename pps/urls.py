@@ -21,5 +21,6 @@ urlpatterns = [
     path("policy/", include("pps.policy_urls")),
     path("volunteers/", include("pps.volunteer_urls")),
     path("access-log/", include("cases.access_log_urls")),
+    path("helpline/", include("cases.helpline_urls")),
     path("admin/", admin.site.urls),
 ]

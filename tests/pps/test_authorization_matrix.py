@@ -32,6 +32,19 @@ from tests.access_world import (
 from tests.url_names import all_url_names
 
 
+def a_voicemail(world):
+    from cases.helpline_services import voicemail_log
+
+    staff = world["users"]["staff"]
+    return voicemail_log(
+        service=staff.service,
+        by=staff,
+        received_at=world["case"].created_at,
+        caller_number="01632 960 001",
+        summary="Please call back about transport.",
+    )
+
+
 def row(default=None, **outcomes):
     """Outcomes for every persona: signed-out users go to sign-in unless named."""
     table = {p: "login" for p in SIGNED_OUT}
@@ -45,6 +58,18 @@ CASE = lambda w: {"case_id": w["case"].pk}  # noqa: E731
 # by role (403), another service's coordinator is told it does not exist (404).
 COORDINATOR_ONLY_RECORD = row("denied", coordinator="ok", other_service_coordinator="hidden")
 COORDINATOR_ONLY_PAGE = row("denied", coordinator="ok", other_service_coordinator="ok")
+
+# The helpline: staff and coordinators of any service may use its forms (each
+# sees only its own service's cases); volunteers and admins are refused.
+HELPLINE_WORKERS = row(
+    "denied", staff="ok", coordinator="ok", other_service_staff="ok", other_service_coordinator="ok"
+)
+HELPLINE_RECORD = {
+    **HELPLINE_WORKERS,
+    "other_service_staff": "hidden",
+    "other_service_coordinator": "hidden",
+}
+
 
 MATRIX = {
     "home": ("get", None, row("redirect")),
@@ -119,6 +144,27 @@ MATRIX = {
         COORDINATOR_ONLY_RECORD,
     ),
     "access_log:denied": ("get", None, COORDINATOR_ONLY_PAGE),
+    # The helpline (issue 3). Empty POSTs are invalid forms, shown again with
+    # their errors (200); nothing is saved.
+    "helpline:start": ("get", None, HELPLINE_WORKERS),
+    "helpline:matches": ("post", None, HELPLINE_WORKERS),
+    "helpline:voicemail_list": ("get", None, HELPLINE_WORKERS),
+    **{
+        name: ("get+post", None, HELPLINE_WORKERS, HELPLINE_WORKERS)
+        for name in [
+            "helpline:anonymous",
+            "helpline:caller",
+            "helpline:referral",
+            "helpline:voicemail_new",
+        ]
+    },
+    "helpline:follow_up": ("get+post", CASE, HELPLINE_RECORD, HELPLINE_RECORD),
+    "helpline:voicemail_detail": (
+        "get+post",
+        lambda w: {"voicemail_id": a_voicemail(w).pk},
+        HELPLINE_RECORD,
+        HELPLINE_RECORD,
+    ),
 }
 # The Django admin site (users, services, topics) is checked through its index;
 # only administrators get in, everyone else is sent to its sign-in page.

@@ -8,7 +8,7 @@ from pps.policy import must_acknowledge_policy
 
 
 def test_seed_demo_shows_policy_onboarding_and_access_log_states(capsys):
-    call_command("seed_demo", "--cases", "8")
+    call_command("seed_demo", "--cases", "20")
     assert "has not yet acknowledged" in capsys.readouterr().out
     for code in ("north", "south"):
         assert ConfidentialityPolicy.objects.filter(service__code=code).count() == 2

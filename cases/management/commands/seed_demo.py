@@ -16,6 +16,7 @@ from faker import Faker
 
 from cases import services
 from cases.access import get_case_for_user, visible_cases
+from cases.helpline_seed import HELPLINE_DEMO_CASES, seed_helpline
 from cases.models import (
     AgreementMethod,
     Case,
@@ -23,6 +24,7 @@ from cases.models import (
     Child,
     ChildInformation,
     Outcome,
+    Parent,
     ParentalResponsibility,
 )
 from pps import demo
@@ -111,9 +113,11 @@ class Command(BaseCommand):
         caseworkers = [users["staff"], users["staff2"], users["coordinator"]]
         today = timezone.localdate()
         self.seed_access(service, users, today)
-        for number in range(case_count):
+        # The helpline's demo cases count towards the total asked for.
+        for number in range(case_count - HELPLINE_DEMO_CASES):
             self.seed_case(service, caseworkers, topics, today, number)
         self.seed_assignments(service, users)
+        seed_helpline(service, users, topics, today, self.fake, self.random)
         self.seed_access_log(service, users)
         for _ in range(case_count // 2):
             services.anonymous_contact_log(
@@ -168,6 +172,12 @@ class Command(BaseCommand):
                 school_phase=self.phase_for(age_days // 365),
             )
             self.seed_child_information(child, by)
+        # Casework only where someone holds parental responsibility (REF-5).
+        outcomes = [
+            o
+            for o in Outcome.values
+            if o != Outcome.CASEWORK or services.case_allows_in_depth_support(case)
+        ]
         contact_day = opened_on
         for _ in range(rnd.randint(1, 8)):
             if contact_day > today:
@@ -179,7 +189,7 @@ class Command(BaseCommand):
                     [Channel.HELPLINE] * 4 + [Channel.EMAIL, Channel.IN_PERSON, Channel.VOICEMAIL]
                 ),
                 topic=rnd.choice(topics),
-                outcome=rnd.choice(Outcome.values),
+                outcome=rnd.choice(outcomes),
                 notes=rnd.choice(CALL_NOTES),
                 occurred_at=self.moment(contact_day),
             )
@@ -255,7 +265,13 @@ class Command(BaseCommand):
 
     def seed_assignments(self, service, users) -> None:
         open_cases = list(
-            Case.objects.filter(service=service, status=Case.Status.OPEN).order_by("pk")[:3]
+            Case.objects.filter(
+                service=service,
+                status=Case.Status.OPEN,
+                pk__in=Parent.objects.filter(
+                    parental_responsibility=ParentalResponsibility.YES
+                ).values("case_id"),
+            ).order_by("pk")[:3]
         )
         for case in open_cases:
             services.volunteer_assign(
