@@ -16,10 +16,13 @@ from cases.models import (
     Child,
     ChildInformation,
     Contact,
+    Outcome,
     Parent,
+    ParentalResponsibility,
     Topic,
     VolunteerAssignment,
 )
+from pps import onboarding
 from pps.crypto import create_data_key
 from pps.models import Service, User
 from pps.roles import Role
@@ -29,10 +32,32 @@ class CaseRuleError(ValueError):
     """A request that the rules do not allow; the message is safe to show."""
 
 
-def case_require_writable(case: Case) -> None:
+NO_PARENTAL_RESPONSIBILITY = (
+    "No parent or carer on this case holds parental responsibility, so the service can give "
+    "general information only: no casework, volunteer support or disclosure on their behalf."
+)
+
+
+def case_allows_in_depth_support(case: Case) -> bool:
+    """Whether casework, a volunteer or a disclosure on a parent's behalf is allowed (REF-5).
+
+    In-depth support is only for parents who hold parental responsibility; until
+    someone on the case is recorded as holding it ("not yet established" counts
+    as not), the case is limited to general information.
+    """
+    return case.parents.filter(parental_responsibility=ParentalResponsibility.YES).exists()
+
+
+def require_in_depth_support(case: Case) -> None:
+    """Raise CaseRuleError unless the case allows in-depth support (REF-5)."""
+    if not case_allows_in_depth_support(case):
+        raise CaseRuleError(NO_PARENTAL_RESPONSIBILITY)
+
+
+def require_not_archived(case: Case) -> None:
     """Archived cases are read-only (RET-2): every write to a case calls this."""
     if case.status == Case.Status.ARCHIVED:
-        raise CaseRuleError("This case is archived and read-only.")
+        raise CaseRuleError("This case is archived and read-only; open a new case instead.")
 
 
 def _save_as(instance, by: User | None, **save_kwargs):
@@ -82,7 +107,7 @@ def case_open(
 def child_add(
     *, case: Case, by: User, given_name: str, family_name: str, date_of_birth=None, school_phase=""
 ) -> Child:
-    case_require_writable(case)
+    require_not_archived(case)
     child = Child(
         case=case,
         given_name=given_name,
@@ -95,7 +120,7 @@ def child_add(
 
 @transaction.atomic
 def child_information_add(*, child: Child, by: User, kind: str, source: str, text: str):
-    case_require_writable(child.case)
+    require_not_archived(child.case)
     information = ChildInformation(
         case=child.case, child=child, kind=kind, source=source, text=text, recorded_by=by
     )
@@ -112,10 +137,13 @@ def contact_log(
     outcome: str,
     notes: str = "",
     occurred_at: datetime.datetime | None = None,
+    submission_id=None,
 ) -> Contact:
-    case_require_writable(case)
     if topic.service_id != case.service_id:
         raise CaseRuleError("Choose a topic from your service's list.")
+    require_not_archived(case)
+    if outcome == Outcome.CASEWORK:
+        require_in_depth_support(case)
     contact = Contact(
         case=case,
         occurred_at=occurred_at or timezone.now(),
@@ -124,6 +152,7 @@ def contact_log(
         outcome=outcome,
         staff=by,
         notes=notes,
+        submission_id=submission_id,
     )
     return _save_as(contact, by)
 
@@ -137,9 +166,12 @@ def anonymous_contact_log(
     topic: Topic,
     outcome: str,
     occurred_at: datetime.datetime | None = None,
+    submission_id=None,
 ) -> AnonymousContact:
     if topic.service_id != service.pk:
         raise CaseRuleError("Choose a topic from your service's list.")
+    if outcome == Outcome.CASEWORK:
+        raise CaseRuleError("Casework needs a case: an anonymous contact cannot record it.")
     return AnonymousContact.objects.create(
         service=service,
         occurred_at=occurred_at or timezone.now(),
@@ -147,16 +179,23 @@ def anonymous_contact_log(
         topic=topic,
         outcome=outcome,
         recorded_by=by,
+        submission_id=submission_id,
     )
 
 
 @transaction.atomic
 def volunteer_assign(*, case: Case, volunteer: User, by: User) -> VolunteerAssignment:
     """Give a volunteer access to one case (object permission granted here)."""
+    # ACC-4: signed agreement and training recorded, refresher not overdue.
+    if refusal := onboarding.assignment_refusal(volunteer):
+        raise CaseRuleError(refusal)
+    if case.volunteer_assignments.filter(volunteer=volunteer, ended_at__isnull=True).exists():
+        raise CaseRuleError("This volunteer is already assigned to this case.")
     if volunteer.role != Role.VOLUNTEER or volunteer.service_id != case.service_id:
         raise CaseRuleError("Only a volunteer of this service can be assigned.")
     if case.status != Case.Status.OPEN:
         raise CaseRuleError("Volunteers can only be assigned to open cases.")
+    require_in_depth_support(case)
     assignment = _save_as(VolunteerAssignment(case=case, volunteer=volunteer, assigned_by=by), by)
     assign_perm("view_case", volunteer, case)
     return assignment
@@ -209,7 +248,7 @@ def case_close(*, case: Case, by: User, closed_on: datetime.date | None = None) 
 @transaction.atomic
 def parent_add(*, case: Case, by: User, **fields) -> Parent:
     """Record a further parent or carer on a case, with their own agreement (REF-3)."""
-    case_require_writable(case)
+    require_not_archived(case)
     if not fields.get("storage_agreed_on") or not fields.get("storage_agreed_how"):
         raise CaseRuleError(
             "Record when and how this parent agreed to their details being stored before saving them."
@@ -219,7 +258,7 @@ def parent_add(*, case: Case, by: User, **fields) -> Parent:
 
 @transaction.atomic
 def case_assign_staff(*, case: Case, staff: User | None, by: User) -> Case:
-    case_require_writable(case)
+    require_not_archived(case)
     if staff is not None and (not staff.is_case_worker or staff.service_id != case.service_id):
         raise CaseRuleError("Only staff or a coordinator of this service can hold a case.")
     case.assigned_staff = staff
@@ -236,6 +275,17 @@ def case_archive(*, case: Case, by: User | None, archived_on: datetime.date | No
     case.archived_on = archived_on or timezone.localdate()
     case.version += 1
     return _save_as(case, by, update_fields=["status", "archived_on", "version", "updated_at"])
+
+
+@transaction.atomic
+def volunteer_assignments_end(*, volunteer: User, by: User) -> int:
+    """End every open assignment of a volunteer who has left or changed role (ACC-2)."""
+    open_assignments = volunteer.volunteer_assignments.filter(ended_at__isnull=True)
+    ended = 0
+    for assignment in open_assignments.select_related("case", "volunteer"):
+        volunteer_unassign(assignment=assignment, by=by)
+        ended += 1
+    return ended
 
 
 @transaction.atomic

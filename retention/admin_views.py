@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from pps.decorators import role_required
+from pps.decorators import no_volunteer_export, role_required
 from pps.pdf import pdf_response
 from pps.roles import Role
 from retention.certificate import certificate_reference, destruction_certificate_pdf
@@ -69,8 +69,13 @@ def categories(request):
     )
 
 
-def _category_page(request, form, category=None):
-    return render(request, "retention/category_form.html", {"form": form, "category": category})
+def _category_page(request, form, category=None, status=200):
+    return render(
+        request,
+        "retention/category_form.html",
+        {"form": form, "category": category},
+        status=status,
+    )
 
 
 @require_GET
@@ -92,7 +97,7 @@ def category_create(request):
     if created:
         messages.success(request, "Retention category added.")
         return redirect("retention:categories")
-    return _category_page(request, form)
+    return _category_page(request, form, status=400)
 
 
 def _own_category(request, category_id: int) -> RetentionCategory:
@@ -121,11 +126,11 @@ def category_update(request, category_id: int):
             request, f"Retention category saved; {recomputed} cases' dates recomputed."
         )
         return redirect("retention:categories")
-    return _category_page(request, form, category)
+    return _category_page(request, form, category, status=400)
 
 
-def _settings_page(request, form):
-    return render(request, "retention/settings.html", {"form": form})
+def _settings_page(request, form, status=200):
+    return render(request, "retention/settings.html", {"form": form}, status=status)
 
 
 @require_GET
@@ -156,7 +161,7 @@ def settings_update(request):
     if saved:
         messages.success(request, "Retention settings saved.")
         return redirect("retention:dashboard")
-    return _settings_page(request, form)
+    return _settings_page(request, form, status=400)
 
 
 @require_POST
@@ -167,10 +172,12 @@ def archive_now(request):
     return redirect("retention:dashboard")
 
 
-def _purge_page(request, form=None):
+def _purge_page(request, form=None, status=200):
     preview = purge_preview(service=request.user.service)
     form = form or PurgeConfirmForm(initial={"case_ids": ",".join(map(str, preview.due_ids))})
-    return render(request, "retention/purge.html", {"preview": preview, "form": form})
+    return render(
+        request, "retention/purge.html", {"preview": preview, "form": form}, status=status
+    )
 
 
 @require_GET
@@ -184,7 +191,7 @@ def purge(request):
 def purge_confirm(request):
     form = PurgeConfirmForm(request.POST)
     if not form.is_valid():
-        return _purge_page(request, form)
+        return _purge_page(request, form, status=400)
     try:
         run = purge_execute(
             case_ids=form.cleaned_data["case_ids"],
@@ -233,10 +240,11 @@ def log(request):
 
 @require_GET
 @admin_only
+@no_volunteer_export
 def certificate(request):
     form = CertificateForm(request.GET)
     if not form.is_valid():
-        return _log_page(request, form)
+        return _log_page(request, form, status=400)
     service = request.user.service
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     pdf = destruction_certificate_pdf(

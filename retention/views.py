@@ -59,7 +59,7 @@ def case_categories(request, case_id: int):
     if saved:
         messages.success(request, "Retention categories saved.")
         return redirect("retention:case", case.pk)
-    return _case_page(request, case, categories_form=form)
+    return _case_page(request, case, categories_form=form, status=400)
 
 
 @require_POST
@@ -71,10 +71,10 @@ def case_hold(request, case_id: int):
     if placed:
         messages.success(request, "Legal hold placed. This case will not be purged.")
         return redirect("retention:case", case.pk)
-    return _case_page(request, case, hold_form=form)
+    return _case_page(request, case, hold_form=form, status=400)
 
 
-def _holds_page(request, form=None):
+def _holds_page(request, form=None, status=200):
     holds = holds_for(request.user)
     return render(
         request,
@@ -86,6 +86,7 @@ def _holds_page(request, form=None):
             ],
             "form": form or HoldByReferenceForm(),
         },
+        status=status,
     )
 
 
@@ -112,7 +113,7 @@ def hold_place(request):
     if placed:
         messages.success(request, f"Legal hold placed on {hold.case.reference}.")
         return redirect("retention:holds")
-    return _holds_page(request, form)
+    return _holds_page(request, form, status=400)
 
 
 @require_POST

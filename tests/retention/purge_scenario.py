@@ -105,25 +105,19 @@ def prepare(workdir: Path) -> None:
 
     from cases import services
     from cases.models import Parent
-    from pps.models import Service
-    from pps.services import user_create
     from retention.services import legal_hold_lift, legal_hold_place
+    from tests.factories import ServiceFactory, make_user
     from tests.retention.probe.models import (
         ProbeConsentRecord,
         ProbeDisclosureRequest,
         ProbePackPage,
     )
 
-    service = Service.objects.create(name="Scenario SENDIASS", code="scenario")
-    topic = services.topics_create_defaults(service=service)[0]
-    password = "scenario-password-not-secret"
+    # Users as the suite makes them: policy acknowledged, volunteer onboarded.
+    service = ServiceFactory(name="Scenario SENDIASS", code="scenario")
+    topic = service.topics.first()
     staff, coordinator, volunteer = (
-        user_create(username=name, password=password, service=service, role=role)
-        for name, role in [
-            ("s.staff", "staff"),
-            ("s.coordinator", "coordinator"),
-            ("s.volunteer", "volunteer"),
-        ]
+        make_user(service, role, f"s.{role}") for role in ("staff", "coordinator", "volunteer")
     )
     today = datetime.date.today()
     opened_on = today.replace(year=today.year - 15, month=1, day=10)

@@ -29,7 +29,7 @@ def test_ret3_admin_previews_confirms_and_gets_a_certificate(
 
     # Not confirmed: nothing happens.
     response = client.post("/retention/purge/confirm/", {"case_ids": str(due.pk)})
-    assert response.status_code == 200 and "Confirm that these records" in response.content.decode()
+    assert response.status_code == 400 and "Confirm that these records" in response.content.decode()
     assert Case.objects.filter(pk=due.pk).exists()
     # A list that was tampered with is refused.
     response = client.post("/retention/purge/confirm/", {"case_ids": "1;2", "confirm": "on"})
@@ -72,7 +72,7 @@ def test_ret3_certificate_range_is_validated(admin_user, client_for):
     response = client_for(admin_user).get(
         "/retention/log/certificate/?start=2026-05-01&end=2026-04-01"
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The last day must be the same as or after the first day" in response.content.decode()
     response = client_for(admin_user).get("/retention/log/certificate/?start=2026-02-30&end=x")
     assert "Enter a real date" in response.content.decode()
@@ -100,7 +100,7 @@ def test_ret1_admin_edits_the_schedule_of_their_service_only(
 
     bad = {**form, "anchor": "closure", "anchor_age_years": "18"}
     response = client.post(f"/retention/categories/{mine.pk}/save/", bad)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "cannot start at a birthday" in response.content.decode()
     mine.refresh_from_db()
     assert mine.anchor == "date_of_birth"
@@ -122,7 +122,7 @@ def test_ret2_ret7_admin_changes_settings_and_archives(service, staff, admin_use
     response = client.post(
         "/retention/settings/save/", {"archive_after_days": "-1", "anonymous_contact_years": "0"}
     )
-    assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+    assert response.status_code == 400 and "govuk-error-summary" in response.content.decode()
     response = client.post(
         "/retention/settings/save/", {"archive_after_days": "400", "anonymous_contact_years": "3"}
     )
@@ -150,7 +150,7 @@ def test_ret4_admin_places_a_hold_by_reference_without_seeing_case_content(
         client.post(
             "/retention/holds/place/", {"reference": "Smith", "reason": "tribunal"}
         ).status_code
-        == 200
+        == 400
     )
     assert not LegalHold.objects.exists()
     assert AccessLogEntry.objects.filter(user=admin_user, allowed=False).count() == 2
