@@ -343,3 +343,8 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
 
     class Meta(UserObjectPermissionBase.Meta):
         pass
+
+
+# Letters, privacy statements, case studies and statistics have modules of their own.
+from cases.letter_models import CaseStudy, Letter, PrivacyStatementSent  # noqa: E402, F401
+from cases.statistics_models import StatisticsExport, StatisticsSettings  # noqa: E402, F401

@@ -53,6 +53,34 @@ MATRIX = {
             "other_service_staff": "hidden",
         },
     ),
+    # Aggregate, suppressed statistics: staff and coordinators read them; only
+    # coordinators export them (STA-2); volunteers and admins neither.
+    "statistics:page": (
+        "get",
+        None,
+        {
+            **SIGNED_OUT,
+            "staff": "ok",
+            "coordinator": "ok",
+            "volunteer": "denied",
+            "volunteer_unassigned": "denied",
+            "admin": "denied",
+            "other_service_staff": "ok",
+        },
+    ),
+    "statistics:export": (
+        "post",
+        None,
+        {
+            **SIGNED_OUT,
+            "staff": "denied",
+            "coordinator": "redirect",
+            "volunteer": "denied",
+            "volunteer_unassigned": "denied",
+            "admin": "denied",
+            "other_service_staff": "denied",
+        },
+    ),
 }
 # The Django admin site (users, services, topics) is checked through its index;
 # only administrators get in, everyone else is sent to its sign-in page.
