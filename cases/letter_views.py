@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import get_case_for_user
 from cases.letter_forms import LetterForm, StatementForm
@@ -36,12 +36,19 @@ def _case_page(case, anchor: str = "letters") -> str:
     return reverse("cases:detail", args=[case.pk]) + f"#{anchor}"
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 @role_required(*CASE_WORKER_ROLES)
 def letter_new(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
-    form = LetterForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
+    return _letter_page(request, case, LetterForm(case=case))
+
+
+@require_POST
+@role_required(*CASE_WORKER_ROLES)
+def letter_create(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    form = LetterForm(request.POST, case=case)
+    if form.is_valid():
         try:
             letter = letter_send(
                 case=case,
@@ -57,12 +64,11 @@ def letter_new(request, case_id: int):
             how = "emailed" if letter.method == DeliveryMethod.EMAIL else "recorded for posting"
             messages.success(request, f"{letter.get_kind_display()} letter {how}.")
             return redirect(_case_page(case))
-    return render(
-        request,
-        "letters/letter_form.html",
-        {"case": case, "form": form},
-        status=400 if form.errors else 200,
-    )
+    return _letter_page(request, case, form, status=400)
+
+
+def _letter_page(request, case, form, status=200):
+    return render(request, "letters/letter_form.html", {"case": case, "form": form}, status=status)
 
 
 @require_GET
@@ -73,15 +79,19 @@ def letter_download(request, case_id: int, letter_id: int):
     return _download(request, case, letter, "letter", f"letter-{case.reference}-{letter_id}.pdf")
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
+@role_required(*CASE_WORKER_ROLES)
+def statement_new(request, case_id: int, parent_id: int):
+    case, parent = _case_and_parent(request, case_id, parent_id)
+    return _statement_page(request, case, parent, StatementForm(parent=parent))
+
+
+@require_POST
 @role_required(*CASE_WORKER_ROLES)
 def statement_send(request, case_id: int, parent_id: int):
-    case = get_case_for_user(request.user, case_id)
-    parent = case.parents.filter(pk=parent_id).first()
-    if parent is None:
-        raise Http404("No such parent on this case.")
-    form = StatementForm(request.POST or None, parent=parent)
-    if request.method == "POST" and form.is_valid():
+    case, parent = _case_and_parent(request, case_id, parent_id)
+    form = StatementForm(request.POST, parent=parent)
+    if form.is_valid():
         try:
             sent = privacy_statement_send(
                 parent=parent, method=form.cleaned_data["method"], by=request.user
@@ -95,6 +105,18 @@ def statement_send(request, case_id: int, parent_id: int):
                 f"'Why we keep information about you' {how} on {date_format(sent.sent_on, 'j F Y')}.",
             )
             return redirect(_case_page(case))
+    return _statement_page(request, case, parent, form, status=400)
+
+
+def _case_and_parent(request, case_id: int, parent_id: int):
+    case = get_case_for_user(request.user, case_id)
+    parent = case.parents.filter(pk=parent_id).first()
+    if parent is None:
+        raise Http404("No such parent on this case.")
+    return case, parent
+
+
+def _statement_page(request, case, parent, form, status=200):
     return render(
         request,
         "letters/statement_form.html",
@@ -105,7 +127,7 @@ def statement_send(request, case_id: int, parent_id: int):
             "facts": privacy_statement_facts(parent),
             "sent": parent.privacy_statements.select_related("sent_by"),
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     # Letters, privacy statements (COM-1, COM-4) and training case studies (COM-6).
     path("statements-due/", letter_views.statements_due, name="statements_due"),
     path("<int:case_id>/letters/new/", letter_views.letter_new, name="letter_new"),
+    path("<int:case_id>/letters/", letter_views.letter_create, name="letter_create"),
     path(
         "<int:case_id>/letters/<int:letter_id>/pdf/",
         letter_views.letter_download,
@@ -17,6 +18,11 @@ urlpatterns = [
     ),
     path(
         "<int:case_id>/parents/<int:parent_id>/statement/",
+        letter_views.statement_new,
+        name="statement_new",
+    ),
+    path(
+        "<int:case_id>/parents/<int:parent_id>/statement/send/",
         letter_views.statement_send,
         name="statement_send",
     ),

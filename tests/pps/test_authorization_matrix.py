@@ -28,6 +28,60 @@ SIGNED_IN_CASE_READERS = {
 }
 SIGNED_OUT = {"anonymous": "login", "inactive": "login"}
 
+CASE_WORKERS_ONLY = {
+    "staff": "ok",
+    "coordinator": "ok",
+    "volunteer": "denied",
+    "volunteer_unassigned": "denied",
+    "admin": "denied",
+}
+CASE_WORKERS_ONLY_HIDDEN = {**SIGNED_OUT, **CASE_WORKERS_ONLY, "other_service_staff": "hidden"}
+COORDINATOR_ONLY = {
+    **SIGNED_OUT,
+    **{p: "denied" for p in PERSONAS[2:]},
+    "coordinator": "ok",
+}
+
+
+def _parent_kwargs(world):
+    return {"case_id": world["case"].pk, "parent_id": world["case"].parents.first().pk}
+
+
+def _letter_kwargs(world):
+    from cases.letters import letter_send
+
+    case = world["case"]
+    letter = letter_send(
+        case=case,
+        parent=case.parents.first(),
+        kind="acknowledgement",
+        method="post",
+        details={},
+        by=world["users"]["staff"],
+    )
+    return {"case_id": case.pk, "letter_id": letter.pk}
+
+
+def _statement_kwargs(world):
+    from cases.letters import privacy_statement_send
+
+    case = world["case"]
+    sent = privacy_statement_send(
+        parent=case.parents.first(), method="post", by=world["users"]["staff"]
+    )
+    return {"case_id": case.pk, "statement_id": sent.pk}
+
+
+def _study_kwargs(world, signed_off=False):
+    from cases.case_study import case_study_prepare, case_study_sign_off
+
+    coordinator = world["users"]["coordinator"]
+    study = case_study_prepare(case=world["case"], by=coordinator)
+    if signed_off:
+        case_study_sign_off(study=study, by=coordinator)
+    return {"case_id": world["case"].pk, "study_id": study.pk}
+
+
 # url name -> (method, kwargs builder, {persona: outcome})
 MATRIX = {
     "home": ("get", None, {**SIGNED_OUT, **{p: "redirect" for p in PERSONAS[2:]}}),
@@ -80,6 +134,49 @@ MATRIX = {
             "admin": "denied",
             "other_service_staff": "denied",
         },
+    ),
+    # Letters and privacy statements (COM-1, COM-4): staff and coordinators only,
+    # never volunteers (ACC-5) or admins (ACC-1); another service sees nothing.
+    "cases:statements_due": (
+        "get",
+        None,
+        {**SIGNED_OUT, **CASE_WORKERS_ONLY, "other_service_staff": "ok"},
+    ),
+    "cases:letter_new": ("get", lambda w: {"case_id": w["case"].pk}, CASE_WORKERS_ONLY_HIDDEN),
+    "cases:letter_create": (
+        "post",
+        lambda w: {"case_id": w["case"].pk},
+        {**CASE_WORKERS_ONLY_HIDDEN, "staff": "400", "coordinator": "400"},
+    ),
+    "cases:letter_download": ("get", lambda w: _letter_kwargs(w), CASE_WORKERS_ONLY_HIDDEN),
+    "cases:statement_new": ("get", lambda w: _parent_kwargs(w), CASE_WORKERS_ONLY_HIDDEN),
+    "cases:statement_send": (
+        "post",
+        lambda w: _parent_kwargs(w),
+        {**CASE_WORKERS_ONLY_HIDDEN, "staff": "400", "coordinator": "400"},
+    ),
+    "cases:statement_download": ("get", lambda w: _statement_kwargs(w), CASE_WORKERS_ONLY_HIDDEN),
+    # Training case studies (COM-6): coordinators only.
+    "cases:case_study_new": (
+        "post",
+        lambda w: {"case_id": w["case"].pk},
+        {**COORDINATOR_ONLY, "coordinator": "redirect"},
+    ),
+    "cases:case_study": ("get", lambda w: _study_kwargs(w), COORDINATOR_ONLY),
+    "cases:case_study_edit": (
+        "post",
+        lambda w: _study_kwargs(w),
+        {**COORDINATOR_ONLY, "coordinator": "400"},
+    ),
+    "cases:case_study_sign_off": (
+        "post",
+        lambda w: _study_kwargs(w),
+        {**COORDINATOR_ONLY, "coordinator": "400"},
+    ),
+    "cases:case_study_download": (
+        "get",
+        lambda w: _study_kwargs(w, signed_off=True),
+        COORDINATOR_ONLY,
     ),
 }
 # The Django admin site (users, services, topics) is checked through its index;
