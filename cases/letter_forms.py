@@ -11,6 +11,14 @@ EMAIL_REFUSED = (
     "email address. Send it by post."
 )
 
+MISSING = {
+    "appointment_date": "Enter the date of the appointment.",
+    "appointment_time": "Enter the time of the appointment.",
+    "appointment_place": "Enter where the appointment is.",
+    "request": "Enter what was asked for.",
+    "outcome": "Enter the outcome of the request.",
+}
+
 
 def _email_allowed(parent) -> bool:
     return bool(parent and parent.email_permission and parent.email)
@@ -84,8 +92,7 @@ class LetterForm(forms.Form):
         data = super().clean()
         for name in REQUIRED_DETAILS.get(data.get("kind"), ()):
             if not data.get(name) and name not in self.errors:
-                label = self.fields[name].label.lower()
-                self.add_error(name, f"Enter the {label} for this letter.")
+                self.add_error(name, MISSING[name])
         if data.get("method") == DeliveryMethod.EMAIL and not _email_allowed(data.get("parent")):
             self.add_error("method", EMAIL_REFUSED)
         return data
