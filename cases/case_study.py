@@ -31,7 +31,8 @@ MONTHS = [name.lower() for name in calendar.month_name[1:]]
 MONTH_ABBREVIATIONS = {name[:3]: number for number, name in enumerate(MONTHS, start=1)}
 MONTH_WORD = r"(?:" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?"
 TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev)\.?"
-NAME_WORD = r"[A-Z][a-zA-Z'’\-]+"
+# A capitalised word of two letters or more ("O'Hara" yes, "A's" no).
+NAME_WORD = r"[A-Z](?:[a-z]|['’][A-Z])[a-zA-Z'’\-]*"
 PLACE_NOUNS = (
     "School|Academy|College|Primary|Infants|Juniors|Nursery|University|Hospital|Surgery|"
     "Clinic|Centre|Center|Road|Street|Lane|Avenue|Close|Drive|Way|Gardens|Crescent|Place|"
@@ -59,6 +60,7 @@ PATTERNS = [
     (re.compile(r"\d{5,}|\d+(?:[\s\-]\d+){2,}"), "[number]"),
 ]
 TITLED_NAME = re.compile(rf"\b{TITLE}\s+(?:{NAME_WORD}\s+)*{NAME_WORD}")
+TITLED_REPLACEMENT = re.compile(rf"\b{TITLE}\s+(?:\[name\]|the (?:\w+ )?parent)")
 PLACE_NAME = re.compile(rf"\b(?:{NAME_WORD}\s+){{1,4}}(?:{PLACE_NOUNS})\b")
 SCHOOLISH = re.compile(r"School|Academy|College|Primary|Infants|Juniors|Nursery")
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b")
@@ -71,6 +73,9 @@ MONTH_DAY_YEAR = re.compile(
 )
 MONTH_YEAR = re.compile(rf"\b({MONTH_WORD})\s+(\d{{4}})\b", re.I)
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+SENTENCE_START_ROLE = re.compile(
+    r"((?:^|[.!?]\s+|\n\s*))([ta])(?=(?:he|) (?:\w+ )?(?:parent|volunteer|caseworker)\b)", re.M
+)
 MID_SENTENCE_CAPITAL = re.compile(rf"(?<=[a-z0-9,;:)]\s)({NAME_WORD})")
 
 
@@ -140,8 +145,11 @@ def scrub(text: str, ids: Identifiers) -> str:
         text = pattern.sub(replacement, text)
     text = YEAR.sub("[year]", text)
     text = TITLED_NAME.sub("[name]", text)
+    text = TITLED_REPLACEMENT.sub("[name]", text)
     text = PLACE_NAME.sub(lambda m: "[school]" if SCHOOLISH.search(m.group(0)) else "[place]", text)
-    return MID_SENTENCE_CAPITAL.sub(_unless_common, text)
+    text = MID_SENTENCE_CAPITAL.sub(_unless_common, text)
+    # A role that now starts a sentence gets its capital back ("the parent rang" -> "The parent rang").
+    return SENTENCE_START_ROLE.sub(lambda m: m.group(1) + m.group(2).upper(), text)
 
 
 def _unless_common(match: re.Match) -> str:
