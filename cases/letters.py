@@ -65,12 +65,12 @@ def letter_pdf(*, case: Case, parent: Parent, kind: str, details: dict, by: User
     return render_pdf(LETTER_TEMPLATES[kind], _context(case, parent, by, details=shown))
 
 
-def statement_pdf(*, parent: Parent, by: User) -> bytes:
+def statement_pdf(*, parent: Parent, by: User, on: datetime.date | None = None) -> bytes:
     case = parent.case
-    return render_pdf(
-        "letters/privacy_statement.html",
-        _context(case, parent, by, statement=privacy_statement_facts(parent)),
-    )
+    context = _context(case, parent, by, statement=privacy_statement_facts(parent))
+    if on:
+        context["generated_on"] = on
+    return render_pdf("letters/privacy_statement.html", context)
 
 
 @transaction.atomic
@@ -112,12 +112,13 @@ def privacy_statement_send(
     """Send "Why we keep information about you" and record the date (COM-4)."""
     case = parent.case
     _check_recipient(case, parent)
-    pdf = statement_pdf(parent=parent, by=by)
+    sent_on = sent_on or timezone.localdate()
+    pdf = statement_pdf(parent=parent, by=by, on=sent_on)
     record = _save_as(
         PrivacyStatementSent(
             case=case,
             parent=parent,
-            sent_on=sent_on or timezone.localdate(),
+            sent_on=sent_on,
             method=DeliveryMethod(method),
             sent_by=by,
             pdf=pdf,

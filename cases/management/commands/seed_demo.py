@@ -13,6 +13,7 @@ from django.utils import timezone
 from faker import Faker
 
 from cases import services
+from cases.demo_communications import seed_communications
 from cases.models import (
     AgreementMethod,
     Case,
@@ -122,6 +123,9 @@ class Command(BaseCommand):
                     today - datetime.timedelta(days=self.random.randint(0, 400))
                 ),
             )
+        seed_communications(
+            service=service, users=users, rnd=self.random, threshold=10 if code == "south" else None
+        )
         self.stdout.write(f"{name}: {case_count} cases seeded.")
 
     def moment(self, day: datetime.date) -> datetime.datetime:
