@@ -90,7 +90,7 @@ def statistics_export_record(
 
 # --- bar charts (server-rendered SVG, no script) -----------------------------
 
-CHART_LABEL_WIDTH = 220
+CHART_LABEL_WIDTH = 250
 CHART_BAR_WIDTH = 300
 CHART_ROW_HEIGHT = 28
 
