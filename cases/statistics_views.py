@@ -8,6 +8,7 @@ export nothing (ACC-5) and administrators run the system, not the service.
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,10 +33,17 @@ STATISTICS_READERS = (Role.STAFF, Role.COORDINATOR)
 RECENT_EXPORTS = 10
 
 
+def _own_service(user):
+    # Statistics are always one service's own; an account without one sees none.
+    if user.service is None:
+        raise PermissionDenied
+    return user.service
+
+
 @require_GET
 @role_required(*STATISTICS_READERS)
 def statistics_page(request):
-    service = request.user.service
+    service = _own_service(request.user)
     if "period" not in request.GET:
         # The last complete quarter: what the Local Authority usually asks for.
         last_quarter = recent_periods(timezone.localdate(), quarters=2, months=0)[1]
@@ -69,7 +77,7 @@ def statistics_page(request):
 @require_POST
 @role_required(Role.COORDINATOR)
 def statistics_export(request):
-    service = request.user.service
+    service = _own_service(request.user)
     form = ExportForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

@@ -473,3 +473,27 @@ def test_sta2_stats_report_refuses_bad_input(service, other_service, staff, tmp_
             "staff",
         )
     assert StatisticsExport.objects.count() == 0
+
+
+def test_sta1_admins_set_their_own_services_threshold_never_below_3(
+    service, other_service, admin_user, client_for
+):
+    client = client_for(admin_user)
+    url = reverse("admin:cases_statisticssettings_add")
+    page = client.get(url)
+    assert page.status_code == 200 and "Southvale" not in page.content.decode()
+    refused = client.post(url, {"service": service.pk, "suppression_threshold": 2})
+    assert refused.status_code == 200 and "greater than or equal to 3" in refused.content.decode()
+    other = client.post(url, {"service": other_service.pk, "suppression_threshold": 7})
+    assert other.status_code == 200 and not StatisticsSettings.objects.exists()
+    client.post(url, {"service": service.pk, "suppression_threshold": 7})
+    assert suppression_threshold_for(service) == 7
+
+
+def test_sta1_account_without_a_service_sees_no_statistics(service, client_for):
+    from tests.factories import make_user
+
+    loner = make_user(service, "coordinator")
+    loner.service = None
+    loner.save()
+    assert client_for(loner).get(reverse("statistics:page")).status_code == 403
