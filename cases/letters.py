@@ -87,22 +87,15 @@ def letter_send(
             f"A letter about {kind.label.lower()} needs: {', '.join(missing).replace('_', ' ')}."
         )
     pdf = letter_pdf(case=case, parent=parent, kind=kind, details=kept, by=by)
-    letter = _save_as(
-        Letter(
-            case=case,
-            parent=parent,
-            kind=kind,
-            method=DeliveryMethod(method),
-            details=json.dumps(kept, sort_keys=True),
-            pdf=pdf,
-            sent_at=timezone.now(),
-            sent_by=by,
-        ),
-        by,
+    letter = Letter(
+        case=case,
+        parent=parent,
+        kind=kind,
+        details=json.dumps(kept, sort_keys=True),
+        sent_at=timezone.now(),
     )
-    if method == DeliveryMethod.EMAIL:
-        _email(parent, f"Letter from {case.service.name}", pdf, f"letter-{case.reference}.pdf")
-    return letter
+    subject = f"Letter from {case.service.name}"
+    return _record_and_deliver(letter, pdf, method, by, subject, f"letter-{case.reference}.pdf")
 
 
 @transaction.atomic
@@ -114,25 +107,22 @@ def privacy_statement_send(
     _check_recipient(case, parent)
     sent_on = sent_on or timezone.localdate()
     pdf = statement_pdf(parent=parent, by=by, on=sent_on)
-    record = _save_as(
-        PrivacyStatementSent(
-            case=case,
-            parent=parent,
-            sent_on=sent_on,
-            method=DeliveryMethod(method),
-            sent_by=by,
-            pdf=pdf,
-        ),
-        by,
+    record = PrivacyStatementSent(case=case, parent=parent, sent_on=sent_on)
+    filename = f"why-we-keep-information-{case.reference}.pdf"
+    return _record_and_deliver(
+        record, pdf, method, by, "Why we keep information about you", filename
     )
-    if method == DeliveryMethod.EMAIL:
-        _email(
-            parent,
-            "Why we keep information about you",
-            pdf,
-            f"why-we-keep-information-{case.reference}.pdf",
-        )
-    return record
+
+
+def _record_and_deliver(document, pdf: bytes, method: str, by: User, subject: str, filename: str):
+    """Keep the exact copy sent, then email it if that is how it goes (in the same transaction)."""
+    document.method = DeliveryMethod(method)
+    document.pdf = pdf
+    document.sent_by = by
+    _save_as(document, by)
+    if document.method == DeliveryMethod.EMAIL:
+        _email(document.parent, subject, pdf, filename)
+    return document
 
 
 def privacy_statement_facts(parent: Parent) -> dict:

@@ -31,6 +31,10 @@ from pps.roles import Role
 
 STATISTICS_READERS = (Role.STAFF, Role.COORDINATOR)
 RECENT_EXPORTS = 10
+EXPORT_BUTTONS = [
+    ("csv", "Download CSV", ""),
+    ("pdf", "Download PDF", " govuk-button--secondary"),
+]
 
 
 def _own_service(user):
@@ -69,6 +73,7 @@ def statistics_page(request):
             "tables": [(table, bar_chart(table)) for table in report.tables] if report else [],
             "legend": legend(report.threshold) if report else [],
             "exports": exports[:RECENT_EXPORTS],
+            "export_buttons": EXPORT_BUTTONS,
         },
         status=200 if report else 400,
     )
