@@ -14,7 +14,8 @@ from tests.factories import make_case
 def test_staff_send_the_statement_then_an_appointment_letter(page, sign_in, service, staff):
     case = make_case(service, staff, given_name="Hesper", family_name="Ravenhill")
     sign_in("staff")
-    page.goto(f"/cases/{case.pk}/")
+    page.get_by_role("link", name="Statements to send").click()
+    page.get_by_role("link", name=case.reference).click()
     expect(
         page.get_by_text('"Why we keep information about you" has not been sent to')
     ).to_be_visible()
