@@ -30,18 +30,28 @@ def legend(threshold: int) -> list[str]:
     ]
 
 
+def _cell(value: str) -> str:
+    # A topic name typed by an administrator must not become a spreadsheet formula.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def report_csv(report: Report) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for published in report.tables:
         if published.withheld:
-            writer.writerow([report.period.code, published.table.title, "", "", WITHHELD])
+            writer.writerow([report.period.code, _cell(published.table.title), "", "", WITHHELD])
             continue
         header = published.header
         for row in published.rows():
             for column, value in zip(header[1:], row[1:], strict=True):
-                writer.writerow([report.period.code, published.table.title, row[0], column, value])
+                writer.writerow(
+                    [
+                        report.period.code,
+                        *map(_cell, (published.table.title, row[0], column, value)),
+                    ]
+                )
     # A byte-order mark so that spreadsheet programs read the file as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

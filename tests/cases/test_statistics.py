@@ -497,3 +497,14 @@ def test_sta1_account_without_a_service_sees_no_statistics(service, client_for):
     loner.service = None
     loner.save()
     assert client_for(loner).get(reverse("statistics:page")).status_code == 403
+
+
+def test_sec4_topic_names_cannot_become_spreadsheet_formulas(service, staff):
+    from cases.models import Topic
+
+    Topic.objects.create(service=service, name='=HYPERLINK("http://x.example","y")', position=99)
+    report = build_report(service=service, period=Q3, threshold=5)
+    rows = list(csv.reader(io.StringIO(report_csv(report).decode("utf-8-sig"))))
+    labels = [row[2] for row in rows if row[1] == "Contacts by topic"]
+    assert '\'=HYPERLINK("http://x.example","y")' in labels
+    assert not any(cell.startswith("=") for row in rows for cell in row)
