@@ -17,6 +17,7 @@ from cases.statistics import (
     Period,
     PeriodError,
     StatTable,
+    allow_dimension,
     build_report,
     recent_periods,
     register_table,
@@ -240,13 +241,16 @@ def test_sta1_other_apps_can_register_tables(service):
         )
 
     register_table("purges", purges)
+    allow_dimension("cases.Parent", "relationship")
     try:
+        assert tally(Parent.objects.all(), "relationship") == {}
         report = build_report(service=service, period=Q3, threshold=5)
         assert table(report, "purges").rows() == [["Parent support", "<5"]]
     finally:
         from cases import statistics
 
         statistics._BUILDERS.pop("purges")
+        statistics.ALLOWED_DIMENSIONS.pop("cases.parent")
     assert "purges" not in registered_tables()
 
 
