@@ -54,5 +54,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_topic",
         "cases.add_topic",
         "cases.change_topic",
+        "cases.view_statisticssettings",
+        "cases.add_statisticssettings",
+        "cases.change_statisticssettings",
     ],
 }

@@ -64,11 +64,59 @@ COORDINATOR_ONLY_PAGE = row("denied", coordinator="ok", other_service_coordinato
 HELPLINE_WORKERS = row(
     "denied", staff="ok", coordinator="ok", other_service_staff="ok", other_service_coordinator="ok"
 )
+# Pages for staff and coordinators about one of north's records, and service-wide ones.
+CASE_WORKERS_RECORD = row(
+    "denied",
+    staff="ok",
+    coordinator="ok",
+    other_service_staff="hidden",
+    other_service_coordinator="hidden",
+)
+CASE_WORKERS_ANY_SERVICE = HELPLINE_WORKERS
 HELPLINE_RECORD = {
     **HELPLINE_WORKERS,
     "other_service_staff": "hidden",
     "other_service_coordinator": "hidden",
 }
+
+
+def _parent_kwargs(world):
+    return {"case_id": world["case"].pk, "parent_id": world["case"].parents.first().pk}
+
+
+def _letter_kwargs(world):
+    from cases.letters import letter_send
+
+    case = world["case"]
+    letter = letter_send(
+        case=case,
+        parent=case.parents.first(),
+        kind="acknowledgement",
+        method="post",
+        details={},
+        by=world["users"]["staff"],
+    )
+    return {"case_id": case.pk, "letter_id": letter.pk}
+
+
+def _statement_kwargs(world):
+    from cases.letters import privacy_statement_send
+
+    case = world["case"]
+    sent = privacy_statement_send(
+        parent=case.parents.first(), method="post", by=world["users"]["staff"]
+    )
+    return {"case_id": case.pk, "statement_id": sent.pk}
+
+
+def _study_kwargs(world, signed_off=False):
+    from cases.case_study import case_study_prepare, case_study_sign_off
+
+    coordinator = world["users"]["coordinator"]
+    study = case_study_prepare(case=world["case"], by=coordinator)
+    if signed_off:
+        case_study_sign_off(study=study, by=coordinator)
+    return {"case_id": world["case"].pk, "study_id": study.pk}
 
 
 MATRIX = {
@@ -164,6 +212,49 @@ MATRIX = {
         lambda w: {"voicemail_id": a_voicemail(w).pk},
         HELPLINE_RECORD,
         HELPLINE_RECORD,
+    ),
+    # Aggregate, suppressed statistics (STA-1, STA-2): staff and coordinators read
+    # them; only coordinators export; volunteers and admins neither.
+    "statistics:page": ("get", None, CASE_WORKERS_ANY_SERVICE),
+    "statistics:export": (
+        "post",
+        None,
+        row("denied", coordinator="redirect", other_service_coordinator="redirect"),
+    ),
+    # Letters and privacy statements (COM-1, COM-4): staff and coordinators only,
+    # never volunteers (ACC-5) or admins (ACC-1); another service sees nothing.
+    "cases:statements_due": ("get", None, CASE_WORKERS_ANY_SERVICE),
+    "cases:letter_new": ("get", CASE, CASE_WORKERS_RECORD),
+    "cases:letter_create": (
+        "post",
+        CASE,
+        {**CASE_WORKERS_RECORD, "staff": "invalid", "coordinator": "invalid"},
+    ),
+    "cases:letter_download": ("get", _letter_kwargs, CASE_WORKERS_RECORD),
+    "cases:statement_new": ("get", _parent_kwargs, CASE_WORKERS_RECORD),
+    "cases:statement_send": (
+        "post",
+        _parent_kwargs,
+        {**CASE_WORKERS_RECORD, "staff": "invalid", "coordinator": "invalid"},
+    ),
+    "cases:statement_download": ("get", _statement_kwargs, CASE_WORKERS_RECORD),
+    # Training case studies (COM-6): coordinators only.
+    "cases:case_study_new": ("post", CASE, {**COORDINATOR_ONLY_RECORD, "coordinator": "redirect"}),
+    "cases:case_study": ("get", _study_kwargs, COORDINATOR_ONLY_RECORD),
+    "cases:case_study_edit": (
+        "post",
+        _study_kwargs,
+        {**COORDINATOR_ONLY_RECORD, "coordinator": "invalid"},
+    ),
+    "cases:case_study_sign_off": (
+        "post",
+        _study_kwargs,
+        {**COORDINATOR_ONLY_RECORD, "coordinator": "invalid"},
+    ),
+    "cases:case_study_download": (
+        "get",
+        lambda w: _study_kwargs(w, signed_off=True),
+        COORDINATOR_ONLY_RECORD,
     ),
 }
 

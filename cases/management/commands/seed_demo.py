@@ -16,6 +16,7 @@ from faker import Faker
 
 from cases import services
 from cases.access import get_case_for_user, visible_cases
+from cases.demo_communications import seed_communications
 from cases.helpline_seed import HELPLINE_DEMO_CASES, seed_helpline
 from cases.models import (
     AgreementMethod,
@@ -136,6 +137,9 @@ class Command(BaseCommand):
                     today - datetime.timedelta(days=self.random.randint(0, 400))
                 ),
             )
+        seed_communications(
+            service=service, users=users, rnd=self.random, threshold=10 if code == "south" else None
+        )
         self.stdout.write(f"{name}: {case_count} cases seeded.")
 
     def moment(self, day: datetime.date) -> datetime.datetime:
