@@ -23,5 +23,6 @@ urlpatterns = [
     path("access-log/", include("cases.access_log_urls")),
     path("helpline/", include("cases.helpline_urls")),
     path("statistics/", include("cases.statistics_urls")),
+    path("retention/", include("retention.urls")),
     path("admin/", admin.site.urls),
 ]

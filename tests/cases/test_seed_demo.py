@@ -10,6 +10,7 @@ from cases.models import (
     VolunteerAssignment,
 )
 from pps.models import Service, User
+from retention.demo import DEMO_CASES_KEPT
 
 
 def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
@@ -22,7 +23,7 @@ def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
         "volunteer",
         "admin",
     }
-    assert Case.objects.count() == 24
+    assert Case.objects.count() == 24 + 2 * DEMO_CASES_KEPT
     assert set(Case.objects.values_list("status", flat=True)) >= {"open"}
     assert VolunteerAssignment.objects.exists() and AnonymousContact.objects.exists()
     assert "staff.north" in first and "demo-password" in first
@@ -34,5 +35,5 @@ def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
     assert StatisticsExport.objects.count() == 2
 
     call_command("seed_demo", "--cases", "12")
-    assert Case.objects.count() == 24
+    assert Case.objects.count() == 24 + 2 * DEMO_CASES_KEPT
     assert "already seeded" in capsys.readouterr().out

@@ -257,6 +257,102 @@ MATRIX = {
         COORDINATOR_ONLY_RECORD,
     ),
 }
+
+# Retention (RET-1 to RET-4): administrators run the schedule, the archive and the
+# purge; coordinators and administrators manage legal holds; staff and
+# coordinators see and set a case's categories. POSTs carry no data, so forms
+# answer "invalid"; the archive button and lifting a hold act and redirect.
+ADMIN_PAGE = row("denied", admin="ok")
+ADMIN_FORM = row("denied", admin="invalid")
+HOLD_MANAGERS = row("denied", admin="ok", coordinator="ok", other_service_coordinator="ok")
+CASE_RETENTION = row(
+    "denied", staff="ok", coordinator="ok", other_service_staff="hidden",
+    other_service_coordinator="hidden",
+)  # fmt: skip
+
+
+def a_category(world):
+    from retention.schedule import retention_categories_for
+
+    return retention_categories_for(world["service"])[0]
+
+
+def a_purge_run(world):
+    from retention.models import PurgeRun
+
+    return PurgeRun.objects.create(service=world["service"], method="screen")
+
+
+def a_hold(world):
+    from retention.models import LegalHold
+    from retention.services import legal_hold_place
+
+    # On the second case, so lifting it changes nothing about the main one.
+    case = world["other_case"]
+    return LegalHold.objects.filter(case=case, lifted_at=None).first() or legal_hold_place(
+        case=case, reason="complaint", by=world["users"]["coordinator"]
+    )
+
+
+MATRIX.update(
+    {
+        "retention:dashboard": ("get", None, ADMIN_PAGE),
+        "retention:categories": ("get", None, ADMIN_PAGE),
+        "retention:category_new": ("get", None, ADMIN_PAGE),
+        "retention:category_create": ("post", None, ADMIN_FORM),
+        "retention:category_edit": (
+            "get",
+            lambda w: {"category_id": a_category(w).pk},
+            ADMIN_PAGE,
+        ),
+        "retention:category_update": (
+            "post",
+            lambda w: {"category_id": a_category(w).pk},
+            ADMIN_FORM,
+        ),
+        "retention:settings": ("get", None, ADMIN_PAGE),
+        "retention:settings_update": ("post", None, ADMIN_FORM),
+        "retention:archive_now": ("post", None, row("denied", admin="redirect")),
+        "retention:purge": ("get", None, ADMIN_PAGE),
+        "retention:purge_confirm": ("post", None, ADMIN_FORM),
+        "retention:run": ("get", lambda w: {"run_id": a_purge_run(w).pk}, ADMIN_PAGE),
+        "retention:log": ("get", None, ADMIN_PAGE),
+        # No dates given: the log page again, with the errors.
+        "retention:certificate": ("get", None, row("denied", admin="invalid")),
+        "retention:holds": ("get", None, HOLD_MANAGERS),
+        "retention:hold_place": (
+            "post",
+            None,
+            row(
+                "denied",
+                admin="invalid",
+                coordinator="invalid",
+                other_service_coordinator="invalid",
+            ),
+        ),
+        "retention:hold_lift": (
+            "post",
+            lambda w: {"hold_id": a_hold(w).pk},
+            row(
+                "denied",
+                admin="redirect",
+                coordinator="redirect",
+                other_service_coordinator="hidden",
+            ),
+        ),
+        "retention:case": ("get", CASE, CASE_RETENTION),
+        "retention:case_categories": (
+            "post",
+            CASE,
+            {**CASE_RETENTION, "staff": "invalid", "coordinator": "invalid"},
+        ),
+        "retention:case_hold": (
+            "post",
+            CASE,
+            row("denied", coordinator="invalid", other_service_coordinator="hidden"),
+        ),
+    }
+)
 # The Django admin site (users, services, topics) is checked through its index;
 # only administrators get in, everyone else is sent to its sign-in page.
 NAMESPACE_ROWS = {

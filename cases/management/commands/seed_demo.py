@@ -32,6 +32,7 @@ from pps import demo
 from pps.models import Service, User
 from pps.roles import Role
 from pps.services import user_create
+from retention.demo import seed_retention
 
 DEMO_PASSWORD = "demo-password-2026"
 SERVICES = [
@@ -120,6 +121,7 @@ class Command(BaseCommand):
         self.seed_assignments(service, users)
         seed_helpline(service, users, topics, today, self.fake, self.random)
         self.seed_access_log(service, users)
+        seed_retention(service=service, users=users, fake=self.fake, rnd=self.random)
         for _ in range(case_count // 2):
             services.anonymous_contact_log(
                 service=service,
