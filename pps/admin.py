@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from pps.models import Service, User
+from pps.security.admin_actions import reset_two_factor, sign_out_everywhere
 
 
 class ServiceScopedAdmin(admin.ModelAdmin):
@@ -27,6 +28,7 @@ class UserAdmin(BaseUserAdmin, ServiceScopedAdmin):
         ("Service and role", {"fields": ["service", "role"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = [reset_two_factor, sign_out_everywhere]
 
     def get_queryset(self, request):
         return ServiceScopedAdmin.get_queryset(self, request)

@@ -53,5 +53,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_topic",
         "cases.add_topic",
         "cases.change_topic",
+        "security.view_securityevent",
     ],
 }

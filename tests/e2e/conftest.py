@@ -65,13 +65,22 @@ def page(browser, live_server):
 
 @pytest.fixture
 def sign_in(page):
+    """Sign in as a user does: password, then the code from their authenticator app."""
+    from pps.models import User
     from tests.factories import PASSWORD
+    from tests.two_factor import authenticator, next_code
 
     def do(username: str, password: str = PASSWORD):
+        user = User.objects.filter(username=username).first()
+        device = authenticator(user) if user is not None else None
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state("networkidle")
+        if device is not None and "/accounts/two-factor/" in page.url:
+            page.get_by_label("Code from your authenticator app").fill(next_code(device))
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state("networkidle")
 
     return do

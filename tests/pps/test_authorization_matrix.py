@@ -27,6 +27,8 @@ SIGNED_IN_CASE_READERS = {
     for p in ["staff", "coordinator", "volunteer", "volunteer_unassigned", "other_service_staff"]
 }
 SIGNED_OUT = {"anonymous": "login", "inactive": "login"}
+SIGNED_IN_OK = {p: "ok" for p in PERSONAS[2:]}
+SIGNED_IN_REDIRECTED = {p: "redirect" for p in PERSONAS[2:]}
 
 # url name -> (method, kwargs builder, {persona: outcome})
 MATRIX = {
@@ -53,6 +55,38 @@ MATRIX = {
             "other_service_staff": "hidden",
         },
     ),
+    # Sign-in security (pps/security). Personas here are fully signed in, so the
+    # steps of signing in send them on; the dangerous changes first ask them to
+    # confirm who they are (sudo).
+    "security:verify": ("get", None, {**SIGNED_OUT, **SIGNED_IN_REDIRECTED}),
+    "security:recover": ("get", None, {**SIGNED_OUT, **SIGNED_IN_REDIRECTED}),
+    "security:setup": ("get", None, {**SIGNED_OUT, **SIGNED_IN_REDIRECTED}),
+    "security:recovery_codes": ("get", None, {**SIGNED_OUT, **SIGNED_IN_REDIRECTED}),
+    "security:account": ("get", None, {**SIGNED_OUT, **SIGNED_IN_OK}),
+    "security:new_recovery_codes": ("post", None, {**SIGNED_OUT, **SIGNED_IN_REDIRECTED}),
+    "security:reset_authenticator": ("post", None, {**SIGNED_OUT, **SIGNED_IN_REDIRECTED}),
+    "security:end_other_sessions": ("post", None, {**SIGNED_OUT, **SIGNED_IN_REDIRECTED}),
+    "security:sudo": ("get", None, {**SIGNED_OUT, **SIGNED_IN_OK}),
+    "security:password_change": ("get", None, {**SIGNED_OUT, **SIGNED_IN_OK}),
+    "security:password_reset": ("get", None, {p: "ok" for p in PERSONAS}),
+    "security:password_reset_done": ("get", None, {p: "ok" for p in PERSONAS}),
+    "security:password_reset_confirm": (
+        "get",
+        lambda w: {"uidb64": "MQ", "token": "not-a-token"},
+        {p: "ok" for p in PERSONAS},
+    ),
+    "security:password_reset_complete": ("get", None, {p: "ok" for p in PERSONAS}),
+}
+# Pages that show a form and also accept its POST (the others refuse POST).
+FORM_PAGES = {
+    "login",
+    "security:verify",
+    "security:recover",
+    "security:setup",
+    "security:sudo",
+    "security:password_change",
+    "security:password_reset",
+    "security:password_reset_confirm",
 }
 # The Django admin site (users, services, topics) is checked through its index;
 # only administrators get in, everyone else is sent to its sign-in page.
@@ -146,7 +180,7 @@ def test_acc1_acc2_acc6_matrix(world, client_for, name, method, kwargs, expected
 
 
 @pytest.mark.parametrize(
-    "name", [n for n, row in MATRIX.items() if row[0] == "get" and n != "login"]
+    "name", [n for n, row in MATRIX.items() if row[0] == "get" and n not in FORM_PAGES]
 )
 def test_sec4_read_only_pages_refuse_post(world, client_for, name):
     _, kwargs, _ = MATRIX[name]
