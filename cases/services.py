@@ -21,6 +21,7 @@ from cases.models import (
     VolunteerAssignment,
 )
 from pps.crypto import create_data_key
+from pps.locking import bump_version, lock_for_change
 from pps.models import Service, User
 from pps.roles import Role
 
@@ -146,6 +147,8 @@ def volunteer_assign(*, case: Case, volunteer: User, by: User) -> VolunteerAssig
     """Give a volunteer access to one case (object permission granted here)."""
     if volunteer.role != Role.VOLUNTEER or volunteer.service_id != case.service_id:
         raise CaseRuleError("Only a volunteer of this service can be assigned.")
+    # Serialised with closure: a case closed meanwhile must not gain a volunteer.
+    lock_for_change(case)
     if case.status != Case.Status.OPEN:
         raise CaseRuleError("Volunteers can only be assigned to open cases.")
     assignment = _save_as(VolunteerAssignment(case=case, volunteer=volunteer, assigned_by=by), by)
@@ -182,14 +185,20 @@ def topics_create_defaults(*, service: Service) -> list[Topic]:
 
 
 @transaction.atomic
-def case_close(*, case: Case, by: User, closed_on: datetime.date | None = None) -> Case:
+def case_close(
+    *,
+    case: Case,
+    by: User,
+    closed_on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """Close a case; volunteers lose access to it at once (ACC-2)."""
+    lock_for_change(case, expected_version=expected_version)
     if case.status != Case.Status.OPEN:
         raise CaseRuleError("Only an open case can be closed.")
     case.status = Case.Status.CLOSED
     case.closed_on = closed_on or timezone.localdate()
-    case.version += 1
-    _save_as(case, by, update_fields=["status", "closed_on", "version", "updated_at"])
+    _save_as(case, by, update_fields=["status", "closed_on", *bump_version(case), "updated_at"])
     for assignment in case.volunteer_assignments.filter(ended_at__isnull=True).select_related(
         "volunteer"
     ):
@@ -207,21 +216,54 @@ def parent_add(*, case: Case, by: User, **fields) -> Parent:
     return _save_as(Parent(case=case, **fields), by)
 
 
-@transaction.atomic
-def case_assign_staff(*, case: Case, staff: User | None, by: User) -> Case:
+def _check_case_worker(case: Case, staff: User | None) -> None:
     if staff is not None and (not staff.is_case_worker or staff.service_id != case.service_id):
         raise CaseRuleError("Only staff or a coordinator of this service can hold a case.")
-    case.assigned_staff = staff
-    case.version += 1
-    return _save_as(case, by, update_fields=["assigned_staff", "version", "updated_at"])
 
 
 @transaction.atomic
-def case_archive(*, case: Case, by: User, archived_on: datetime.date | None = None) -> Case:
+def case_assign_staff(
+    *, case: Case, staff: User | None, by: User, expected_version: int | None = None
+) -> Case:
+    _check_case_worker(case, staff)
+    lock_for_change(case, expected_version=expected_version)
+    case.assigned_staff = staff
+    return _save_as(case, by, update_fields=["assigned_staff", *bump_version(case), "updated_at"])
+
+
+@transaction.atomic
+def case_update(
+    *, case: Case, by: User, expected_version: int, summary: str, assigned_staff: User | None
+) -> Case:
+    """Edit a case's summary and caseworker; a concurrent edit is a conflict (SEC-4).
+
+    ``expected_version`` is the version the user's form was built from.
+    """
+    _check_case_worker(case, assigned_staff)
+    lock_for_change(case, expected_version=expected_version)
+    if case.status == Case.Status.ARCHIVED:
+        raise CaseRuleError("An archived case is read-only.")
+    case.summary = summary
+    case.assigned_staff = assigned_staff
+    return _save_as(
+        case, by, update_fields=["summary", "assigned_staff", *bump_version(case), "updated_at"]
+    )
+
+
+@transaction.atomic
+def case_archive(
+    *,
+    case: Case,
+    by: User,
+    archived_on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """Move a closed case out of everyday lists (RET-2); it stays read-only."""
+    lock_for_change(case, expected_version=expected_version)
     if case.status != Case.Status.CLOSED:
         raise CaseRuleError("Only a closed case can be archived.")
     case.status = Case.Status.ARCHIVED
     case.archived_on = archived_on or timezone.localdate()
-    case.version += 1
-    return _save_as(case, by, update_fields=["status", "archived_on", "version", "updated_at"])
+    return _save_as(
+        case, by, update_fields=["status", "archived_on", *bump_version(case), "updated_at"]
+    )

@@ -2,6 +2,7 @@ from django.core.management import call_command
 
 from cases.models import AnonymousContact, Case, VolunteerAssignment
 from pps.models import Service, User
+from pps.security.two_factor import authenticator_for
 
 
 def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
@@ -18,6 +19,9 @@ def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
     assert set(Case.objects.values_list("status", flat=True)) >= {"open"}
     assert VolunteerAssignment.objects.exists() and AnonymousContact.objects.exists()
     assert "staff.north" in first and "demo-password" in first
+    # Two-factor authentication stays on: every demo account can still sign in.
+    assert all(authenticator_for(user) for user in User.objects.all())
+    assert first.count("code now") == User.objects.count()
 
     call_command("seed_demo", "--cases", "12")
     assert Case.objects.count() == 24

@@ -55,6 +55,19 @@ MATRIX = {
             "other_service_staff": "hidden",
         },
     ),
+    "cases:edit": (
+        "get",
+        lambda w: {"case_id": w["case"].pk},
+        {
+            **SIGNED_OUT,
+            "staff": "ok",
+            "coordinator": "ok",
+            "volunteer": "denied",
+            "volunteer_unassigned": "denied",
+            "admin": "denied",
+            "other_service_staff": "hidden",
+        },
+    ),
     # Sign-in security (pps/security). Personas here are fully signed in, so the
     # steps of signing in send them on; the dangerous changes first ask them to
     # confirm who they are (sudo).
@@ -80,6 +93,7 @@ MATRIX = {
 # Pages that show a form and also accept its POST (the others refuse POST).
 FORM_PAGES = {
     "login",
+    "cases:edit",
     "security:verify",
     "security:recover",
     "security:setup",

@@ -24,6 +24,7 @@ from cases.models import (
 )
 from pps.models import Service, User
 from pps.roles import Role
+from pps.security.demo import demo_sign_in_lines
 from pps.services import user_create
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -255,13 +256,16 @@ class Command(BaseCommand):
             )
 
     def print_accounts(self) -> None:
-        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
-        for user in (
+        users = list(
             User.objects.filter(service__code__in=[c for c, _ in SERVICES])
             .select_related("service")
             .order_by("service__code", "role", "username")
-        ):
+        )
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
+        for user in users:
             self.stdout.write(
                 f"  {user.username:<24} {user.get_role_display():<45} {user.service.name}"
             )
+        for line in demo_sign_in_lines(users):
+            self.stdout.write(line)
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these.\n")
