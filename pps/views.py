@@ -4,6 +4,7 @@ from django.db import connections
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from pps.roles import Role
@@ -19,6 +20,7 @@ def home(request):
 
 
 @require_POST
+@never_cache
 @login_not_required
 @two_factor_not_required
 def logout(request):
