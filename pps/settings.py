@@ -189,7 +189,7 @@ PPS_SUDO_MINUTES = env_int("PPS_SUDO_MINUTES", 10)
 # Sign-in throttling (django-axes): by account and, separately, by address.
 # A pause, never a permanent lock, and the pause is not extended by further
 # attempts, so nobody can keep a colleague locked out by guessing.
-AXES_ENABLED = env_bool("PPS_AXES_ENABLED", True)
+AXES_ENABLED = True
 AXES_FAILURE_LIMIT = env_int("PPS_SIGN_IN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("PPS_SIGN_IN_PAUSE_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
