@@ -99,32 +99,55 @@ def _complete_sign_in(request, device, *, factor: str):
     return redirect(_after_sign_in(request))
 
 
+def _second_factor_step(request, *, form_class, check, factor: str, wrong: str, template: str):
+    """The code step of signing in, shared by the authenticator app and recovery codes."""
+    user = request.user
+    if user.is_verified():
+        return redirect(safe_next(request, request.GET.get("next"), reverse("home")))
+    if _throttled(request, user):
+        return signin_paused(request)
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        device = check(user, form.cleaned_data["code"])
+        if device is not None:
+            return _complete_sign_in(request, device, factor=factor)
+        report_failed_factor(request, user, factor=factor)
+        form.add_error("code", wrong)
+    return render(request, template, {"form": form})
+
+
 @sensitive_post_parameters()
 @never_cache
 @two_factor_not_required
 @require_http_methods(["GET", "POST"])
 def verify(request):
-    user = request.user
-    if user.is_verified():
-        return redirect(safe_next(request, request.GET.get("next"), reverse("home")))
-    if not two_factor.has_two_factor(user):
+    if not request.user.is_verified() and not two_factor.has_two_factor(request.user):
         return redirect("security:setup")
     if request.GET.get("next"):
         request.session[NEXT_KEY] = safe_next(request, request.GET["next"], "")
-    if _throttled(request, user):
-        return signin_paused(request)
-    form = AuthenticatorCodeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        device = two_factor.check_authenticator_code(user, form.cleaned_data["code"])
-        if device is not None:
-            return _complete_sign_in(request, device, factor=Factor.TOTP)
-        report_failed_factor(request, user, factor=Factor.TOTP)
-        form.add_error(
-            "code",
-            "That code is not right, or has been used already. Wait for the app to show "
-            "a new code and enter that.",
-        )
-    return render(request, "security/verify.html", {"form": form})
+    return _second_factor_step(
+        request,
+        form_class=AuthenticatorCodeForm,
+        check=two_factor.check_authenticator_code,
+        factor=Factor.TOTP,
+        wrong="That code is not right, or has been used already. Wait for the app to show "
+        "a new code and enter that.",
+        template="security/verify.html",
+    )
+
+
+def _check_recovery_code_and_warn(request):
+    def check(user, code):
+        device = two_factor.check_recovery_code(user, code)
+        if device is not None and (left := device.unused_count()) <= RECOVERY_CODES_LOW:
+            messages.warning(
+                request,
+                f"You have {left} recovery code{'s' if left != 1 else ''} left. "
+                "Get new ones from your account security page.",
+            )
+        return device
+
+    return check
 
 
 @sensitive_post_parameters()
@@ -132,26 +155,14 @@ def verify(request):
 @two_factor_not_required
 @require_http_methods(["GET", "POST"])
 def recover(request):
-    user = request.user
-    if user.is_verified():
-        return redirect("home")
-    if _throttled(request, user):
-        return signin_paused(request)
-    form = RecoveryCodeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        device = two_factor.check_recovery_code(user, form.cleaned_data["code"])
-        if device is not None:
-            left = device.unused_count()
-            if left <= RECOVERY_CODES_LOW:
-                messages.warning(
-                    request,
-                    f"You have {left} recovery code{'s' if left != 1 else ''} left. "
-                    "Get new ones from your account security page.",
-                )
-            return _complete_sign_in(request, device, factor=Factor.RECOVERY_CODE)
-        report_failed_factor(request, user, factor=Factor.RECOVERY_CODE)
-        form.add_error("code", "That recovery code is not right, or has been used already.")
-    return render(request, "security/recover.html", {"form": form})
+    return _second_factor_step(
+        request,
+        form_class=RecoveryCodeForm,
+        check=_check_recovery_code_and_warn(request),
+        factor=Factor.RECOVERY_CODE,
+        wrong="That recovery code is not right, or has been used already.",
+        template="security/recover.html",
+    )
 
 
 @sensitive_post_parameters()

@@ -76,3 +76,26 @@ def manage(env: dict, *args: str, timeout: int = 300) -> subprocess.CompletedPro
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     return result
+
+
+def production_settings(*names: str) -> dict:
+    """Setting values as production computes them (PPS_ENV=production with real keys)."""
+    import json
+
+    from tests.pps.test_settings_and_sessions import production_env
+
+    script = (
+        "import json; from django.conf import settings as s;"
+        f"print('SETTINGS' + json.dumps({{n: getattr(s, n) for n in {list(names)!r}}}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=clean_environment(**production_env()),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("SETTINGS"))
+    return json.loads(line[len("SETTINGS") :])

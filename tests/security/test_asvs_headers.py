@@ -6,49 +6,25 @@ app is checked here without anyone writing a new test. Requests are made over
 HTTPS with the production HSTS settings, read from production itself.
 """
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 
 # ``world`` is the authorisation matrix's fixture, shared so the same records are used.
 from tests.pps.test_authorization_matrix import PERSONAS, rows, world  # noqa: F401
-from tests.pps.test_settings_and_sessions import production_env
+from tests.security.scratch import production_settings
 
-ROOT = Path(__file__).resolve().parents[2]
 SIGNED_IN = set(PERSONAS) - {"anonymous", "inactive"}
 
 
 @pytest.fixture(scope="module")
 def production_hsts():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PPS_", "DJANGO_"))}
-    env.update(production_env())
-    script = (
-        "import json; from django.conf import settings as s;"
-        "print(json.dumps([s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS,"
-        " s.SECURE_HSTS_PRELOAD]))"
+    hsts = production_settings(
+        "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    seconds, subdomains, preload = json.loads(result.stdout.strip().splitlines()[-1])
-    assert seconds >= 31536000 and subdomains  # ASVS 3.4.1: a year, all subdomains (L2)
-    return {
-        "SECURE_HSTS_SECONDS": seconds,
-        "SECURE_HSTS_INCLUDE_SUBDOMAINS": subdomains,
-        "SECURE_HSTS_PRELOAD": preload,
-    }
+    # ASVS 3.4.1: at least a year, all subdomains (L2).
+    assert hsts["SECURE_HSTS_SECONDS"] >= 31536000 and hsts["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
+    return hsts
 
 
 def directives(csp: str) -> dict[str, str]:

@@ -1,10 +1,6 @@
 """Sessions against OWASP ASVS 5.0 V7 (and cookies, V3.3). ACC-8 is in tests/pps."""
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
@@ -13,16 +9,14 @@ from django.urls import reverse
 from pps.security.models import SecurityEvent, UserSession
 from pps.security.sessions import SIGNED_IN_AT_KEY
 from tests.factories import PASSWORD
-from tests.pps.test_settings_and_sessions import production_env
 from tests.security.conftest import (
     confirm_identity,
     give_code,
     sign_in_fully,
     sign_in_with_password,
 )
+from tests.security.scratch import production_settings
 from tests.two_factor import authenticator
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def session_key(client) -> str:
@@ -145,33 +139,25 @@ def test_asvs_7_4_5_administrators_end_a_users_sessions(staff, admin_user):
 
 
 def test_asvs_3_3_production_cookies_are_secure_httponly_samesite_and_host_prefixed():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PPS_", "DJANGO_"))}
-    env.update(production_env())
-    script = (
-        "from django.conf import settings as s;"
-        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE,"
-        " s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY,"
-        " s.CSRF_COOKIE_SAMESITE, s.CSRF_COOKIE_NAME)"
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[-8:] == [
-        "True",
-        "True",
-        "Lax",
-        "__Host-sessionid",
-        "True",
-        "True",
-        "Lax",
-        "__Host-csrftoken",
-    ]
+    assert production_settings(
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_SAMESITE",
+        "SESSION_COOKIE_NAME",
+        "CSRF_COOKIE_SECURE",
+        "CSRF_COOKIE_HTTPONLY",
+        "CSRF_COOKIE_SAMESITE",
+        "CSRF_COOKIE_NAME",
+    ) == {
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "__Host-sessionid",
+        "CSRF_COOKIE_SECURE": True,
+        "CSRF_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_SAMESITE": "Lax",
+        "CSRF_COOKIE_NAME": "__Host-csrftoken",
+    }
 
 
 @override_settings(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-sessionid")
