@@ -56,48 +56,52 @@ def in_thread(target) -> dict:
     return outcome
 
 
-def holding_lock(action, locked: threading.Event):
-    """Do ``action`` in a transaction and keep its locks for a while before committing."""
-
-    def run():
-        with transaction.atomic():
-            result = action()
-            locked.set()
-            time.sleep(HOLD_SECONDS)
-        return result
-
-    return run
-
-
-def after(locked: threading.Event, action):
-    def run():
-        locked.wait(timeout=10)
-        return action()
-
-    return run
-
-
-def join(*outcomes):
+def join_all(outcomes) -> None:
     for outcome in outcomes:
         outcome["thread"].join(timeout=30)
 
 
+def first_holds_the_lock_then_second(first_action, second_action) -> tuple[dict, dict]:
+    """The first action keeps its transaction (and row locks) open for a while; the second
+    starts once the first holds them. Returns both outcomes."""
+    locked = threading.Event()
+
+    def first():
+        with transaction.atomic():
+            result = first_action()
+            locked.set()
+            time.sleep(HOLD_SECONDS)
+        return result
+
+    def second():
+        locked.wait(timeout=10)
+        return second_action()
+
+    outcomes = in_thread(first), in_thread(second)
+    join_all(outcomes)
+    return outcomes
+
+
+def fresh_case(case) -> Case:
+    """Each thread loads its own copy, as two requests would."""
+    return Case.objects.get(pk=case.pk)
+
+
 def test_sec4_two_editors_on_postgres_one_wins_one_gets_a_conflict(case, staff, coordinator):
     version = case.version
-    locked = threading.Event()
 
     def update(by, summary):
         return lambda: services.case_update(
-            case=Case.objects.get(pk=case.pk),
+            case=fresh_case(case),
             by=by,
             expected_version=version,
             summary=summary,
             assigned_staff=None,
         )
 
-    first = in_thread(holding_lock(update(staff, "first"), locked))
-    second = in_thread(after(locked, update(coordinator, "second")))
-    join(first, second)
+    first, second = first_holds_the_lock_then_second(
+        update(staff, "first"), update(coordinator, "second")
+    )
 
     assert "error" not in first
     assert isinstance(second.get("error"), ConflictError)
@@ -109,21 +113,12 @@ def test_sec4_two_editors_on_postgres_one_wins_one_gets_a_conflict(case, staff, 
 def test_asvs_15_4_2_closing_and_assigning_at_once_never_leaves_a_volunteer_on_a_closed_case(
     case, staff, volunteer, coordinator
 ):
-    locked = threading.Event()
-    closing = in_thread(
-        holding_lock(
-            lambda: services.case_close(case=Case.objects.get(pk=case.pk), by=staff), locked
-        )
+    closing, assigning = first_holds_the_lock_then_second(
+        lambda: services.case_close(case=fresh_case(case), by=staff),
+        lambda: services.volunteer_assign(
+            case=fresh_case(case), volunteer=volunteer, by=coordinator
+        ),
     )
-    assigning = in_thread(
-        after(
-            locked,
-            lambda: services.volunteer_assign(
-                case=Case.objects.get(pk=case.pk), volunteer=volunteer, by=coordinator
-            ),
-        )
-    )
-    join(closing, assigning)
 
     assert "error" not in closing
     assert isinstance(assigning.get("error"), services.CaseRuleError)
@@ -132,18 +127,10 @@ def test_asvs_15_4_2_closing_and_assigning_at_once_never_leaves_a_volunteer_on_a
 
 
 def test_asvs_15_4_2_a_case_is_closed_once_when_two_people_close_it(case, staff, coordinator):
-    locked = threading.Event()
-    first = in_thread(
-        holding_lock(
-            lambda: services.case_close(case=Case.objects.get(pk=case.pk), by=staff), locked
-        )
+    first, second = first_holds_the_lock_then_second(
+        lambda: services.case_close(case=fresh_case(case), by=staff),
+        lambda: services.case_close(case=fresh_case(case), by=coordinator),
     )
-    second = in_thread(
-        after(
-            locked, lambda: services.case_close(case=Case.objects.get(pk=case.pk), by=coordinator)
-        )
-    )
-    join(first, second)
     assert "error" not in first and isinstance(second.get("error"), services.CaseRuleError)
     assert case.history.filter(status="closed").count() == 1
 
@@ -157,7 +144,7 @@ def test_asvs_6_5_1_one_totp_code_sent_twice_at_once_is_accepted_once(staff):
         return two_factor.check_authenticator_code(staff, code)
 
     outcomes = [in_thread(use_code), in_thread(use_code)]
-    join(*outcomes)
+    join_all(outcomes)
     accepted = [o for o in outcomes if o.get("result") is not None]
     assert len(accepted) == 1, outcomes
 
@@ -171,7 +158,7 @@ def test_asvs_6_5_1_one_recovery_code_sent_twice_at_once_is_accepted_once(staff)
         return two_factor.check_recovery_code(staff, code)
 
     outcomes = [in_thread(use_code), in_thread(use_code)]
-    join(*outcomes)
+    join_all(outcomes)
     assert sum(1 for o in outcomes if o.get("result") is not None) == 1, outcomes
 
 
@@ -207,7 +194,7 @@ def test_sec4_a_double_click_arriving_together_saves_once(case, staff, monkeypat
         return run
 
     outcomes = [in_thread(click(clients[0])), in_thread(click(clients[1]))]
-    join(*outcomes)
+    join_all(outcomes)
     statuses = sorted(o["result"].status_code for o in outcomes)
     assert statuses == [302, 302], outcomes
     case.refresh_from_db()
