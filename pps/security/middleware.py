@@ -82,10 +82,7 @@ class SessionLifetimeMiddleware:
 class SecurityHeadersMiddleware:
     """Headers Django does not set itself: no powerful browser features, no cross-site embedding."""
 
-    PERMISSIONS_POLICY = (
-        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
-        "interest-cohort=(), browsing-topics=()"
-    )
+    PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
     def __init__(self, get_response):
         self.get_response = get_response
