@@ -5,8 +5,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import get_case_for_user, visible_child_information
 from cases.forms import CaseEditForm
+from cases.helpline_selectors import case_page_helpline_context
 from cases.models import Case
-from cases.selectors import search_cases, visible_contacts, with_people
+from cases.selectors import can_read_case_notes, search_cases, visible_contacts, with_people
 from cases.services import CaseRuleError, case_update
 from pps.access_log import record_listing
 from pps.decorators import role_required
@@ -47,6 +48,8 @@ def case_detail(request, case_id: int):
             "parents": case.parents.all(),
             "children": children,
             "contacts": visible_contacts(request.user, case),
+            "show_notes": can_read_case_notes(request.user),
+            **case_page_helpline_context(request.user, case),
         },
     )
 

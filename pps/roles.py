@@ -50,9 +50,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "pps.add_user",
         "pps.change_user",
         "pps.view_service",
+        "pps.change_service",
         "cases.view_topic",
         "cases.add_topic",
         "cases.change_topic",
         "security.view_securityevent",
+        "cases.view_statisticssettings",
+        "cases.add_statisticssettings",
+        "cases.change_statisticssettings",
     ],
 }

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "pps.security.middleware.TwoFactorRequiredMiddleware",
     "pps.security.middleware.SessionLifetimeMiddleware",
     "pps.middleware.IdleSessionLockMiddleware",
+    "pps.policy_gate.PolicyAcknowledgementMiddleware",
     "pps.middleware.NoStoreMiddleware",
     "pps.security.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -305,6 +306,8 @@ LOGGING = {
         # Django's own handlers (console in DEBUG, mail_admins) bypass ours.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # weasyprint reports every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 ADMINS: list = []

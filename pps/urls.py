@@ -15,5 +15,10 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("accounts/", include("pps.security.urls")),
     path("cases/", include("cases.urls")),
+    path("policy/", include("pps.policy_urls")),
+    path("volunteers/", include("pps.volunteer_urls")),
+    path("access-log/", include("cases.access_log_urls")),
+    path("helpline/", include("cases.helpline_urls")),
+    path("statistics/", include("cases.statistics_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,7 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pps.security import two_factor
-from pps.security.decorators import two_factor_not_required
+from pps.security.decorators import account_security_view, two_factor_not_required
 from pps.security.events import record_event, report_failed_factor
 from pps.security.forms import (
     AuthenticatorCodeForm,
@@ -203,6 +203,7 @@ def setup(request):
     )
 
 
+@account_security_view
 @never_cache
 @require_http_methods(["GET"])
 def recovery_codes(request):
@@ -217,6 +218,7 @@ def recovery_codes(request):
     )
 
 
+@account_security_view
 @never_cache
 @require_http_methods(["GET"])
 def account(request):
@@ -233,6 +235,7 @@ def account(request):
     )
 
 
+@account_security_view
 @require_POST
 @sudo_required
 def new_recovery_codes(request):
@@ -241,6 +244,7 @@ def new_recovery_codes(request):
     return redirect("security:recovery_codes")
 
 
+@account_security_view
 @require_POST
 @sudo_required
 def reset_authenticator(request):
@@ -256,6 +260,7 @@ def reset_authenticator(request):
     return redirect("security:setup")
 
 
+@account_security_view
 @require_POST
 @sudo_required
 def end_other_sessions(request):
@@ -265,6 +270,7 @@ def end_other_sessions(request):
     return redirect("security:account")
 
 
+@account_security_view
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -296,6 +302,7 @@ def confirm_identity(request):
     )
 
 
+@account_security_view
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])

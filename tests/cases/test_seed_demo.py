@@ -1,6 +1,14 @@
 from django.core.management import call_command
 
-from cases.models import AnonymousContact, Case, VolunteerAssignment
+from cases.models import (
+    AnonymousContact,
+    Case,
+    CaseStudy,
+    Letter,
+    PrivacyStatementSent,
+    StatisticsExport,
+    VolunteerAssignment,
+)
 from pps.models import Service, User
 from pps.security.two_factor import authenticator_for
 
@@ -22,6 +30,12 @@ def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
     # Two-factor authentication stays on: every demo account can still sign in.
     assert all(authenticator_for(user) for user in User.objects.all())
     assert first.count("code now") == User.objects.count()
+    # Letters, statements (and cases still waiting for one), case studies, statistics.
+    assert Letter.objects.filter(method="post").exists()
+    assert PrivacyStatementSent.objects.exists()
+    assert Case.objects.filter(status="open").exclude(parents__privacy_statements__isnull=False)
+    assert set(CaseStudy.objects.values_list("status", flat=True)) == {"draft", "signed_off"}
+    assert StatisticsExport.objects.count() == 2
 
     call_command("seed_demo", "--cases", "12")
     assert Case.objects.count() == 24

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case
 from pps.security.models import RecoveryCode
+from tests.e2e.conftest import sign_in_page
 from tests.factories import PASSWORD, make_case, make_user
 from tests.two_factor import authenticator, next_code
 
@@ -83,13 +84,7 @@ def test_sec4_two_people_editing_a_case_see_a_conflict_not_an_overwrite(
 
     other_context = browser.new_context(base_url=live_server.url, locale="en-GB")
     other = other_context.new_page()
-    device = authenticator(coordinator)  # before signing in, or it would be asked to set one up
-    other.goto("/accounts/login/")
-    other.get_by_label("Username").fill("coordinator")
-    other.get_by_label("Password").fill(PASSWORD)
-    other.get_by_role("button", name="Sign in").click()
-    other.get_by_label("Code from your authenticator app").fill(next_code(device))
-    other.get_by_role("button", name="Continue").click()
+    sign_in_page(other, "coordinator")
     expect(other.get_by_role("heading", name="Cases")).to_be_visible()
     other.goto(f"/cases/{case.pk}/edit/")
 

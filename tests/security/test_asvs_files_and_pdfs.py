@@ -69,7 +69,9 @@ def test_asvs_5_2_encrypted_at_rest_under_the_case_key(db):
 def test_asvs_5_4_1_and_3_2_1_downloads_are_sandboxed_attachments_with_our_name():
     response = document_response(b"%PDF-1.7", "application/pdf", "consent-PPS-2026-00042")
     assert response["Content-Disposition"] == 'attachment; filename="consent-PPS-2026-00042.pdf"'
-    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response["Content-Security-Policy"] == (
+        "sandbox; default-src 'none'; frame-ancestors 'none'"
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
 

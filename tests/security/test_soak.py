@@ -40,13 +40,17 @@ pytestmark = [pytest.mark.soak, pytest.mark.django_db(transaction=True)]
 
 SETUP = f"""
 import datetime, json
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from cases import services
 from pps.models import Service
+from pps.policy import policy_acknowledge, policy_publish
 from pps.services import user_create
 
 service = Service.objects.create(code="soak", name="Soak SENDIASS")
 services.topics_create_defaults(service=service)
+policy = policy_publish(service=service, by=None, title="Confidentiality policy",
+                        text="What we are told stays here.", effective_from=timezone.localdate())
 
 def parent():
     return {{"given_name": "Sam", "family_name": "Soakwell", "relationship": "mother",
@@ -58,6 +62,7 @@ people = []
 for n in range({SESSIONS}):
     user = user_create(username=f"soak{{n}}", password="{PASSWORD}", service=service,
                        role="staff", first_name="Soak", last_name=str(n))
+    policy_acknowledge(user=user, policy=policy)
     device = TOTPDevice.objects.create(user=user, name="soak", confirmed=True)
     case = services.case_open(service=service, by=user, parent=parent(), summary="start")
     people.append({{"username": user.username, "key": device.key, "case": case.pk}})
