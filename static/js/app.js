@@ -169,6 +169,13 @@ document.addEventListener('htmx:load', (event) => {
   const root = event.target
   if (root instanceof Element) root.querySelectorAll('form').forEach(giveIdempotencyKey)
 })
+document.addEventListener('htmx:configRequest', (event) => {
+  // Only a form's own submission is a write to act on once; requests sent while
+  // typing (search as you type) come from fields and must each be answered.
+  if (!(event.detail.elt instanceof HTMLFormElement)) {
+    delete event.detail.parameters[IDEMPOTENCY_FIELD]
+  }
+})
 document.addEventListener('htmx:afterRequest', (event) => {
   const source = event.target
   const form = source instanceof HTMLFormElement ? source : source?.closest?.('form')
