@@ -12,6 +12,7 @@ from django.db import models
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from pps.constraints import one_of
 from pps.fields import (
     BlindIndexField,
     CaseKeyField,
@@ -52,7 +53,8 @@ class Topic(models.Model):
     class Meta:
         ordering = ["position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "name"], name="topic_unique_per_service")
+            models.UniqueConstraint(fields=["service", "name"], name="topic_unique_per_service"),
+            models.CheckConstraint(name="topic_name_not_blank", condition=~models.Q(name="")),
         ]
 
     def __str__(self) -> str:
@@ -103,7 +105,17 @@ class Case(models.Model):
                 name="case_closed_has_date",
                 condition=models.Q(status="open") | models.Q(closed_on__isnull=False),
             ),
+            models.CheckConstraint(
+                name="case_archived_has_date",
+                condition=~models.Q(status="archived") | models.Q(archived_on__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="case_version_positive", condition=models.Q(version__gte=1)
+            ),
         ]
+
+    # Nested choices are not visible inside Meta's body, hence added here.
+    Meta.constraints = [*Meta.constraints, one_of("status", Status)]
 
     def __str__(self) -> str:
         return self.reference or "new case"
@@ -167,6 +179,14 @@ class Parent(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            one_of("parental_responsibility", ParentalResponsibility),
+            # No agreement, no record (REF-3): how it was given is always one of these.
+            one_of("storage_agreed_how", AgreementMethod),
+        ]
+
+    # Nested choices are not visible inside Meta's body, hence added here.
+    Meta.constraints = [*Meta.constraints, one_of("relationship", Relationship)]
 
     def __str__(self) -> str:
         return f"parent {self.pk}"
@@ -198,6 +218,9 @@ class Child(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "children"
+
+    # Nested choices are not visible inside Meta's body, hence added here.
+    Meta.constraints = [one_of("school_phase", SchoolPhase, blank=True)]
 
     def __str__(self) -> str:
         return f"child {self.pk}"
@@ -249,6 +272,9 @@ class ChildInformation(models.Model):
             ),
         ]
 
+    # Nested choices are not visible inside Meta's body, hence added here.
+    Meta.constraints = [*Meta.constraints, one_of("kind", Kind), one_of("source", Source)]
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_source_display()})"
 
@@ -274,6 +300,7 @@ class Contact(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["case", "-occurred_at"])]
+        constraints = [one_of("channel", Channel), one_of("outcome", Outcome)]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
@@ -303,6 +330,7 @@ class AnonymousContact(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["service", "-occurred_at"])]
+        constraints = [one_of("channel", Channel), one_of("outcome", Outcome)]
 
     def __str__(self) -> str:
         return f"anonymous {self.get_channel_display()} {self.occurred_at:%Y-%m-%d}"
@@ -330,7 +358,12 @@ class VolunteerAssignment(models.Model):
                 fields=["case", "volunteer"],
                 condition=models.Q(ended_at__isnull=True),
                 name="one_open_assignment_per_volunteer_and_case",
-            )
+            ),
+            models.CheckConstraint(
+                name="assignment_ends_after_it_starts",
+                condition=models.Q(ended_at__isnull=True)
+                | models.Q(ended_at__gte=models.F("assigned_at")),
+            ),
         ]
 
     def __str__(self) -> str:

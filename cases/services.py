@@ -24,6 +24,7 @@ from cases.models import (
 )
 from pps import onboarding
 from pps.crypto import create_data_key
+from pps.locking import bump_version, lock_for_change
 from pps.models import Service, User
 from pps.roles import Role
 
@@ -189,10 +190,12 @@ def volunteer_assign(*, case: Case, volunteer: User, by: User) -> VolunteerAssig
     # ACC-4: signed agreement and training recorded, refresher not overdue.
     if refusal := onboarding.assignment_refusal(volunteer):
         raise CaseRuleError(refusal)
-    if case.volunteer_assignments.filter(volunteer=volunteer, ended_at__isnull=True).exists():
-        raise CaseRuleError("This volunteer is already assigned to this case.")
     if volunteer.role != Role.VOLUNTEER or volunteer.service_id != case.service_id:
         raise CaseRuleError("Only a volunteer of this service can be assigned.")
+    # Serialised with closure and with a second assignment: checked under the lock.
+    lock_for_change(case)
+    if case.volunteer_assignments.filter(volunteer=volunteer, ended_at__isnull=True).exists():
+        raise CaseRuleError("This volunteer is already assigned to this case.")
     if case.status != Case.Status.OPEN:
         raise CaseRuleError("Volunteers can only be assigned to open cases.")
     require_in_depth_support(case)
@@ -230,14 +233,20 @@ def topics_create_defaults(*, service: Service) -> list[Topic]:
 
 
 @transaction.atomic
-def case_close(*, case: Case, by: User, closed_on: datetime.date | None = None) -> Case:
+def case_close(
+    *,
+    case: Case,
+    by: User,
+    closed_on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """Close a case; volunteers lose access to it at once (ACC-2)."""
+    lock_for_change(case, expected_version=expected_version)
     if case.status != Case.Status.OPEN:
         raise CaseRuleError("Only an open case can be closed.")
     case.status = Case.Status.CLOSED
     case.closed_on = closed_on or timezone.localdate()
-    case.version += 1
-    _save_as(case, by, update_fields=["status", "closed_on", "version", "updated_at"])
+    _save_as(case, by, update_fields=["status", "closed_on", *bump_version(case), "updated_at"])
     for assignment in case.volunteer_assignments.filter(ended_at__isnull=True).select_related(
         "volunteer"
     ):
@@ -256,25 +265,57 @@ def parent_add(*, case: Case, by: User, **fields) -> Parent:
     return _save_as(Parent(case=case, **fields), by)
 
 
-@transaction.atomic
-def case_assign_staff(*, case: Case, staff: User | None, by: User) -> Case:
-    require_not_archived(case)
+def _check_case_worker(case: Case, staff: User | None) -> None:
     if staff is not None and (not staff.is_case_worker or staff.service_id != case.service_id):
         raise CaseRuleError("Only staff or a coordinator of this service can hold a case.")
-    case.assigned_staff = staff
-    case.version += 1
-    return _save_as(case, by, update_fields=["assigned_staff", "version", "updated_at"])
 
 
 @transaction.atomic
-def case_archive(*, case: Case, by: User | None, archived_on: datetime.date | None = None) -> Case:
+def case_assign_staff(
+    *, case: Case, staff: User | None, by: User, expected_version: int | None = None
+) -> Case:
+    _check_case_worker(case, staff)
+    lock_for_change(case, expected_version=expected_version)
+    require_not_archived(case)
+    case.assigned_staff = staff
+    return _save_as(case, by, update_fields=["assigned_staff", *bump_version(case), "updated_at"])
+
+
+@transaction.atomic
+def case_update(
+    *, case: Case, by: User, expected_version: int, summary: str, assigned_staff: User | None
+) -> Case:
+    """Edit a case's summary and caseworker; a concurrent edit is a conflict (SEC-4).
+
+    ``expected_version`` is the version the user's form was built from.
+    """
+    _check_case_worker(case, assigned_staff)
+    lock_for_change(case, expected_version=expected_version)
+    require_not_archived(case)
+    case.summary = summary
+    case.assigned_staff = assigned_staff
+    return _save_as(
+        case, by, update_fields=["summary", "assigned_staff", *bump_version(case), "updated_at"]
+    )
+
+
+@transaction.atomic
+def case_archive(
+    *,
+    case: Case,
+    by: User | None,
+    archived_on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """Move a closed case out of everyday lists (RET-2); it stays read-only."""
+    lock_for_change(case, expected_version=expected_version)
     if case.status != Case.Status.CLOSED:
         raise CaseRuleError("Only a closed case can be archived.")
     case.status = Case.Status.ARCHIVED
     case.archived_on = archived_on or timezone.localdate()
-    case.version += 1
-    return _save_as(case, by, update_fields=["status", "archived_on", "version", "updated_at"])
+    return _save_as(
+        case, by, update_fields=["status", "archived_on", *bump_version(case), "updated_at"]
+    )
 
 
 @transaction.atomic
@@ -296,12 +337,14 @@ def case_reopen(*, case: Case, by: User) -> Case:
     schedule takes the latest closure, so reopening never brings the
     destruction date forward.
     """
+    lock_for_change(case)
     if case.status == Case.Status.OPEN:
         raise CaseRuleError("This case is already open.")
     case.status = Case.Status.OPEN
     case.closed_on = None
     case.archived_on = None
-    case.version += 1
     return _save_as(
-        case, by, update_fields=["status", "closed_on", "archived_on", "version", "updated_at"]
+        case,
+        by,
+        update_fields=["status", "closed_on", "archived_on", *bump_version(case), "updated_at"],
     )

@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("<int:case_id>/", views.case_detail, name="detail"),
+    path("<int:case_id>/edit/", views.case_edit, name="edit"),
     path("<int:case_id>/access-log/", access_log_views.case_access_log, name="access_log"),
     path("<int:case_id>/volunteers/", assignment_views.case_volunteers, name="volunteers"),
     path(

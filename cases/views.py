@@ -1,13 +1,18 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import get_case_for_user, visible_child_information
+from cases.forms import CaseEditForm
 from cases.helpline_selectors import case_page_helpline_context
+from cases.models import Case
 from cases.selectors import can_read_case_notes, search_cases, visible_contacts, with_people
+from cases.services import CaseRuleError, case_update
 from pps.access_log import record_listing
 from pps.decorators import role_required
-from pps.roles import CASE_READER_ROLES
+from pps.locking import ConflictError
+from pps.roles import CASE_READER_ROLES, CASE_WORKER_ROLES
 
 CASES_PER_PAGE = 25
 
@@ -47,4 +52,52 @@ def case_detail(request, case_id: int):
             "show_notes": can_read_case_notes(request.user),
             **case_page_helpline_context(request.user, case),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*CASE_WORKER_ROLES)
+def case_edit(request, case_id: int):
+    """Edit the summary and caseworker; a concurrent edit is shown as a conflict (SEC-4)."""
+    case = get_case_for_user(request.user, case_id)
+    if case.status == Case.Status.ARCHIVED:
+        messages.error(request, "An archived case is read-only.")
+        return redirect("cases:detail", case_id=case.pk)
+    initial = {
+        "summary": case.summary,
+        "assigned_staff": case.assigned_staff,
+        "version": case.version,
+    }
+    form = CaseEditForm(
+        request.POST if request.method == "POST" else None, case=case, initial=initial
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_update(
+                case=case,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                summary=form.cleaned_data["summary"],
+                assigned_staff=form.cleaned_data["assigned_staff"],
+            )
+        except ConflictError as error:
+            # Keep what they typed, show what is saved now (the service has just
+            # reloaded it under lock), and let them decide.
+            conflict = case
+            data = request.POST.copy()
+            data["version"] = conflict.version
+            form = CaseEditForm(data, case=conflict)
+            form.is_valid()
+            form.add_error(None, str(error))
+        except CaseRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The case has been updated.")
+            return redirect("cases:detail", case_id=case.pk)
+    return render(
+        request,
+        "cases/case_edit.html",
+        {"case": conflict or case, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
     )

@@ -12,6 +12,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from cases.services import volunteer_assignments_end
 from pps.models import Service, User
 from pps.roles import Role
+from pps.security.admin_actions import reset_two_factor, sign_out_everywhere
 from pps.services import user_set_role
 
 
@@ -51,6 +52,7 @@ class UserAdmin(BaseUserAdmin, ServiceScopedAdmin):
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = [reset_two_factor, sign_out_everywhere]
 
     def get_queryset(self, request):
         return ServiceScopedAdmin.get_queryset(self, request)

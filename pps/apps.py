@@ -13,8 +13,14 @@ class PpsConfig(AppConfig):
         post_migrate.connect(_sync_role_groups, dispatch_uid="pps-role-groups")
 
 
-def _sync_role_groups(sender, using="default", **kwargs) -> None:
+def _sync_role_groups(sender, using="default", plan=None, **kwargs) -> None:
+    from django.contrib.auth.models import Group
+    from django.db import connections
+
     from pps.services import role_groups_sync
 
-    if using == "default":
+    # Not after unapplying migrations (``migrate app zero``): the tables may be gone.
+    if using != "default" or any(backwards for _, backwards in plan or []):
+        return
+    if Group._meta.db_table in connections[using].introspection.table_names():
         role_groups_sync()

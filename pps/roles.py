@@ -54,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_topic",
         "cases.add_topic",
         "cases.change_topic",
+        "security.view_securityevent",
         "cases.view_statisticssettings",
         "cases.add_statisticssettings",
         "cases.change_statisticssettings",

@@ -6,6 +6,7 @@ One file for every environment. ``PPS_ENV`` chooses the mode:
 - ``production``: refuses to start unless real secrets and keys are supplied.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -53,8 +54,12 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "pps",
     "pps.keystore",
+    "pps.security",
     "cases",
     "consent",
     "disclosure",
@@ -68,14 +73,22 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "pps.security.middleware.TwoFactorRequiredMiddleware",
+    "pps.security.middleware.SessionLifetimeMiddleware",
     "pps.middleware.IdleSessionLockMiddleware",
     "pps.policy_gate.PolicyAcknowledgementMiddleware",
     "pps.middleware.NoStoreMiddleware",
+    "pps.security.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "pps.security.middleware.ClearErrorPagesMiddleware",
+    "pps.security.idempotency.IdempotentPostMiddleware",
+    # Last, as django-axes requires: turns a throttled sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pps.urls"
@@ -140,24 +153,57 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "pps.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a throttled account or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",  # argon2id
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Length and blocklists, no composition rules (ASVS 6.2); see pps/security/passwords.py.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    {"NAME": "pps.security.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "pps.security.passwords.ServiceWordsValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour, once
+
+# Two-factor authentication (django-otp): TOTP for everyone, recovery codes as
+# the fallback. Secrets are never shown in the admin site.
+OTP_TOTP_ISSUER = env_str("PPS_TOTP_ISSUER", "SENDIASS case management")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Time allowed between the password and the second step, and the window for
+# which a re-authentication ("sudo") unlocks dangerous actions.
+PPS_TWO_FACTOR_STEP_MINUTES = 10
+PPS_SUDO_MINUTES = env_int("PPS_SUDO_MINUTES", 10)
+
+# Sign-in throttling (django-axes): by account and, separately, by address.
+# A pause, never a permanent lock, and the pause is not extended by further
+# attempts, so nobody can keep a colleague locked out by guessing.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env_int("PPS_SIGN_IN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("PPS_SIGN_IN_PAUSE_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "pps.security.views.signin_paused"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "code"]
+AXES_VERBOSE = False
+# Behind the production reverse proxy the client address is the last hop it adds.
+AXES_IPWARE_PROXY_COUNT = env_int("PPS_PROXY_COUNT", 1 if PRODUCTION else 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 # guardian: no anonymous user row; object permissions use direct foreign keys.
 ANONYMOUS_USER_NAME = None
@@ -170,6 +216,8 @@ SESSION_COOKIE_AGE = env_int("PPS_SESSION_MAX_HOURS", 10) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The page script takes the CSRF token from the form, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
 PPS_IDLE_TIMEOUT_MINUTES = env_int("PPS_IDLE_TIMEOUT_MINUTES", 15)
 PPS_UPLOAD_MAX_BYTES = env_int("PPS_UPLOAD_MAX_MB", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields; files are capped above
@@ -232,17 +280,37 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "no-reply@localhost")
 
 # Logs carry no personal data: request bodies and query strings are never
 # logged, and 404s (which name only opaque ids) are kept at WARNING.
+# Exception messages can quote a value, so tracebacks are logged without them
+# (pps/security/logging.py); the development server's request lines lose their
+# query strings (a search for a surname).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "redacted": {
+            "()": "pps.security.logging.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "filters": {"no_query_strings": {"()": "pps.security.logging.DropQueryStrings"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "redacted",
+            "filters": ["no_query_strings"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Django's own handlers (console in DEBUG, mail_admins) bypass ours.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # weasyprint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
     },
 }
+ADMINS: list = []
 
 if PRODUCTION:
     _missing = [

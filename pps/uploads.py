@@ -51,5 +51,5 @@ def document_response(content: bytes, content_type: str, filename_stem: str) -> 
     response["Content-Disposition"] = f'attachment; filename="{filename_stem}.{extension}"'
     response["Cache-Control"] = "no-store, private"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; frame-ancestors 'none'"
     return response

@@ -1,22 +1,19 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pps import views
+from pps.security import views as security_views
 
 admin.site.site_header = "SEND Information, Advice and Support – administration"
 admin.site.site_title = "Administration"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", security_views.sign_in, name="login"),
     path("accounts/logout/", views.logout, name="logout"),
     path("accounts/keepalive/", views.keepalive, name="keepalive"),
     path("health/", views.health, name="health"),
+    path("accounts/", include("pps.security.urls")),
     path("cases/", include("cases.urls")),
     path("policy/", include("pps.policy_urls")),
     path("volunteers/", include("pps.volunteer_urls")),

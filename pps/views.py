@@ -4,10 +4,13 @@ from django.db import connections
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from pps.policy_gate import policy_acknowledgement_not_required
 from pps.roles import Role
+from pps.security.decorators import two_factor_not_required
+from pps.security.sessions import forget_session
 
 
 @require_GET
@@ -18,11 +21,17 @@ def home(request):
 
 
 @require_POST
+@never_cache
 @login_not_required
+@two_factor_not_required
 def logout(request):
     idle = request.POST.get("reason") == "idle"
+    forget_session(request.session.session_key)
     auth.logout(request)
-    return redirect(reverse("login") + ("?reason=idle" if idle else ""))
+    response = redirect(reverse("login") + ("?reason=idle" if idle else ""))
+    # Ask the browser to drop anything it kept of the signed-in pages (ASVS 14.3.1).
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @require_POST
@@ -37,6 +46,7 @@ def keepalive(request):
 
 @require_GET
 @login_not_required
+@two_factor_not_required
 def health(request):
     """Liveness and database reachability, for the load balancer. No data."""
     try:

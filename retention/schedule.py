@@ -75,8 +75,13 @@ def rule_of(category: RetentionCategory) -> Rule:
     )
 
 
-def _ensure_categories(cases: list[Case]) -> dict[int, list[RetentionCategory]]:
-    """Each case's categories; a case with none gets the service's defaults."""
+def _ensure_categories(
+    cases: list[Case], *, store: bool = True
+) -> dict[int, list[RetentionCategory]]:
+    """Each case's categories; a case with none gets the service's defaults.
+
+    With ``store=False`` the defaults are used without being written.
+    """
     by_case: dict[int, list[RetentionCategory]] = defaultdict(list)
     for link in CaseCategory.objects.filter(case__in=cases).select_related("category"):
         by_case[link.case_id].append(link.category)
@@ -85,13 +90,17 @@ def _ensure_categories(cases: list[Case]) -> dict[int, list[RetentionCategory]]:
         if by_case[case.pk]:
             continue
         if case.service_id not in defaults_by_service:
+            available = (
+                retention_categories_for(case.service)
+                if store
+                else RetentionCategory.objects.filter(service_id=case.service_id)
+            )
             defaults_by_service[case.service_id] = [
-                category
-                for category in retention_categories_for(case.service)
-                if category.applies_to_every_case
+                category for category in available if category.applies_to_every_case
             ]
         for category in defaults_by_service[case.service_id]:
-            CaseCategory.objects.create(case=case, category=category)
+            if store:
+                CaseCategory.objects.create(case=case, category=category)
             by_case[case.pk].append(category)
     return by_case
 
@@ -129,16 +138,20 @@ def _later(*days: datetime.date | None) -> datetime.date | None:
 
 
 @transaction.atomic
-def cases_retention_refresh(cases: Iterable[Case], *, reset: bool = False) -> list[CaseRetention]:
+def cases_retention_refresh(
+    cases: Iterable[Case], *, reset: bool = False, store: bool = True
+) -> list[CaseRetention]:
     """Recompute and store the destruction date of each case.
 
     ``reset`` drops the "never earlier" floor; only an administrator's change to
     the schedule itself does that (the latest closure is still honoured).
+    ``store=False`` computes without saving, for pages answering a refused form
+    (a refused form changes nothing).
     """
     cases = list(cases)
     if not cases:
         return []
-    categories = _ensure_categories(cases)
+    categories = _ensure_categories(cases, store=store)
     needing_births = {
         case_id
         for case_id, cats in categories.items()
@@ -175,11 +188,11 @@ def cases_retention_refresh(cases: Iterable[Case], *, reset: bool = False) -> li
         retention.last_closed_on = last_closed_on
         retention.destroy_on = destroy_on
         retention.review_reason = review_reason
-        if changed:
+        if changed and store:
             retention.save()
         results.append(retention)
     return results
 
 
-def case_retention_refresh(case: Case, *, reset: bool = False) -> CaseRetention:
-    return cases_retention_refresh([case], reset=reset)[0]
+def case_retention_refresh(case: Case, *, reset: bool = False, store: bool = True) -> CaseRetention:
+    return cases_retention_refresh([case], reset=reset, store=store)[0]

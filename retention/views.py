@@ -19,8 +19,12 @@ RECENTLY_LIFTED = 20
 
 
 def _case_page(request, case, *, categories_form=None, hold_form=None, status=200):
-    retention_categories_for(case.service)
-    retention = case_retention_refresh(case)
+    # A refused form changes nothing, not even derived data; a page load may
+    # bring the service's schedule and the case's stored date up to date.
+    refused = status != 200
+    if not refused:
+        retention_categories_for(case.service)
+    retention = case_retention_refresh(case, store=not refused)
     current = [link.category for link in case.retention_categories.select_related("category")]
     return render(
         request,

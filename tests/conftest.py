@@ -9,7 +9,12 @@ from django.test import Client
 
 from cases import services as case_services
 from pps import crypto
+from tests import two_factor
 from tests.factories import ServiceFactory, make_case, make_user
+
+# Two-factor authentication is mandatory: a force-logged-in test client is also
+# verified with the user's authenticator (tests/two_factor.py).
+two_factor.install()
 
 
 def pytest_collection_modifyitems(items):
@@ -22,6 +27,14 @@ def pytest_collection_modifyitems(items):
         item.add_marker(
             pytest.mark.django_db(databases="__all__", transaction=transaction), append=False
         )
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(settings):
+    settings.PASSWORD_HASHERS = [
+        "tests.fast_hashing.CheapArgon2PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +100,7 @@ def client_for():
     def make(user):
         client = Client()
         if user is not None:
-            client.force_login(user)
+            client.force_login(user)  # password and second factor (see two_factor.install)
         return client
 
     return make

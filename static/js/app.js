@@ -137,7 +137,52 @@ window.addEventListener('pageshow', (event) => {
   }
 })
 
-// 3. GOV.UK Frontend components ------------------------------------------------
+// 3. Idempotency keys -----------------------------------------------------------
+// Every POST form carries a random key, new on each page load and after each
+// htmx request, so the server acts on a form once however often it is sent
+// (double clicks, a resend after a slow network). See pps/security/idempotency.py.
+const IDEMPOTENCY_FIELD = 'idempotency_key'
+
+function newIdempotencyKey () {
+  if (window.crypto && typeof window.crypto.randomUUID === 'function') {
+    return window.crypto.randomUUID()
+  }
+  const bytes = new Uint8Array(16)
+  window.crypto.getRandomValues(bytes)
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+function giveIdempotencyKey (form) {
+  if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== 'post') return
+  let input = form.querySelector(`input[name="${IDEMPOTENCY_FIELD}"]`)
+  if (!(input instanceof HTMLInputElement)) {
+    input = document.createElement('input')
+    input.type = 'hidden'
+    input.name = IDEMPOTENCY_FIELD
+    form.append(input)
+  }
+  input.value = newIdempotencyKey()
+}
+
+document.querySelectorAll('form').forEach(giveIdempotencyKey)
+document.addEventListener('htmx:load', (event) => {
+  const root = event.target
+  if (root instanceof Element) root.querySelectorAll('form').forEach(giveIdempotencyKey)
+})
+document.addEventListener('htmx:configRequest', (event) => {
+  // Only a form's own submission is a write to act on once; requests sent while
+  // typing (search as you type) come from fields and must each be answered.
+  if (!(event.detail.elt instanceof HTMLFormElement)) {
+    delete event.detail.parameters[IDEMPOTENCY_FIELD]
+  }
+})
+document.addEventListener('htmx:afterRequest', (event) => {
+  const source = event.target
+  const form = source instanceof HTMLFormElement ? source : source?.closest?.('form')
+  if (form) giveIdempotencyKey(form)
+})
+
+// 4. GOV.UK Frontend components ------------------------------------------------
 // Dynamic import so that a failure to load it can never disable the idle lock.
 // Relative to this file: /static/js/app.js -> /static/govuk/govuk-frontend.min.js
 import('../govuk/govuk-frontend.min.js')

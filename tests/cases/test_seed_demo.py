@@ -10,6 +10,7 @@ from cases.models import (
     VolunteerAssignment,
 )
 from pps.models import Service, User
+from pps.security.two_factor import authenticator_for
 from retention.demo import DEMO_CASES_KEPT
 
 
@@ -27,6 +28,9 @@ def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
     assert set(Case.objects.values_list("status", flat=True)) >= {"open"}
     assert VolunteerAssignment.objects.exists() and AnonymousContact.objects.exists()
     assert "staff.north" in first and "demo-password" in first
+    # Two-factor authentication stays on: every demo account can still sign in.
+    assert all(authenticator_for(user) for user in User.objects.all())
+    assert first.count("code now") == User.objects.count()
     # Letters, statements (and cases still waiting for one), case studies, statistics.
     assert Letter.objects.filter(method="post").exists()
     assert PrivacyStatementSent.objects.exists()

@@ -63,15 +63,32 @@ def page(browser, live_server):
     context.close()
 
 
+def sign_in_page(page, username: str, password: str | None = None) -> None:
+    """Sign in on any page (any browser context) as a user does: password, then the
+    code from their authenticator app, computed from their device."""
+    from pps.models import User
+    from tests.factories import PASSWORD
+    from tests.two_factor import authenticator, next_code
+
+    user = User.objects.filter(username=username).first()
+    # Made before signing in, so the user is asked for a code, not to set up an app.
+    device = authenticator(user) if user is not None else None
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password or PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+    if device is not None and "/accounts/two-factor/" in page.url:
+        page.get_by_label("Code from your authenticator app").fill(next_code(device))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state("networkidle")
+
+
 @pytest.fixture
 def sign_in(page):
-    from tests.factories import PASSWORD
+    """Sign in on the test's page: ``sign_in("staff")``."""
 
-    def do(username: str, password: str = PASSWORD):
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state("networkidle")
+    def do(username: str, password: str | None = None):
+        sign_in_page(page, username, password)
 
     return do

@@ -183,7 +183,7 @@ def test_voicemail_and_follow_up_pages_are_accessible(page, sign_in, service, st
 
 def test_new_caller_logged_without_javascript(browser, live_server, service, staff):
     """htmx only enhances: with scripts off, the Find button and plain forms do it all."""
-    from tests.factories import PASSWORD
+    from tests.e2e.conftest import sign_in_page
 
     known = make_case(service, staff, family_name="Ravenscroft", given_name="Imogen")
     context = browser.new_context(
@@ -191,10 +191,7 @@ def test_new_caller_logged_without_javascript(browser, live_server, service, sta
     )
     page = context.new_page()
     try:
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill("staff")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in_page(page, "staff")
         page.get_by_role("link", name="New contact").click()
         page.get_by_label("Yes, the parent or carer agrees").check()
         page.get_by_role("button", name="Continue").click()

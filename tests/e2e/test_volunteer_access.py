@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 from cases import services
 from pps.models import PolicyAcknowledgement
 from pps.policy import current_policy
-from tests.factories import PASSWORD, make_case, make_user
+from tests.e2e.conftest import sign_in_page
+from tests.factories import make_case, make_user
 
 SENTINEL = "ZQX7731-CASEFILE"
 
@@ -99,10 +100,7 @@ def test_coordinator_assigns_sees_who_looked_and_ends_the_assignment(
 
     volunteer_context = browser.new_context(base_url=live_server.url)
     volunteer_page = volunteer_context.new_page()
-    volunteer_page.goto("/accounts/login/")
-    volunteer_page.get_by_label("Username").fill(volunteer.username)
-    volunteer_page.get_by_label("Password").fill(PASSWORD)
-    volunteer_page.get_by_role("button", name="Sign in").click()
+    sign_in_page(volunteer_page, volunteer.username)
     assert volunteer_page.goto(f"/cases/{case.pk}/").status == 200
 
     page.goto(f"/cases/{case.pk}/access-log/")

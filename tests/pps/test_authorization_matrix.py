@@ -78,6 +78,8 @@ HELPLINE_RECORD = {
     "other_service_staff": "hidden",
     "other_service_coordinator": "hidden",
 }
+# Sign-in security: pages everyone may open, signed in or not.
+EVERYONE_OK = {p: "ok" for p in PERSONAS}
 
 
 def _parent_kwargs(world):
@@ -256,6 +258,31 @@ MATRIX = {
         lambda w: _study_kwargs(w, signed_off=True),
         COORDINATOR_ONLY_RECORD,
     ),
+    # Editing a case (SEC-4: a concurrent edit is a conflict). An empty POST is
+    # a form shown again with its errors.
+    "cases:edit": ("get+post", CASE, CASE_WORKERS_RECORD, CASE_WORKERS_RECORD),
+    # Sign-in security (pps/security). Personas here are fully signed in, so the
+    # steps of signing in send them on; the dangerous changes first ask them to
+    # confirm who they are (sudo), which is a redirect.
+    "security:verify": ("get+post", None, row("redirect"), row("redirect")),
+    "security:recover": ("get+post", None, row("redirect"), row("redirect")),
+    "security:setup": ("get+post", None, row("redirect"), row("redirect")),
+    "security:recovery_codes": ("get", None, row("redirect")),
+    "security:account": ("get", None, row("ok")),
+    "security:new_recovery_codes": ("post", None, row("redirect")),
+    "security:reset_authenticator": ("post", None, row("redirect")),
+    "security:end_other_sessions": ("post", None, row("redirect")),
+    "security:sudo": ("get+post", None, row("ok"), row("ok")),
+    "security:password_change": ("get+post", None, row("ok"), row("ok")),
+    "security:password_reset": ("get+post", None, EVERYONE_OK, EVERYONE_OK),
+    "security:password_reset_done": ("get", None, EVERYONE_OK),
+    "security:password_reset_confirm": (
+        "get+post",
+        lambda w: {"uidb64": "MQ", "token": "not-a-token"},
+        EVERYONE_OK,
+        EVERYONE_OK,
+    ),
+    "security:password_reset_complete": ("get", None, EVERYONE_OK),
 }
 
 # Retention (RET-1 to RET-4): administrators run the schedule, the archive and the

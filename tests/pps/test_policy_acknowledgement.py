@@ -14,7 +14,8 @@ from tests.factories import ServiceFactory, make_case, make_user
 from tests.pps.test_authorization_matrix import MATRIX, url_for
 
 # Views a user who has not acknowledged the policy may still use: signing in
-# and out, staying signed in, and the policy pages themselves.
+# and out, staying signed in, the policy pages themselves, and the security of
+# their own account (second factor, recovery codes, password, sessions).
 EXEMPT = {
     "login",
     "logout",
@@ -24,6 +25,20 @@ EXEMPT = {
     "policy:manage",
     "policy:publish",
     "policy:detail",
+    "security:verify",
+    "security:recover",
+    "security:setup",
+    "security:recovery_codes",
+    "security:account",
+    "security:new_recovery_codes",
+    "security:reset_authenticator",
+    "security:end_other_sessions",
+    "security:sudo",
+    "security:password_change",
+    "security:password_reset",
+    "security:password_reset_done",
+    "security:password_reset_confirm",
+    "security:password_reset_complete",
 }
 TODAY = timezone.localdate
 

@@ -114,8 +114,12 @@ def test_sec2_passwords_are_hashed_with_argon2(staff):
 
 def test_login_and_logout(staff, client):
     from tests.factories import PASSWORD
+    from tests.two_factor import authenticator, next_code
 
+    device = authenticator(staff)
     response = client.post(reverse("login"), {"username": "staff", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("security:verify")
+    response = client.post(reverse("security:verify"), {"code": next_code(device)})
     assert response.status_code == 302
     assert client.get(reverse("cases:list")).status_code == 200
     client.post(reverse("logout"))

@@ -282,4 +282,8 @@ if __name__ == "__main__":
     step, workdir = sys.argv[1], Path(sys.argv[2])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.retention.probe_settings")
     django.setup()
+    # Test clients sign in with both factors here too, as under pytest.
+    from tests import two_factor
+
+    two_factor.install()
     {"prepare": prepare, "purge": purge, "read": read}[step](workdir)

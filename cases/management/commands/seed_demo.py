@@ -31,6 +31,7 @@ from cases.models import (
 from pps import demo
 from pps.models import Service, User
 from pps.roles import Role
+from pps.security.demo import demo_sign_in_lines
 from pps.services import user_create
 from retention.demo import seed_retention
 
@@ -318,15 +319,18 @@ class Command(BaseCommand):
                 get_case_for_user(user, case_id)
 
     def print_accounts(self) -> None:
-        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
-        for user in (
+        users = list(
             User.objects.filter(service__code__in=[c for c, _ in SERVICES])
             .select_related("service")
             .order_by("service__code", "role", "username")
-        ):
+        )
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
+        for user in users:
             self.stdout.write(
                 f"  {user.username:<24} {user.get_role_display():<45} {user.service.name}"
             )
+        for line in demo_sign_in_lines(users):
+            self.stdout.write(line)
         self.stdout.write(
             "staff2 has not yet acknowledged the confidentiality policy (shows that step); "
             "volunteer2 has no signed agreement, volunteer3's refresher is overdue and "

@@ -1,0 +1,46 @@
+from django import forms
+
+from pps.models import User
+from pps.roles import CASE_WORKER_ROLES
+from pps.validators import no_control_characters
+
+SUMMARY_MAX_CHARS = 5000
+
+
+class CaseEditForm(forms.Form):
+    """A case's summary and caseworker; ``version`` is what the user was shown."""
+
+    summary = forms.CharField(
+        label="What the enquiry is about",
+        help_text="In the parent's words.",
+        required=False,
+        max_length=SUMMARY_MAX_CHARS,
+        validators=[no_control_characters],
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "max_length": f"The summary must be {SUMMARY_MAX_CHARS:,} characters or fewer."
+        },
+    )
+    assigned_staff = forms.ModelChoiceField(
+        label="Caseworker",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not assigned",
+        error_messages={"invalid_choice": "Choose a caseworker from the list."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2_147_483_647)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_staff"].queryset = User.objects.filter(
+            service_id=case.service_id, role__in=CASE_WORKER_ROLES, is_active=True
+        ).order_by("first_name", "last_name", "pk")
+        self.fields["assigned_staff"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
+        )
+
+    def clean_version(self):
+        version = self.cleaned_data["version"]
+        if version is None:
+            raise forms.ValidationError("Reload the page and make your changes again.")
+        return version

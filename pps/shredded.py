@@ -1,0 +1,62 @@
+"""Removing the rows of cases whose data key has been destroyed (crypto-shredded).
+
+Such rows can no longer be loaded: decryption fails closed. They are what a
+restored backup brings back of a case purged after the backup was made, so
+they are removed here with plain DELETEs, never loading a row or sending a
+signal: the case, every row that refers to it (directly or through its
+people), their audit history, its object permissions and its read-access log.
+Foreign keys are checked at commit (deferred), so the order inside the
+transaction does not matter; everything goes, or nothing does.
+"""
+
+from django.db import router, transaction
+
+from cases.models import Case
+from pps.models import AccessLogEntry
+
+
+def _reverse_relations(model):
+    for field in model._meta.get_fields(include_hidden=True):
+        if field.auto_created and not field.concrete and (field.one_to_many or field.one_to_one):
+            yield field
+
+
+def _delete_with_dependents(queryset, using: str, seen: set) -> None:
+    model = queryset.model
+    ids = queryset.values("pk")
+    if model not in seen:
+        seen.add(model)
+        for relation in _reverse_relations(model):
+            related = relation.related_model._base_manager.using(using)
+            _delete_with_dependents(
+                related.filter(**{f"{relation.field.name}__in": ids}), using, seen
+            )
+        seen.discard(model)
+    history = getattr(model, "history", None)
+    if history is not None and hasattr(history, "model"):
+        history.model._base_manager.using(using).filter(id__in=ids)._raw_delete(using)
+    queryset._raw_delete(using)
+
+
+def remove_shredded_cases(case_ids: list[int]) -> int:
+    """Delete every trace of these cases without reading them; returns how many cases."""
+    case_ids = list(case_ids)
+    if not case_ids:
+        return 0
+    using = router.db_for_write(Case)
+    with transaction.atomic(using=using):
+        cases = Case._base_manager.using(using).filter(pk__in=case_ids)
+        found = cases.count()
+        _delete_with_dependents(cases, using, set())
+        AccessLogEntry.objects.using(using).filter(case_id__in=case_ids)._raw_delete(using)
+    return found
+
+
+def shredded_case_ids() -> list[int]:
+    """Cases whose data key is no longer in the key store."""
+    from pps.keystore.models import DataKey
+
+    live = set(DataKey.objects.values_list("id", flat=True))
+    return [
+        pk for pk, key in Case._base_manager.values_list("pk", "data_key_id") if key not in live
+    ]

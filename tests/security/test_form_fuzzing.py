@@ -1,0 +1,298 @@
+"""Hypothesis fuzzing of every form (SEC-4): never a 500, never a partial write.
+
+Generic on purpose, so forms added by any app are covered without new tests:
+
+- Every page in the authorisation matrix is opened as each persona in turn
+  (including a password-only session and an account still setting up
+  two-factor) until one sees a POST form; the form is read from the HTML as a
+  browser would, and Hypothesis posts random strings, control characters,
+  markup, huge values, dates, numbers and missing fields at its target.
+  Pages with no form are passed over.
+- Every POST-only URL in the matrix gets random fields.
+- Every Form class in the project's ``forms`` modules is validated directly.
+
+A response below 500 is required every time. A request that was not accepted
+(anything but a redirect) must leave the case data exactly as it was.
+"""
+
+import datetime
+import importlib
+import inspect
+import time
+
+import pytest
+from django import forms as django_forms
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import router
+from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pps.models import Service, User
+from pps.security.sudo import SUDO_UNTIL_KEY
+from tests.factories import make_user
+from tests.pps.test_authorization_matrix import MATRIX, fast_passwords, world  # noqa: F401
+from tests.security.forms_in_html import post_forms
+from tests.two_factor import authenticator, force_login_password_only
+
+PROJECT_APPS = ["pps", "pps.security", "cases", "consent", "disclosure", "retention"]
+FORM_PAGES = {name for name, row in MATRIX.items() if row[0] == "get+post"}
+FINGERPRINTED_APPS = {"cases", "consent", "disclosure", "retention", "keystore"}
+PERSONA_ORDER = [
+    "staff",
+    "coordinator",
+    "admin",
+    "volunteer",
+    "anonymous",
+    "password_only",
+    "enrolling",
+    "unacknowledged",
+]
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+NASTY = [
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\x07\x1b[31m",
+    "\r\n\r\n",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "'; DROP TABLE cases_case; --",
+    "' OR '1'='1",
+    "../../../../etc/passwd",
+    "%s%s%s%n",
+    "{{ settings.SECRET_KEY }}",
+    "\u202eevil",
+    "😀" * 50,
+    "０１２３",
+    "-1",
+    "0",
+    "99999999999999999999999",
+    "1e309",
+    "NaN",
+    "2026-02-30",
+    "31/12/1899",
+    "9999-12-31",
+    "x" * 100_000,
+]
+text = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(NASTY),
+    st.integers().map(str),
+    st.floats(allow_nan=True).map(str),
+    st.dates(min_value=datetime.date(1, 1, 1)).map(str),
+    st.datetimes().map(lambda d: d.isoformat()),
+    st.binary(max_size=100).map(lambda b: b.decode("latin-1")),
+)
+
+
+def value_strategy(field):
+    if field.kind == "select":
+        return st.one_of(st.sampled_from(field.options or [""]), text)
+    if field.kind in {"checkbox", "radio"}:
+        return st.one_of(st.just(field.value or "on"), text)
+    if field.kind == "hidden":
+        return st.one_of(st.just(field.value), text)
+    if field.kind == "file":
+        return st.binary(max_size=4096).map(
+            lambda content: SimpleUploadedFile("upload.pdf", content, "application/pdf")
+        )
+    return text
+
+
+def form_data(form):
+    return st.fixed_dictionaries(
+        {}, optional={f.name: value_strategy(f) for f in form.fields if f.kind != "file"}
+    ).flatmap(
+        lambda data: st.fixed_dictionaries(
+            {}, optional={f.name: value_strategy(f) for f in form.fields if f.kind == "file"}
+        ).map(lambda files: {**data, **files})
+    )
+
+
+def fingerprint() -> dict:
+    """Every column of every case-data row (and users, services): any write changes it."""
+    state = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in FINGERPRINTED_APPS and model not in (User, Service):
+            continue
+        columns = [f.attname for f in model._meta.concrete_fields]
+        rows = (
+            model._base_manager.using(router.db_for_read(model))
+            .order_by("pk")
+            .values_list(*columns)
+        )
+        state[model._meta.label] = [
+            tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows
+        ]
+    return state
+
+
+@pytest.fixture
+def clients(world):  # noqa: F811 - world is the matrix fixture
+    service = world["service"]
+
+    def make(persona: str):
+        if persona in world["users"]:
+            user = world["users"][persona]
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+        elif persona == "password_only":
+            user = make_user(service, "staff")
+            authenticator(user)
+            client = Client()
+            force_login_password_only(client, user)
+        elif persona == "unacknowledged":  # has not yet accepted the policy in force
+            client = Client()
+            client.force_login(make_user(service, "staff", acknowledge_policy=False))
+        else:  # enrolling: signed in with a password, no authenticator yet
+            client = Client()
+            force_login_password_only(client, make_user(service, "volunteer"))
+        if persona != "anonymous":  # dangerous actions are fuzzed past their sudo step
+            session = client.session
+            session[SUDO_UNTIL_KEY] = int(time.time()) + 3600
+            session.save()
+        return client
+
+    return make
+
+
+def _valid_reset_link(world):  # noqa: F811
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = world["users"]["staff"]
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+
+
+# Pages whose matrix row uses placeholder arguments that show no form, and which
+# reach their form through a redirect of their own.
+REAL_ARGUMENTS = {"security:password_reset_confirm": _valid_reset_link}
+
+
+def url_for(name, world):  # noqa: F811
+    kwargs = REAL_ARGUMENTS.get(name, MATRIX[name][1])
+    return reverse(name, kwargs=kwargs(world) if kwargs else None)
+
+
+def reach_form(name, world, clients):  # noqa: F811
+    """The first persona who sees a POST form there (after redirects): client, target, form."""
+    ignore = {reverse("logout"), reverse("admin:logout")}
+    for persona in PERSONA_ORDER:
+        client = clients(persona)
+        # After signing in: a reset link is void once its user has signed in since.
+        response = client.get(url_for(name, world), follow=name in REAL_ARGUMENTS)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            found = post_forms(response.content.decode(), ignore_actions=ignore)
+            if found:
+                return client, found[0].action or response.request["PATH_INFO"], found[0]
+    if name in FORM_PAGES:
+        pytest.fail(f"No persona reaches the form on {name}; add one to PERSONA_ORDER.")
+    return None
+
+
+def assert_safe(client, url, data):
+    before = fingerprint()
+    response = client.post(url, data)
+    assert response.status_code < 500, (url, response.status_code)
+    if not 300 <= response.status_code < 400:
+        assert fingerprint() == before, f"{url} refused the form but changed data"
+
+
+# Sign-in throttling would end the fuzzing session after ten tries; it is tested
+# on its own (test_asvs_authentication.py).
+@override_settings(AXES_ENABLED=False)
+@pytest.mark.parametrize("name", sorted(n for n, row in MATRIX.items() if "get" in row[0]))
+def test_sec4_fuzz_every_form_page(name, world, clients):  # noqa: F811
+    reached = reach_form(name, world, clients)
+    if reached is None:
+        return  # a page without a form
+    client, target, form = reached
+
+    @FUZZ
+    @given(data=form_data(form))
+    def fuzz(data):
+        assert_safe(client, target, data)
+
+    fuzz()
+
+
+@override_settings(AXES_ENABLED=False)
+@pytest.mark.parametrize("name", sorted(n for n, row in MATRIX.items() if row[0] == "post"))
+def test_sec4_fuzz_every_post_only_url(name, world, clients):  # noqa: F811
+    url = url_for(name, world)
+    client = clients("staff")
+
+    @FUZZ
+    @given(data=st.dictionaries(st.text(min_size=1, max_size=30), text, max_size=6))
+    def fuzz(data):
+        assert_safe(client, url, data)
+
+    fuzz()
+
+
+def project_form_classes():
+    found = []
+    for package in PROJECT_APPS:
+        try:
+            module = importlib.import_module(f"{package}.forms")
+        except ModuleNotFoundError:
+            continue
+        found += [
+            cls
+            for _, cls in inspect.getmembers(module, inspect.isclass)
+            if issubclass(cls, django_forms.BaseForm) and cls.__module__ == module.__name__
+        ]
+    return found
+
+
+def build_form(form_class, data, *, case, user):
+    """Construct any project form from what its __init__ asks for."""
+    args, kwargs = [], {"data": data}
+    for name, param in list(inspect.signature(form_class.__init__).parameters.items())[1:]:
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        value = {
+            "request": RequestFactory().post("/"),
+            "user": user,
+            "by": user,
+            "case": case,
+            "service": case.service,
+        }.get(name)
+        if value is None:
+            if param.default is param.empty:
+                pytest.fail(f"{form_class.__name__}: teach build_form about {name!r}")
+            continue
+        if param.kind == param.POSITIONAL_OR_KEYWORD and name in {"request", "user"}:
+            args.append(value)
+        else:
+            kwargs[name] = value
+    return form_class(*args, **kwargs)
+
+
+@pytest.mark.parametrize("form_class", project_form_classes(), ids=lambda c: c.__name__)
+def test_sec4_fuzz_every_form_class(form_class, case, staff):
+    fields = list(form_class.base_fields)
+
+    @FUZZ
+    @given(data=st.fixed_dictionaries({}, optional={name: text for name in fields}))
+    def fuzz(data):
+        before = fingerprint()
+        form = build_form(form_class, data, case=case, user=staff)
+        form.is_valid()  # must not raise, whatever the input
+        assert fingerprint() == before
+
+    fuzz()
