@@ -22,6 +22,7 @@ from cases.models import (
     Outcome,
     ParentalResponsibility,
 )
+from consent import demo as consent_demo
 from pps.models import Service, User
 from pps.roles import Role
 from pps.services import user_create
@@ -106,6 +107,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         for number in range(case_count):
             self.seed_case(service, caseworkers, topics, today, number)
+        consent_demo.seed_consent(service=service, users=users, rnd=self.random)
         self.seed_assignments(service, users)
         for _ in range(case_count // 2):
             services.anonymous_contact_log(
@@ -250,6 +252,7 @@ class Command(BaseCommand):
             Case.objects.filter(service=service, status=Case.Status.OPEN).order_by("pk")[:3]
         )
         for case in open_cases:
+            consent_demo.agree_to_volunteer(case=case, by=users["coordinator"])
             services.volunteer_assign(
                 case=case, volunteer=users["volunteer"], by=users["coordinator"]
             )
