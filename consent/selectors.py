@@ -81,6 +81,7 @@ class ConsentStatus:
     incomplete: bool
     review_due: datetime.date | None
     review_overdue: bool
+    can_withdraw: bool
 
 
 def consent_status(case: Case) -> ConsentStatus:
@@ -97,6 +98,7 @@ def consent_status(case: Case) -> ConsentStatus:
         incomplete=is_incomplete(in_force, now),
         review_due=review_due,
         review_overdue=review_due is not None and review_due <= timezone.localdate(now),
+        can_withdraw=latest is not None and latest.permits_sharing,
     )
 
 

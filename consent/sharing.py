@@ -37,6 +37,21 @@ from consent.roles import describe_roles, role_labels
 from consent.selectors import decision_in_force, lock_case, signed_form_attached
 from pps.models import User
 
+__all__ = [
+    "INTERNAL_DOCUMENTS",
+    "OUTBOUND_PATHS",
+    "VOLUNTEER_ROLE",
+    "VOLUNTEER_SHARED",
+    "SharingDecision",
+    "SharingKind",
+    "SharingRefused",
+    "internal_document",
+    "outbound_path",
+    "sharing_check",
+    "sharing_record",
+    "sharing_require",
+]
+
 # What a volunteer sees of a case they are assigned to (CON-8, ACC-3).
 VOLUNTEER_SHARED = (
     "The case as a volunteer sees it: the parent's contact details, the enquiry, "
@@ -76,15 +91,17 @@ def sharing_check(
     at: datetime.datetime | None = None,
 ) -> SharingDecision:
     at = at or timezone.now()
-    labels = role_labels(case.service_id)
-    if recipient_role != VOLUNTEER_ROLE and recipient_role not in labels:
-        return SharingDecision(False, "Choose a recipient role from your service's list.", None)
     decision = decision_in_force(case, at)
     if decision is None:
         return SharingDecision(
             False, "No consent to share information has been recorded for this case.", None
         )
-    refused = _refusal_reason(decision, case=case, at=at, role=recipient_role, party=party)
+    labels = role_labels(case.service_id)
+    if recipient_role not in labels:
+        return SharingDecision(
+            False, "Choose a recipient role from your service's list.", decision.pk
+        )
+    refused = _refusal_reason(decision, labels, at=at, role=recipient_role, party=party)
     if refused:
         return SharingDecision(False, refused, decision.pk)
     role_name = labels[recipient_role]
@@ -97,7 +114,9 @@ def sharing_check(
     return SharingDecision(True, reason, decision.pk)
 
 
-def _refusal_reason(decision: ConsentDecision, *, case, at, role: str, party: str) -> str:
+def _refusal_reason(
+    decision: ConsentDecision, labels: dict[str, str], *, at, role: str, party: str
+) -> str:
     on = _on(decision.decided_on)
     if decision.kind == ConsentDecision.Kind.REFUSED:
         return f"The parent refused consent on {on}."
@@ -110,7 +129,6 @@ def _refusal_reason(decision: ConsentDecision, *, case, at, role: str, party: st
         )
     if decision.kind != ConsentDecision.Kind.RESTRICTED:
         return ""
-    labels = role_labels(case.service_id)
     if role not in decision.roles:
         return (
             f"The parent's consent of {on} is restricted to "
@@ -180,14 +198,12 @@ def _qualified_name(view: Callable) -> str:
     return f"{view.__module__}.{view.__qualname__}"
 
 
-def outbound_path(kind: str) -> Callable:
+def outbound_path(description: str) -> Callable:
     """Mark a view that sends case information out; it must call the sharing check."""
-    if kind not in SharingKind.values:
-        raise ValueError(f"Unknown sharing kind {kind!r}.")
 
     def mark(view):
-        OUTBOUND_PATHS[_qualified_name(view)] = kind
-        view.outbound_kind = kind
+        OUTBOUND_PATHS[_qualified_name(view)] = description
+        view.outbound_path = description
         return view
 
     return mark

@@ -53,5 +53,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_topic",
         "cases.add_topic",
         "cases.change_topic",
+        "consent.view_recipientrole",
+        "consent.add_recipientrole",
+        "consent.change_recipientrole",
+        "consent.view_consentsettings",
+        "consent.add_consentsettings",
+        "consent.change_consentsettings",
     ],
 }

@@ -18,5 +18,6 @@ urlpatterns = [
     path("accounts/keepalive/", views.keepalive, name="keepalive"),
     path("health/", views.health, name="health"),
     path("cases/", include("cases.urls")),
+    path("", include("consent.urls")),
     path("admin/", admin.site.urls),
 ]
