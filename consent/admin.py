@@ -38,6 +38,7 @@ class ConsentSettingsAdmin(OwnServiceAdmin):
         # One row per service: once it exists, it is edited, not added again.
         if not super().has_add_permission(request):
             return False
-        return request.user.is_superuser or not ConsentSettings.objects.filter(
-            service_id=request.user.service_id
-        ).exists()
+        return (
+            request.user.is_superuser
+            or not ConsentSettings.objects.filter(service_id=request.user.service_id).exists()
+        )

@@ -54,6 +54,79 @@ MATRIX = {
         },
     ),
 }
+
+
+# Consent and sharing (CON-1 to CON-8): staff and coordinators only; volunteers see
+# the decision in force on the case page and download nothing (ACC-5).
+def _consent_kwargs(extra=None):
+    def build(w):
+        from consent.models import ConsentDecision, SharingEvent
+        from consent.sharing import sharing_record
+        from tests.consent.helpers import attach_scan, record
+
+        case, staff = w["case"], w["users"]["staff"]
+        kwargs = {"case_id": case.pk}
+        if extra == "decision_id":
+            kwargs["decision_id"] = ConsentDecision.objects.filter(case=case).first().pk
+        elif extra == "form_id":
+            kwargs["form_id"] = attach_scan(record(case, staff, how="in_person"), staff).pk
+        elif extra == "event_id":
+            kwargs["event_id"] = SharingEvent.objects.filter(case=case).first().pk
+        elif extra == "letter_id":
+            kwargs["event_id"] = sharing_record(
+                case=case,
+                kind="letter_to_third_party",
+                recipient_role="school_senco",
+                party="SENCO",
+                what="Dear SENCO",
+                by=staff,
+            ).pk
+        return kwargs
+
+    return build
+
+
+CASE_WORKERS_ONLY = {
+    **SIGNED_OUT,
+    "staff": "ok",
+    "coordinator": "ok",
+    "volunteer": "denied",
+    "volunteer_unassigned": "denied",
+    "admin": "denied",
+    "other_service_staff": "hidden",
+}
+MATRIX.update(
+    {
+        "consent:reviews": (
+            "get",
+            None,
+            {**CASE_WORKERS_ONLY, "other_service_staff": "ok"},
+        ),
+        **{
+            f"consent:{name}": (method, _consent_kwargs(extra), CASE_WORKERS_ONLY)
+            for name, method, extra in [
+                ("timeline", "get", None),
+                ("record", "get", None),
+                ("record_save", "post", None),  # empty form: errors shown, nothing saved
+                ("review", "get", None),
+                ("review_save", "post", None),
+                ("withdraw", "get", None),
+                ("withdraw_save", "post", None),
+                ("form_pdf", "get", "decision_id"),
+                ("signed_form", "get", "decision_id"),
+                ("signed_form_save", "post", "decision_id"),
+                ("signed_form_download", "get", "form_id"),
+                ("share", "get", None),
+                ("share_save", "post", None),
+                ("letter", "get", None),
+                ("letter_save", "post", None),
+                ("sharing_event", "get", "event_id"),
+                ("letter_pdf", "get", "letter_id"),
+            ]
+        },
+    }
+)
+
 # The Django admin site (users, services, topics) is checked through its index;
 # only administrators get in, everyone else is sent to its sign-in page.
 NAMESPACE_ROWS = {
