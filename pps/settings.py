@@ -236,7 +236,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # weasyprint reports each rendering step at INFO: noise, not events.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 if PRODUCTION:
