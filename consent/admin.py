@@ -7,11 +7,15 @@ from pps.admin import ServiceScopedAdmin
 
 
 class OwnServiceAdmin(ServiceScopedAdmin):
-    """Rows are always created for the administrator's own service."""
+    """Administrators create and edit rows for their own service only."""
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return fields if request.user.is_superuser else [*fields, "service"]
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offered only their own service, so uniqueness per service is checked
+        # by the form (a clear message) rather than by the database (an error).
+        if db_field.name == "service" and not request.user.is_superuser:
+            kwargs["queryset"] = db_field.related_model.objects.filter(pk=request.user.service_id)
+            kwargs["initial"] = request.user.service_id
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:
@@ -26,19 +30,10 @@ class RecipientRoleAdmin(OwnServiceAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # A code already used by decisions must not change meaning.
-        fields = super().get_readonly_fields(request, obj)
+        fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "code"] if obj is not None else fields
 
 
 @admin.register(ConsentSettings)
 class ConsentSettingsAdmin(OwnServiceAdmin):
     list_display = ["service", "review_interval_months"]
-
-    def has_add_permission(self, request):
-        # One row per service: once it exists, it is edited, not added again.
-        if not super().has_add_permission(request):
-            return False
-        return (
-            request.user.is_superuser
-            or not ConsentSettings.objects.filter(service_id=request.user.service_id).exists()
-        )

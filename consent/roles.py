@@ -29,6 +29,14 @@ def role_labels(service_id: int) -> dict[str, str]:
     return labels
 
 
+def choosable_role_codes(service_id: int) -> set[str]:
+    """Codes a new decision or share may use: active roles, and the volunteer."""
+    codes = RecipientRole.objects.filter(service_id=service_id, active=True).values_list(
+        "code", flat=True
+    )
+    return {*codes, VOLUNTEER_ROLE}
+
+
 def role_choices(service: Service, *, include_volunteer: bool) -> list[tuple[str, str]]:
     """Roles that can be chosen now, in the service's order."""
     recipient_roles_ensure(service=service)

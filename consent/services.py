@@ -19,7 +19,7 @@ from consent.models import (
     ConsentParty,
     SignedConsentForm,
 )
-from consent.roles import recipient_roles_ensure, role_labels
+from consent.roles import choosable_role_codes, recipient_roles_ensure
 from consent.selectors import latest_decision, lock_case
 from pps.models import User
 from pps.uploads import SIGNATURES
@@ -55,8 +55,8 @@ def _clean_roles(case: Case, kind: str, roles: Iterable[str]) -> list[str]:
         return []
     if not roles:
         raise CaseRuleError("Choose at least one role the parent agreed to share with.")
-    labels = role_labels(case.service_id)
-    if any(role not in labels for role in roles):
+    choosable = choosable_role_codes(case.service_id)
+    if any(role not in choosable for role in roles):
         raise CaseRuleError("Choose roles from your service's list.")
     return roles
 
@@ -67,9 +67,9 @@ def _clean_parties(
     cleaned = [(role, name.strip()) for role, name in parties if name.strip()]
     if cleaned and kind == Kind.REFUSED:
         raise CaseRuleError("A refusal names no parties to share with.")
-    labels = role_labels(case.service_id)
+    choosable = choosable_role_codes(case.service_id)
     for role, name in cleaned:
-        if role not in labels:
+        if role not in choosable:
             raise CaseRuleError("Give each named party a role from your service's list.")
         if kind == Kind.RESTRICTED and role not in roles:
             raise CaseRuleError(

@@ -7,9 +7,10 @@ class PpsConfig(AppConfig):
     verbose_name = "Service, users and access"
 
     def ready(self) -> None:
-        # Permissions exist only after every app has migrated, so the role groups
-        # are brought up to date then (idempotent).
-        post_migrate.connect(_sync_role_groups, sender=self, dispatch_uid="pps-role-groups")
+        # Each app's permissions are created by its own post_migrate signal, and
+        # apps listed after pps (cases, consent, ...) come later: so the role
+        # groups are brought up to date after every app's (idempotent, cheap).
+        post_migrate.connect(_sync_role_groups, dispatch_uid="pps-role-groups")
 
 
 def _sync_role_groups(sender, using="default", **kwargs) -> None:
