@@ -198,23 +198,21 @@ def _qualified_name(view: Callable) -> str:
     return f"{view.__module__}.{view.__qualname__}"
 
 
-def outbound_path(description: str) -> Callable:
-    """Mark a view that sends case information out; it must call the sharing check."""
+def _marker(registry: dict[str, str], attribute: str) -> Callable:
+    def decorator(text: str) -> Callable:
+        def mark(view):
+            registry[_qualified_name(view)] = text
+            setattr(view, attribute, text)
+            return view
 
-    def mark(view):
-        OUTBOUND_PATHS[_qualified_name(view)] = description
-        view.outbound_path = description
-        return view
+        return mark
 
-    return mark
+    return decorator
 
 
-def internal_document(reason: str) -> Callable:
-    """Mark a view that produces a document which does not leave the service or the family."""
-
-    def mark(view):
-        INTERNAL_DOCUMENTS[_qualified_name(view)] = reason
-        view.internal_document_reason = reason
-        return view
-
-    return mark
+# @outbound_path(description): a view that sends case information out; it must
+# call the sharing check.
+outbound_path = _marker(OUTBOUND_PATHS, "outbound_path")
+# @internal_document(reason): a view producing a document that stays with the
+# service or goes to the family itself.
+internal_document = _marker(INTERNAL_DOCUMENTS, "internal_document_reason")

@@ -22,6 +22,7 @@ from consent.sharing import (
     sharing_record,
     sharing_require,
 )
+from consent.views import form_page
 from pps.decorators import role_required
 from pps.models import AccessLogEntry
 from pps.pdf import pdf_response
@@ -29,10 +30,14 @@ from pps.roles import CASE_WORKER_ROLES
 
 staff_only = role_required(*CASE_WORKER_ROLES)
 FORMS = {"share": ShareForm, "letter": LetterForm}
+HEADINGS = {
+    "share": "Record a referral, consultation or discussion",
+    "letter": "Write to a third party",
+}
 
 
 def _page(request, case, form, what: str):
-    return render(request, f"consent/{what}_form.html", {"case": case, "form": form, "what": what})
+    return form_page(request, f"{what}_form.html", case=case, form=form, heading=HEADINGS[what])
 
 
 def _record(request, case_id: int, what: str):

@@ -64,16 +64,16 @@ def timeline(request, case_id: int):
     )
 
 
+def form_page(request, template: str, *, case, form, heading: str, **extra):
+    """Render one of the consent form pages (they extend consent/_form_page.html)."""
+    context = {"case": case, "form": form, "heading": heading, **extra}
+    return render(request, f"consent/{template}", context)
+
+
 def _decision_page(request, case, form, *, review_of=None):
-    return render(
-        request,
-        "consent/decision_form.html",
-        {
-            "case": case,
-            "form": form,
-            "review_of": review_of,
-            "labels": role_labels(case.service_id),
-        },
+    heading = "Review consent" if review_of else "Record consent"
+    return form_page(
+        request, "decision_form.html", case=case, form=form, heading=heading, review_of=review_of
     )
 
 
@@ -154,15 +154,14 @@ def review_save(request, case_id: int):
 
 
 def _withdraw_page(request, case, form):
-    return render(
+    return form_page(
         request,
-        "consent/withdraw.html",
-        {
-            "case": case,
-            "form": form,
-            "status": consent_status(case),
-            "labels": role_labels(case.service_id),
-        },
+        "withdraw.html",
+        case=case,
+        form=form,
+        heading="Withdraw consent",
+        status=consent_status(case),
+        labels=role_labels(case.service_id),
     )
 
 
@@ -204,10 +203,14 @@ def form_pdf(request, case_id: int, decision_id: int):
 
 
 def _upload_page(request, case, decision, form):
-    return render(
+    return form_page(
         request,
-        "consent/signed_form_upload.html",
-        {"case": case, "decision": decision, "form": form, "labels": role_labels(case.service_id)},
+        "signed_form_upload.html",
+        case=case,
+        form=form,
+        heading="Attach the signed copy",
+        decision=decision,
+        labels=role_labels(case.service_id),
     )
 
 
