@@ -11,6 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from consent.models import ConsentDecision, SignedConsentForm
+from consent.services import consent_withdraw
 from pps.models import AccessLogEntry
 from pps.pdf import MARKING
 from tests.consent.helpers import PDF_SCAN, attach_scan, record, refuse
@@ -302,3 +303,34 @@ def test_con5_review_interval_is_configurable(service, staff, client_for):
     assert case.reference not in client.get(reverse("consent:reviews")).content.decode()
     ConsentSettings.objects.create(service=service, review_interval_months=1)
     assert case.reference in client.get(reverse("consent:reviews")).content.decode()
+
+
+def test_con6_con7_letter_to_a_third_party_is_produced_only_while_consent_allows(
+    case, staff, client_for
+):
+    from consent.models import SharingEvent
+
+    record(case, staff, "restricted", roles=["school_senco"])
+    client = client_for(staff)
+    response = client.post(
+        reverse("consent:letter_save", args=[case.pk]),
+        {
+            "recipient_role": "school_senco",
+            "party": "Mrs Patel, Oakfield Primary",
+            "what": "Dear Mrs Patel,\n\nThe parent has asked us to write about transport.",
+        },
+    )
+    event = SharingEvent.objects.get(case=case)
+    assert response["Location"] == url("sharing_event", case, event_id=event.pk)
+    assert event.kind == "letter_to_third_party" and event.by == staff
+
+    letter = client.get(url("letter_pdf", case, event_id=event.pk))
+    assert letter["Content-Type"] == "application/pdf"
+    text = pdf_text(letter.content)
+    for expected in (MARKING, case.reference, "Mrs Patel, Oakfield Primary", "about transport"):
+        assert expected in text
+
+    consent_withdraw(case=case, by=staff, obtained_how="telephone", limits_explained=True)
+    refused = client.get(url("letter_pdf", case, event_id=event.pk), follow=True)
+    assert refused["Content-Type"].startswith("text/html")
+    assert "The parent withdrew consent on" in refused.content.decode()
