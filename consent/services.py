@@ -14,7 +14,6 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services import CaseRuleError, _save_as
 from consent.models import (
-    VOLUNTEER_ROLE,
     ConsentDecision,
     ConsentParty,
     SignedConsentForm,
@@ -218,11 +217,4 @@ def signed_form_attach(
             uploaded_at=at or timezone.now(),
         ),
         by,
-    )
-
-
-def covers_volunteer(decision: ConsentDecision | None) -> bool:
-    return decision is not None and (
-        decision.kind == Kind.FULL
-        or (decision.kind == Kind.RESTRICTED and VOLUNTEER_ROLE in decision.roles)
     )

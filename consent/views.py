@@ -125,7 +125,8 @@ def record_save(request, case_id: int):
     return _save_decision(request, case)
 
 
-def _in_force_or_redirect(request, case):
+def _decision_to_review(request, case):
+    """The decision in force; None (with a message saying why) when there is none."""
     decision = decision_in_force(case, timezone.now())
     if decision is None:
         messages.info(request, "There is no consent decision to review yet: record one.")
@@ -136,7 +137,7 @@ def _in_force_or_redirect(request, case):
 @staff_only
 def review(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
-    current = _in_force_or_redirect(request, case)
+    current = _decision_to_review(request, case)
     if current is None:
         return redirect("consent:record", case_id=case.pk)
     form = DecisionForm(initial=DecisionForm.initial_from(current), service=case.service)
@@ -147,7 +148,7 @@ def review(request, case_id: int):
 @staff_only
 def review_save(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
-    current = _in_force_or_redirect(request, case)
+    current = _decision_to_review(request, case)
     if current is None:
         return redirect("consent:record", case_id=case.pk)
     return _save_decision(request, case, review_of=current)
