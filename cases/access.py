@@ -50,8 +50,8 @@ def get_case_for_user(user: User, pk, *, action: str = AccessLogEntry.Action.VIE
 
 
 def visible_child_information(user: User, case: Case) -> QuerySet[ChildInformation]:
-    """Volunteers see only what the parent supplied (ACC-3)."""
+    """Volunteers (anyone but staff and coordinators) see only what the parent supplied (ACC-3)."""
     information = case.child_information.all()
-    if user.role == Role.VOLUNTEER:
+    if user.role not in CASE_WORKER_ROLES:
         information = information.filter(source=ChildInformation.Source.PARENT)
     return information

@@ -264,6 +264,9 @@ class Contact(models.Model):
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notes = EncryptedTextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Random id carried by the form that created the contact: a double submit
+    # (two clicks, a resent POST) hits the unique constraint and saves once.
+    submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     data_key_id = CaseKeyField()
 
     history = HistoricalRecords()
@@ -294,6 +297,8 @@ class AnonymousContact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A random form id against double submits (see Contact); it says nothing about the caller.
+    submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -343,3 +348,9 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
 
     class Meta(UserObjectPermissionBase.Meta):
         pass
+
+
+# Referrals, links between separate enquiries and voicemail (the helpline work)
+# live in their own module to keep this one readable; imported here so Django
+# registers them with the app.
+from cases.helpline_models import CaseLink, Referral, Voicemail  # noqa: E402, F401

@@ -9,14 +9,19 @@ from cases.models import Case, Channel, Contact, Parent
 from pps.crypto import load_data_keys
 from pps.fields import blind_index_for
 from pps.models import User
-from pps.roles import Role
+from pps.roles import CASE_WORKER_ROLES
 
 REFERENCE_PATTERN = re.compile(r"^(?:PPS-\d{4}-)?0*(\d{1,12})$", re.IGNORECASE)
 
 
 def search_cases(user: User, query: str) -> QuerySet[Case]:
-    """Visible cases matching a reference or, exactly, a parent's or child's surname."""
-    cases = visible_cases(user).select_related("assigned_staff")
+    """Visible cases matching a reference or, exactly, a parent's or child's surname.
+
+    The encrypted summary is deferred: lists never show it, and decrypting it
+    would unwrap each case's key one query at a time before ``with_people``
+    can load them all at once.
+    """
+    cases = visible_cases(user).select_related("assigned_staff").defer("summary")
     query = query.strip()
     if not query:
         return cases
@@ -37,9 +42,18 @@ def with_people(cases: list[Case]) -> list[Case]:
     return cases
 
 
+def can_read_case_notes(user: User) -> bool:
+    """Staff call notes are case-file information, which volunteers never see (ACC-3)."""
+    return user.role in CASE_WORKER_ROLES
+
+
 def visible_contacts(user: User, case: Case) -> QuerySet[Contact]:
-    """Newest first; voicemail and helpline messages are for staff only (REF-7)."""
+    """Newest first; voicemail and helpline messages are for staff only (REF-7).
+
+    For volunteers the notes are not even loaded: templates must also check
+    ``can_read_case_notes``, and the sentinel crawl test proves they do.
+    """
     contacts = case.contacts.select_related("topic", "staff")
-    if user.role == Role.VOLUNTEER:
-        contacts = contacts.exclude(channel=Channel.VOICEMAIL)
+    if not can_read_case_notes(user):
+        contacts = contacts.exclude(channel=Channel.VOICEMAIL).defer("notes")
     return contacts

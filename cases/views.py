@@ -3,7 +3,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cases.access import get_case_for_user, visible_child_information
-from cases.selectors import search_cases, visible_contacts, with_people
+from cases.helpline_selectors import case_page_helpline_context
+from cases.selectors import can_read_case_notes, search_cases, visible_contacts, with_people
 from pps.access_log import record_listing
 from pps.decorators import role_required
 from pps.roles import CASE_READER_ROLES
@@ -42,5 +43,7 @@ def case_detail(request, case_id: int):
             "parents": case.parents.all(),
             "children": children,
             "contacts": visible_contacts(request.user, case),
+            "show_notes": can_read_case_notes(request.user),
+            **case_page_helpline_context(request.user, case),
         },
     )

@@ -23,7 +23,7 @@ from consent.sharing import (
     sharing_require,
 )
 from consent.views import form_page
-from pps.decorators import role_required
+from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
 from pps.pdf import pdf_response
 from pps.roles import CASE_WORKER_ROLES
@@ -108,6 +108,7 @@ def sharing_event(request, case_id: int, event_id: int):
 
 
 @require_GET
+@no_volunteer_export
 @staff_only
 @outbound_path("Letter to a third party, produced for sending")
 def letter_pdf(request, case_id: int, event_id: int):

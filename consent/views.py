@@ -31,7 +31,7 @@ from consent.selectors import (
 )
 from consent.sharing import internal_document
 from pps.access_log import record_listing
-from pps.decorators import role_required
+from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
 from pps.pdf import pdf_response
 from pps.roles import CASE_WORKER_ROLES
@@ -190,6 +190,7 @@ def withdraw_save(request, case_id: int):
 
 
 @require_GET
+@no_volunteer_export
 @staff_only
 @internal_document("The consent form is printed for the parent to sign; it names no one else.")
 def form_pdf(request, case_id: int, decision_id: int):
@@ -246,6 +247,7 @@ def signed_form_save(request, case_id: int, decision_id: int):
 
 
 @require_GET
+@no_volunteer_export
 @staff_only
 @internal_document("The service's own copy of what the parent signed; staff only.")
 def signed_form_download(request, case_id: int, form_id: int):

@@ -1,9 +1,18 @@
-"""Administration screens: users and services only. Case content is not here (ACC-1)."""
+"""Administration screens: users and services only. Case content is not here (ACC-1).
+
+A service's administrators manage its accounts and roles. They cannot grant
+superuser status or raw permissions, move anyone to another service, or see
+another service's users: access comes from roles and object permissions, never
+from Django's global shortcuts.
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from cases.services import volunteer_assignments_end
 from pps.models import Service, User
+from pps.roles import Role
+from pps.services import user_set_role
 
 
 class ServiceScopedAdmin(admin.ModelAdmin):
@@ -26,13 +35,51 @@ class UserAdmin(BaseUserAdmin, ServiceScopedAdmin):
         *BaseUserAdmin.fieldsets,
         ("Service and role", {"fields": ["service", "role"]}),
     ]
+    service_admin_fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("Personal info", {"fields": ["first_name", "last_name", "email"]}),
+        ("Role", {"fields": ["role", "is_active"]}),
+        ("Important dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    service_admin_add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["username", "usable_password", "password1", "password2", "role"],
+            },
+        ),
+    ]
     readonly_fields = ["last_login", "date_joined"]
 
     def get_queryset(self, request):
         return ServiceScopedAdmin.get_queryset(self, request)
 
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.service_admin_add_fieldsets if obj is None else self.service_admin_fieldsets
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.service_id = request.user.service_id
+        was = User.objects.filter(pk=obj.pk).values("role", "is_active").first() if change else None
+        super().save_model(request, obj, form, change)
+        if obj.role:
+            # Keeps the role's group and the admin-site flag in step with the role.
+            user_set_role(user=obj, role=obj.role)
+        if (
+            was
+            and was["role"] == Role.VOLUNTEER
+            and (obj.role != Role.VOLUNTEER or not obj.is_active)
+        ):
+            # A volunteer who leaves or changes role keeps no case (ACC-2).
+            volunteer_assignments_end(volunteer=obj, by=request.user)
+
 
 @admin.register(Service)
 class ServiceAdmin(ServiceScopedAdmin):
     service_field = "pk"
-    list_display = ["name", "code"]
+    list_display = ["name", "code", "volunteer_refresher_months"]
+    fields = ["name", "code", "volunteer_refresher_months"]
+    readonly_fields = ["code"]

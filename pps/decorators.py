@@ -2,21 +2,63 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
+from pps.access_log import record_access
+from pps.models import AccessLogEntry
+from pps.roles import Role
+
+
+def _record_refusal(request, action, kwargs) -> None:
+    """Log a refused signed-in request, so coordinators see it with the others (ACC-7)."""
+    case_id = kwargs.get("case_id")
+    if case_id is not None:
+        object_type, object_id = "case", case_id
+    else:
+        match = request.resolver_match
+        object_type, object_id = "page", (match.view_name if match else request.path)
+    record_access(
+        request.user,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        case_id=case_id if isinstance(case_id, int) else None,
+        allowed=False,
+    )
+
 
 def role_required(*roles):
     """Refuse (403) a signed-in user whose role may not use this view at all.
 
     This is the coarse gate by role; which records they may see is decided by
-    the access helpers, which answer 404.
+    the access helpers, which answer 404. Refusals are logged.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.user.role not in roles:
+                _record_refusal(request, AccessLogEntry.Action.VIEW, kwargs)
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def no_volunteer_export(view):
+    """Every view that produces a download, export, PDF, CSV or print view wears this (ACC-5).
+
+    Volunteers may read their assigned cases on screen but never take case data
+    away. ``tests/pps/test_no_volunteer_export.py`` walks the URL resolver and
+    fails for any such view that lacks this decorator.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.role == Role.VOLUNTEER:
+            _record_refusal(request, AccessLogEntry.Action.DOWNLOAD, kwargs)
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.no_volunteer_export = True
+    return wrapped

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from pps.fields import CaseKeyField, EncryptedBinaryField
 from pps.roles import CASE_WORKER_ROLES, Role
 
 
@@ -14,9 +15,20 @@ class Service(models.Model):
     name = models.CharField(max_length=120, unique=True)
     code = models.SlugField(max_length=20, unique=True, help_text="Short code, e.g. 'north'.")
     created_at = models.DateTimeField(auto_now_add=True)
+    volunteer_refresher_months = models.PositiveSmallIntegerField(
+        default=12,
+        help_text="How often volunteers must refresh their data-protection training (ACC-4).",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="service_refresher_interval_sensible",
+                condition=models.Q(volunteer_refresher_months__gte=1)
+                & models.Q(volunteer_refresher_months__lte=60),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -83,3 +95,123 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         verdict = "allowed" if self.allowed else "denied"
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id} ({verdict})"
+
+
+class ConfidentialityPolicy(models.Model):
+    """One published version of a service's confidentiality policy (ACC-9).
+
+    Versions are never edited: a change is a new version, which everyone must
+    acknowledge again. The version in force is the newest whose date has come.
+    """
+
+    class ReviewCycle(models.IntegerChoices):
+        ANNUAL = 12, "Every year"
+        TWO_YEARLY = 24, "Every two years"
+
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="confidentiality_policies"
+    )
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=120)
+    text = models.TextField()
+    effective_from = models.DateField()
+    review_cycle_months = models.PositiveSmallIntegerField(
+        choices=ReviewCycle.choices, default=ReviewCycle.TWO_YEARLY
+    )
+    review_due_on = models.DateField()
+    published_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name_plural = "confidentiality policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "version"], name="policy_version_unique_per_service"
+            ),
+            models.CheckConstraint(
+                name="policy_review_after_effective",
+                condition=models.Q(review_due_on__gt=models.F("effective_from")),
+            ),
+            models.CheckConstraint(
+                name="policy_review_cycle_valid",
+                condition=models.Q(review_cycle_months__in=[12, 24]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+
+class PolicyAcknowledgement(models.Model):
+    """A user confirmed they have read and will follow one policy version (ACC-9)."""
+
+    policy = models.ForeignKey(
+        ConfidentialityPolicy, on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="policy_acknowledgements")
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "user"], name="one_acknowledgement_per_policy"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"acknowledgement {self.pk}"
+
+
+class VolunteerAgreement(models.Model):
+    """A signed Volunteer Agreement, scanned and uploaded (ACC-4).
+
+    Not case data, but personal and signed, so the file is encrypted under a
+    data key of its own (made for this document, not borrowed from a case) and
+    is only ever served to coordinators through an authorised view. Records are
+    append-only: a new signature is a new row, so each row is its own audit.
+    """
+
+    volunteer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="volunteer_agreements"
+    )
+    signed_on = models.DateField()
+    document = EncryptedBinaryField()
+    content_type = models.CharField(max_length=100)
+    data_key_id = CaseKeyField()
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"volunteer agreement {self.pk}"
+
+
+class VolunteerTraining(models.Model):
+    """Data-protection training (first or refresher) a volunteer completed (ACC-4).
+
+    Append-only; the latest date decides when the next refresher is due.
+    """
+
+    volunteer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="volunteer_trainings"
+    )
+    completed_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-id"]
+        verbose_name = "volunteer data-protection training"
+
+    def __str__(self) -> str:
+        return f"training {self.pk}"

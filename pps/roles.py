@@ -50,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "pps.add_user",
         "pps.change_user",
         "pps.view_service",
+        "pps.change_service",
         "cases.view_topic",
         "cases.add_topic",
         "cases.change_topic",

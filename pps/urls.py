@@ -18,6 +18,10 @@ urlpatterns = [
     path("accounts/keepalive/", views.keepalive, name="keepalive"),
     path("health/", views.health, name="health"),
     path("cases/", include("cases.urls")),
+    path("policy/", include("pps.policy_urls")),
+    path("volunteers/", include("pps.volunteer_urls")),
+    path("access-log/", include("cases.access_log_urls")),
+    path("helpline/", include("cases.helpline_urls")),
     path("", include("consent.urls")),
     path("admin/", admin.site.urls),
 ]

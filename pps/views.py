@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from pps.policy_gate import policy_acknowledgement_not_required
 from pps.roles import Role
 
 
@@ -25,6 +26,7 @@ def logout(request):
 
 
 @require_POST
+@policy_acknowledgement_not_required
 def keepalive(request):
     """Activity while typing (no page load) keeps the session from the idle lock.
 

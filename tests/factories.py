@@ -3,12 +3,15 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from faker import Faker
 
 from cases import services as case_services
 from cases.models import AgreementMethod, Case, ParentalResponsibility
+from pps.demo import DEMO_POLICY_TEXT, onboard_volunteer
 from pps.models import Service
-from pps.roles import Role
+from pps.policy import current_policy, policy_acknowledge, policy_publish
+from pps.roles import CASE_READER_ROLES, Role
 from pps.services import user_create
 
 fake = Faker("en_GB")
@@ -28,9 +31,32 @@ class ServiceFactory(factory.django.DjangoModelFactory):
         if create:
             case_services.topics_create_defaults(service=service)
 
+    @factory.post_generation
+    def policy(service, create, extracted, **kwargs):
+        """A confidentiality policy in force (ACC-9); ``ServiceFactory(policy=False)`` for none."""
+        if create and extracted is not False:
+            policy_publish(
+                service=service,
+                by=None,
+                title="Confidentiality policy",
+                text=DEMO_POLICY_TEXT,
+                effective_from=timezone.localdate() - datetime.timedelta(days=30),
+            )
 
-def make_user(service: Service, role: Role | str, username: str | None = None, **extra):
-    return user_create(
+
+def make_user(
+    service: Service,
+    role: Role | str,
+    username: str | None = None,
+    *,
+    acknowledge_policy: bool = True,
+    onboarded: bool = True,
+    **extra,
+):
+    """A user ready to work: they have acknowledged the policy in force (ACC-9) and,
+    for a volunteer, have a signed agreement and training recorded (ACC-4).
+    Pass ``acknowledge_policy=False`` / ``onboarded=False`` to test those gates."""
+    user = user_create(
         username=username or f"{role}-{fake.unique.user_name()}",
         password=PASSWORD,
         service=service,
@@ -39,6 +65,13 @@ def make_user(service: Service, role: Role | str, username: str | None = None, *
         last_name=extra.pop("last_name", fake.last_name()),
         **extra,
     )
+    policy = current_policy(service.pk)
+    if acknowledge_policy and policy is not None and role in CASE_READER_ROLES:
+        policy_acknowledge(user=user, policy=policy)
+    if onboarded and role == Role.VOLUNTEER:
+        today = timezone.localdate()
+        onboard_volunteer(user, by=None, signed_on=today, trained_on=today)
+    return user
 
 
 def parent_fields(**overrides) -> dict:

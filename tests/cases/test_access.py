@@ -150,3 +150,25 @@ def test_sec4_markup_in_notes_is_escaped(case, staff, service, client_for):
     assert (
         "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     )
+
+
+def test_case_list_query_count_does_not_grow_with_the_page(
+    service, staff, client_for, django_assert_max_num_queries
+):
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    from pps import crypto
+
+    for _ in range(30):
+        make_case(service, staff)
+    client = client_for(staff)
+    client.get(reverse("cases:list"))  # warm the session
+    crypto.forget_cached_keys()
+    with (
+        CaptureQueriesContext(connections["default"]) as main,
+        CaptureQueriesContext(connections["keystore"]) as keys,
+    ):
+        assert client.get(reverse("cases:list")).status_code == 200
+    assert len(keys) == 1, "all 25 data keys of the page are unwrapped with one key-store query"
+    assert len(main) <= 8

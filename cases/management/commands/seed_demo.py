@@ -4,15 +4,19 @@ Idempotent: a second run changes nothing and prints the accounts again. Every
 name, address and story here is invented (Faker, en_GB).
 """
 
+import contextlib
 import datetime
 import random
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from faker import Faker
 
 from cases import services
+from cases.access import get_case_for_user, visible_cases
+from cases.helpline_seed import HELPLINE_DEMO_CASES, seed_helpline
 from cases.models import (
     AgreementMethod,
     Case,
@@ -20,9 +24,11 @@ from cases.models import (
     Child,
     ChildInformation,
     Outcome,
+    Parent,
     ParentalResponsibility,
 )
 from consent import demo as consent_demo
+from pps import demo
 from pps.models import Service, User
 from pps.roles import Role
 from pps.services import user_create
@@ -38,6 +44,8 @@ ACCOUNTS = [
     ("coordinator", Role.COORDINATOR, "Helen", "Okafor"),
     ("volunteer", Role.VOLUNTEER, "Gareth", "Lloyd"),
     ("volunteer2", Role.VOLUNTEER, "Aisha", "Begum"),
+    ("volunteer3", Role.VOLUNTEER, "Owen", "Price"),
+    ("volunteer4", Role.VOLUNTEER, "Ruth", "Evans"),
     ("admin", Role.ADMIN, "Sam", "Fletcher"),
 ]
 SEN_NEEDS = [
@@ -105,10 +113,14 @@ class Command(BaseCommand):
         }
         caseworkers = [users["staff"], users["staff2"], users["coordinator"]]
         today = timezone.localdate()
-        for number in range(case_count):
+        self.seed_access(service, users, today)
+        # The helpline's demo cases count towards the total asked for.
+        for number in range(case_count - HELPLINE_DEMO_CASES):
             self.seed_case(service, caseworkers, topics, today, number)
         consent_demo.seed_consent(service=service, users=users, rnd=self.random)
         self.seed_assignments(service, users)
+        seed_helpline(service, users, topics, today, self.fake, self.random)
+        self.seed_access_log(service, users)
         for _ in range(case_count // 2):
             services.anonymous_contact_log(
                 service=service,
@@ -162,6 +174,12 @@ class Command(BaseCommand):
                 school_phase=self.phase_for(age_days // 365),
             )
             self.seed_child_information(child, by)
+        # Casework only where someone holds parental responsibility (REF-5).
+        outcomes = [
+            o
+            for o in Outcome.values
+            if o != Outcome.CASEWORK or services.case_allows_in_depth_support(case)
+        ]
         contact_day = opened_on
         for _ in range(rnd.randint(1, 8)):
             if contact_day > today:
@@ -173,7 +191,7 @@ class Command(BaseCommand):
                     [Channel.HELPLINE] * 4 + [Channel.EMAIL, Channel.IN_PERSON, Channel.VOICEMAIL]
                 ),
                 topic=rnd.choice(topics),
-                outcome=rnd.choice(Outcome.values),
+                outcome=rnd.choice(outcomes),
                 notes=rnd.choice(CALL_NOTES),
                 occurred_at=self.moment(contact_day),
             )
@@ -249,13 +267,52 @@ class Command(BaseCommand):
 
     def seed_assignments(self, service, users) -> None:
         open_cases = list(
-            Case.objects.filter(service=service, status=Case.Status.OPEN).order_by("pk")[:3]
+            Case.objects.filter(
+                service=service,
+                status=Case.Status.OPEN,
+                pk__in=Parent.objects.filter(
+                    parental_responsibility=ParentalResponsibility.YES
+                ).values("case_id"),
+            ).order_by("pk")[:3]
         )
         for case in open_cases:
             consent_demo.agree_to_volunteer(case=case, by=users["coordinator"])
             services.volunteer_assign(
                 case=case, volunteer=users["volunteer"], by=users["coordinator"]
             )
+
+    def seed_access(self, service, users, today) -> None:
+        """Policy versions and acknowledgements (ACC-9), volunteer onboarding (ACC-4).
+
+        staff2 has not acknowledged the version in force, so signing in as
+        staff2 shows the acknowledgement step; volunteer2 has no agreement yet.
+        """
+        demo.seed_policy(service, users["coordinator"], today)
+        demo.seed_acknowledgements(
+            service, list(users.values()), not_yet={users["staff2"].username}
+        )
+        demo.seed_volunteers(
+            ready=users["volunteer"],
+            due_soon=users["volunteer4"],
+            overdue=users["volunteer3"],
+            by=users["coordinator"],
+            today=today,
+        )
+
+    def seed_access_log(self, service, users) -> None:
+        """Reads and refused attempts for the coordinators' access-log pages (ACC-7)."""
+        assigned = list(visible_cases(users["volunteer"]).order_by("pk"))
+        for case in assigned:
+            get_case_for_user(users["staff"], case.pk)
+            get_case_for_user(users["volunteer"], case.pk)
+        attempts = [(users["volunteer2"], assigned[0].pk)] if assigned else []
+        other = User.objects.filter(role=Role.STAFF).exclude(service=service).first()
+        if other is not None and assigned:
+            attempts.append((other, assigned[0].pk))
+        for user, case_id in attempts:
+            # Refused (404) and logged, which is the point.
+            with contextlib.suppress(Http404):
+                get_case_for_user(user, case_id)
 
     def print_accounts(self) -> None:
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
@@ -267,4 +324,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {user.username:<24} {user.get_role_display():<45} {user.service.name}"
             )
+        self.stdout.write(
+            "staff2 has not yet acknowledged the confidentiality policy (shows that step); "
+            "volunteer2 has no signed agreement, volunteer3's refresher is overdue and "
+            "volunteer4's is due soon (see Volunteers as coordinator)."
+        )
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these.\n")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from cases import access_log_views
+
+app_name = "access_log"
+
+urlpatterns = [
+    path("denied/", access_log_views.denied_report, name="denied"),
+]

@@ -1,0 +1,87 @@
+"""Reading the access log for coordinators: who has seen a case, and refused attempts (ACC-7).
+
+Rows name users of the coordinator's own service; someone from another
+service who tried one of our cases is shown only as such (their identity is
+that service's data), and a case id outside the service is shown as an id,
+never with a reference.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from cases.models import Case
+from pps.models import AccessLogEntry, User
+from pps.roles import Role
+
+OBJECT_LABELS = {
+    "case": "Case",
+    "page": "Page",
+    "volunteer_agreement": "Volunteer agreement",
+}
+
+
+@dataclass(frozen=True)
+class AccessLogRow:
+    entry: AccessLogEntry
+    who: str
+    role: str
+    what: str
+
+    @property
+    def allowed(self) -> bool:
+        return self.entry.allowed
+
+
+def case_access_entries(case: Case) -> QuerySet[AccessLogEntry]:
+    """Every read of the case and every refused attempt at it, newest first."""
+    return AccessLogEntry.objects.filter(case_id=case.pk).select_related("user")
+
+
+def denied_entries(service_id: int) -> QuerySet[AccessLogEntry]:
+    """Refusals by this service's users, and refusals of anyone at this service's cases."""
+    own_cases = Case.objects.filter(service_id=service_id).values("pk")
+    return (
+        AccessLogEntry.objects.filter(allowed=False)
+        .filter(Q(service_id=service_id) | Q(case_id__in=own_cases))
+        .select_related("user")
+    )
+
+
+def _who(user: User, service_id: int) -> str:
+    if user.service_id != service_id:
+        return "A user of another service"
+    name = user.get_full_name()
+    return f"{name} ({user.username})" if name else user.username
+
+
+def describe(entries, *, service_id: int) -> list[AccessLogRow]:
+    """Turn a page of log entries into what a coordinator of ``service_id`` may read."""
+    entries = list(entries)
+    references = dict(
+        Case.objects.filter(
+            pk__in={e.case_id for e in entries if e.case_id is not None}, service_id=service_id
+        ).values_list("pk", "reference")
+    )
+    role_names = dict(Role.choices)
+    rows = []
+    for entry in entries:
+        label = OBJECT_LABELS.get(entry.object_type, entry.object_type.replace("_", " ").title())
+        if entry.case_id is not None and entry.object_type == "case":
+            reference = references.get(entry.case_id)
+            what = (
+                f"Case {reference}"
+                if reference
+                else f"Case id {entry.case_id} (not a case of this service)"
+            )
+        else:
+            what = f"{label} {entry.object_id}"
+        rows.append(
+            AccessLogRow(
+                entry=entry,
+                who=_who(entry.user, service_id),
+                role=role_names.get(entry.role, entry.role or "No role"),
+                what=what,
+            )
+        )
+    return rows

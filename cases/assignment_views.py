@@ -1,0 +1,128 @@
+"""Coordinators assign volunteers to a case and end assignments (ACC-2, ACC-4).
+
+Assigning grants the volunteer's object permission on the case; ending it
+(or closing the case) revokes it, effective on the volunteer's next request.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from cases import services
+from cases.access import get_case_for_user
+from cases.models import Case
+from consent.sharing import outbound_path
+from pps.decorators import role_required
+from pps.onboarding import onboarding_statuses, service_volunteers
+from pps.roles import Role
+
+
+class VolunteerAssignForm(forms.Form):
+    volunteer = forms.ModelChoiceField(
+        queryset=None,
+        label="Volunteer",
+        empty_label="Choose a volunteer",
+        error_messages={
+            "required": "Choose a volunteer to assign.",
+            "invalid_choice": "Choose one of the volunteers listed.",
+        },
+    )
+
+    def __init__(self, *args, choices_from, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = choices_from
+        self.fields["volunteer"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+def _render(request, case: Case, form=None, status=200):
+    statuses = onboarding_statuses(case.service_id)
+    assignments = list(
+        case.volunteer_assignments.select_related("volunteer", "assigned_by").order_by(
+            "ended_at", "-assigned_at"
+        )
+    )
+    assigned_ids = {a.volunteer_id for a in assignments if a.ended_at is None}
+    assignable = [
+        s.volunteer.pk for s in statuses if s.ready and s.volunteer.pk not in assigned_ids
+    ]
+    if form is None:
+        form = _form(case, assignable)
+    return render(
+        request,
+        "cases/case_volunteers.html",
+        {
+            "case": case,
+            "current": [a for a in assignments if a.ended_at is None],
+            "past": [a for a in assignments if a.ended_at is not None],
+            "not_ready": [s for s in statuses if not s.ready],
+            "form": form,
+            "can_assign": case.status == Case.Status.OPEN and bool(assignable),
+        },
+        status=status,
+    )
+
+
+def _form(case: Case, assignable_ids, data=None):
+    return VolunteerAssignForm(
+        data,
+        choices_from=service_volunteers(case.service_id)
+        .filter(pk__in=assignable_ids)
+        .order_by("last_name", "first_name"),
+    )
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+def case_volunteers(request, case_id: int):
+    return _render(request, get_case_for_user(request.user, case_id))
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+@outbound_path("Sharing the case with a volunteer at the parent's request (CON-8)")
+def volunteer_assign(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    # Any active volunteer of the service may be chosen; the service decides
+    # (and explains) whether they can be assigned.
+    form = _form(
+        case,
+        [s.volunteer.pk for s in onboarding_statuses(case.service_id)],
+        data=request.POST,
+    )
+    if not form.is_valid():
+        return _render(request, case, form, status=400)
+    volunteer = form.cleaned_data["volunteer"]
+    try:
+        services.volunteer_assign(case=case, volunteer=volunteer, by=request.user)
+    except services.CaseRuleError as error:
+        form.add_error("volunteer", str(error))
+        return _render(request, case, form, status=400)
+    except IntegrityError:
+        # Two coordinators assigning the same volunteer at once: one wins.
+        messages.info(request, "That volunteer is already assigned to this case.")
+        return redirect("cases:volunteers", case_id=case.pk)
+    messages.success(
+        request, f"{volunteer.get_full_name() or volunteer.username} can now see this case."
+    )
+    return redirect("cases:volunteers", case_id=case.pk)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def volunteer_unassign(request, case_id: int, assignment_id: int):
+    case = get_case_for_user(request.user, case_id)
+    assignment = get_object_or_404(
+        case.volunteer_assignments.select_related("volunteer"), pk=assignment_id
+    )
+    if assignment.ended_at is not None:
+        messages.info(request, "That assignment had already ended.")
+    else:
+        services.volunteer_unassign(assignment=assignment, by=request.user)
+        volunteer = assignment.volunteer
+        messages.success(
+            request,
+            f"{volunteer.get_full_name() or volunteer.username} can no longer see this case.",
+        )
+    return redirect("cases:volunteers", case_id=case.pk)

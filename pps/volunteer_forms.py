@@ -1,0 +1,30 @@
+from django import forms
+from django.conf import settings
+
+from pps.uploads import read_upload
+
+
+class VolunteerAgreementForm(forms.Form):
+    signed_on = forms.DateField(
+        label="Date the agreement was signed", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    document = forms.FileField(
+        label="Signed Volunteer Agreement",
+        help_text="A scan or photo of the signed agreement: PDF, PNG or JPEG, up to "
+        f"{settings.PPS_UPLOAD_MAX_BYTES // (1024 * 1024)} MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+
+    def clean_document(self):
+        uploaded = self.cleaned_data["document"]
+        read_upload(uploaded)  # raises ValidationError with a clear message
+        uploaded.seek(0)
+        return uploaded
+
+
+class VolunteerTrainingForm(forms.Form):
+    completed_on = forms.DateField(
+        label="Date the data-protection training was completed",
+        help_text="The first training or the latest refresher.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from pps import volunteer_views as views
+
+app_name = "volunteers"
+
+urlpatterns = [
+    path("", views.volunteer_list, name="list"),
+    path("<int:user_id>/", views.volunteer_detail, name="detail"),
+    path("<int:user_id>/agreements/new/", views.agreement_add, name="agreement_add"),
+    path(
+        "<int:user_id>/agreements/<int:agreement_id>/",
+        views.agreement_download,
+        name="agreement_download",
+    ),
+    path("<int:user_id>/training/new/", views.training_add, name="training_add"),
+]

@@ -1,0 +1,103 @@
+"""Volunteers never receive case-file information or school records (ACC-3); admins
+never receive case content (ACC-1); another service receives nothing (isolation).
+
+A distinctive string goes into every SEN and school field of a case assigned
+to a volunteer (every kind of child information from the case file, the staff
+call notes, a voicemail, and an earlier version kept in the history). Then a
+crawler follows everything each user can reach: every link from their home,
+every htmx fragment, every GET form (searching for the family too), and every
+page of that case the URL resolver knows even if nothing links to it. The
+string must appear nowhere for the volunteer, and the same crawl as staff
+must find it (otherwise the crawl proves nothing).
+"""
+
+import pytest
+
+from cases import services
+from cases.models import ChildInformation
+from tests.crawler import crawl
+from tests.factories import make_user
+from tests.url_names import urls_for_case
+
+SENTINEL = "ZQX7731-CASEFILE"
+PARENT_SUPPLIED = "Parent told us: loves trains"
+FAMILY = "Quennell"
+CHILD = "Ysoldine"
+
+
+@pytest.fixture
+def sentinel_case(assigned_case, staff, service):
+    child = services.child_add(case=assigned_case, by=staff, given_name=CHILD, family_name=FAMILY)
+    for kind in ChildInformation.Kind.values:
+        item = services.child_information_add(
+            child=child, by=staff, kind=kind, source="case_file", text=f"{SENTINEL} {kind} old"
+        )
+        # An edit leaves the earlier text in the audit history too.
+        item.text = f"{SENTINEL} {kind}"
+        item.save()
+    services.child_information_add(
+        child=child, by=staff, kind="sen_need", source="parent", text=PARENT_SUPPLIED
+    )
+    topic = service.topics.first()
+    for channel in ("helpline", "voicemail"):
+        services.contact_log(
+            case=assigned_case,
+            by=staff,
+            channel=channel,
+            topic=topic,
+            outcome="advice",
+            notes=f"{SENTINEL} {channel} notes",
+        )
+    return assigned_case
+
+
+def case_content(case) -> tuple[str, ...]:
+    # The family name is not here: search pages rightly echo the term searched for.
+    return (SENTINEL, PARENT_SUPPLIED, CHILD, case.reference, case.summary)
+
+
+def crawl_as(client_for, user, case, limit=400):
+    return crawl(
+        client_for(user), ["/", *urls_for_case(case.pk)], search_terms=[FAMILY], limit=limit
+    )
+
+
+def test_acc3_volunteer_reaches_the_case_but_never_case_file_information(
+    sentinel_case, volunteer, client_for
+):
+    result = crawl_as(client_for, volunteer, sentinel_case)
+    case_page = f"/cases/{sentinel_case.pk}/"
+    assert result.statuses.get(case_page) == 200, "the crawl must reach the assigned case"
+    assert PARENT_SUPPLIED in result.pages[case_page]
+    assert result.containing(SENTINEL) == []
+
+
+def test_acc3_same_crawl_as_staff_finds_the_sentinel(sentinel_case, staff, client_for):
+    result = crawl_as(client_for, staff, sentinel_case)
+    assert f"/cases/{sentinel_case.pk}/" in result.containing(SENTINEL)
+
+
+def test_acc3_coordinator_crawl_covers_more_pages_and_stays_in_service(
+    sentinel_case, coordinator, client_for
+):
+    result = crawl_as(client_for, coordinator, sentinel_case)
+    assert {"/volunteers/", "/policy/versions/", "/access-log/denied/"} <= set(result.pages)
+    assert all(status < 500 for status in result.statuses.values()), result.statuses
+
+
+def test_acc1_admin_crawl_reaches_no_case_content(sentinel_case, admin_user, client_for):
+    # The admin site's sort and filter links multiply pages, not content: 150 suffice.
+    result = crawl_as(client_for, admin_user, sentinel_case, limit=150)
+    assert "/admin/" in result.pages and len(result.pages) > 10
+    for needle in case_content(sentinel_case):
+        assert result.containing(needle) == [], needle
+
+
+def test_isolation_other_service_crawl_sees_nothing_of_ours(
+    sentinel_case, other_service, client_for
+):
+    for role in ("staff", "coordinator", "volunteer"):
+        outsider = make_user(other_service, role)
+        result = crawl_as(client_for, outsider, sentinel_case)
+        for needle in case_content(sentinel_case):
+            assert result.containing(needle) == [], (role, needle)

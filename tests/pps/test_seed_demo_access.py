@@ -1,0 +1,29 @@
+"""The demo shows need-to-know access in every state (ACC-4, ACC-7, ACC-9)."""
+
+from django.core.management import call_command
+
+from pps.models import AccessLogEntry, ConfidentialityPolicy, User
+from pps.onboarding import onboarding_statuses
+from pps.policy import must_acknowledge_policy
+
+
+def test_seed_demo_shows_policy_onboarding_and_access_log_states(capsys):
+    call_command("seed_demo", "--cases", "20")
+    assert "has not yet acknowledged" in capsys.readouterr().out
+    for code in ("north", "south"):
+        assert ConfidentialityPolicy.objects.filter(service__code=code).count() == 2
+        users = {u.username.split(".")[0]: u for u in User.objects.filter(service__code=code)}
+        assert must_acknowledge_policy(users["staff2"])
+        assert not must_acknowledge_policy(users["staff"])
+        labels = {
+            s.volunteer.username.split(".")[0]: s.label
+            for s in onboarding_statuses(users["staff"].service_id)
+        }
+        assert labels == {
+            "volunteer": "Ready for casework",
+            "volunteer2": "No signed agreement",
+            "volunteer3": "Refresher overdue",
+            "volunteer4": "Refresher due soon",
+        }
+    assert AccessLogEntry.objects.filter(allowed=False).count() >= 3
+    assert AccessLogEntry.objects.filter(allowed=True, role="volunteer").exists()
