@@ -20,6 +20,10 @@ def visible_cases(user: User) -> QuerySet[Case]:
         return Case.objects.none()
     in_service = Case.objects.filter(service_id=user.service_id)
     if user.role in CASE_WORKER_ROLES:
+        if user.role != Role.COORDINATOR:
+            # Archived files are kept for the retention period, not worked on:
+            # only coordinators still see them (RET-2).
+            in_service = in_service.exclude(status=Case.Status.ARCHIVED)
         return in_service
     if user.role == Role.VOLUNTEER:
         # The object permission is granted on assignment and removed on

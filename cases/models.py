@@ -354,3 +354,7 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
 # live in their own module to keep this one readable; imported here so Django
 # registers them with the app.
 from cases.helpline_models import CaseLink, Referral, Voicemail  # noqa: E402, F401
+
+# Letters, privacy statements, case studies and statistics have modules of their own.
+from cases.letter_models import CaseStudy, Letter, PrivacyStatementSent  # noqa: E402, F401
+from cases.statistics_models import StatisticsExport, StatisticsSettings  # noqa: E402, F401

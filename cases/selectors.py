@@ -14,14 +14,17 @@ from pps.roles import CASE_WORKER_ROLES
 REFERENCE_PATTERN = re.compile(r"^(?:PPS-\d{4}-)?0*(\d{1,12})$", re.IGNORECASE)
 
 
-def search_cases(user: User, query: str) -> QuerySet[Case]:
+def search_cases(user: User, query: str, *, archived: bool = False) -> QuerySet[Case]:
     """Visible cases matching a reference or, exactly, a parent's or child's surname.
 
-    The encrypted summary is deferred: lists never show it, and decrypting it
-    would unwrap each case's key one query at a time before ``with_people``
-    can load them all at once.
+    Archived cases are out of everyday lists and search; ``archived=True`` asks
+    for them instead (RET-2). The encrypted summary is deferred: lists never
+    show it, and decrypting it would unwrap each case's key one query at a time
+    before ``with_people`` can load them all at once.
     """
     cases = visible_cases(user).select_related("assigned_staff").defer("summary")
+    archived_only = Q(status=Case.Status.ARCHIVED)
+    cases = cases.filter(archived_only) if archived else cases.exclude(archived_only)
     query = query.strip()
     if not query:
         return cases

@@ -55,11 +55,12 @@ def require_in_depth_support(case: Case) -> None:
 
 
 def require_not_archived(case: Case) -> None:
+    """Archived cases are read-only (RET-2): every write to a case calls this."""
     if case.status == Case.Status.ARCHIVED:
         raise CaseRuleError("This case is archived and read-only; open a new case instead.")
 
 
-def _save_as(instance, by: User, **save_kwargs):
+def _save_as(instance, by: User | None, **save_kwargs):
     """Save, recording ``by`` as the acting user in the audit history (SEC-3).
 
     Inside a request HistoryRequestMiddleware knows the user; commands, seeding
@@ -106,6 +107,7 @@ def case_open(
 def child_add(
     *, case: Case, by: User, given_name: str, family_name: str, date_of_birth=None, school_phase=""
 ) -> Child:
+    require_not_archived(case)
     child = Child(
         case=case,
         given_name=given_name,
@@ -118,6 +120,7 @@ def child_add(
 
 @transaction.atomic
 def child_information_add(*, child: Child, by: User, kind: str, source: str, text: str):
+    require_not_archived(child.case)
     information = ChildInformation(
         case=child.case, child=child, kind=kind, source=source, text=text, recorded_by=by
     )
@@ -258,6 +261,7 @@ def case_close(*, case: Case, by: User, closed_on: datetime.date | None = None) 
 @transaction.atomic
 def parent_add(*, case: Case, by: User, **fields) -> Parent:
     """Record a further parent or carer on a case, with their own agreement (REF-3)."""
+    require_not_archived(case)
     if not fields.get("storage_agreed_on") or not fields.get("storage_agreed_how"):
         raise CaseRuleError(
             "Record when and how this parent agreed to their details being stored before saving them."
@@ -267,6 +271,7 @@ def parent_add(*, case: Case, by: User, **fields) -> Parent:
 
 @transaction.atomic
 def case_assign_staff(*, case: Case, staff: User | None, by: User) -> Case:
+    require_not_archived(case)
     if staff is not None and (not staff.is_case_worker or staff.service_id != case.service_id):
         raise CaseRuleError("Only staff or a coordinator of this service can hold a case.")
     case.assigned_staff = staff
@@ -275,7 +280,7 @@ def case_assign_staff(*, case: Case, staff: User | None, by: User) -> Case:
 
 
 @transaction.atomic
-def case_archive(*, case: Case, by: User, archived_on: datetime.date | None = None) -> Case:
+def case_archive(*, case: Case, by: User | None, archived_on: datetime.date | None = None) -> Case:
     """Move a closed case out of everyday lists (RET-2); it stays read-only."""
     if case.status != Case.Status.CLOSED:
         raise CaseRuleError("Only a closed case can be archived.")
@@ -294,3 +299,22 @@ def volunteer_assignments_end(*, volunteer: User, by: User) -> int:
         volunteer_unassign(assignment=assignment, by=by)
         ended += 1
     return ended
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by: User) -> Case:
+    """Reopen a closed or archived case.
+
+    The closure date stays in the case's history, from which the retention
+    schedule takes the latest closure, so reopening never brings the
+    destruction date forward.
+    """
+    if case.status == Case.Status.OPEN:
+        raise CaseRuleError("This case is already open.")
+    case.status = Case.Status.OPEN
+    case.closed_on = None
+    case.archived_on = None
+    case.version += 1
+    return _save_as(
+        case, by, update_fields=["status", "closed_on", "archived_on", "version", "updated_at"]
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import access_log_views, assignment_views, views
+from cases import access_log_views, assignment_views, case_study_views, letter_views, views
 
 app_name = "cases"
 
@@ -18,5 +18,54 @@ urlpatterns = [
         "<int:case_id>/volunteers/<int:assignment_id>/end/",
         assignment_views.volunteer_unassign,
         name="volunteer_unassign",
+    ),
+    # Letters, privacy statements (COM-1, COM-4) and training case studies (COM-6).
+    path("statements-due/", letter_views.statements_due, name="statements_due"),
+    path("<int:case_id>/letters/new/", letter_views.letter_new, name="letter_new"),
+    path("<int:case_id>/letters/", letter_views.letter_create, name="letter_create"),
+    path(
+        "<int:case_id>/letters/<int:letter_id>/pdf/",
+        letter_views.letter_download,
+        name="letter_download",
+    ),
+    path(
+        "<int:case_id>/parents/<int:parent_id>/statement/",
+        letter_views.statement_new,
+        name="statement_new",
+    ),
+    path(
+        "<int:case_id>/parents/<int:parent_id>/statement/send/",
+        letter_views.statement_send,
+        name="statement_send",
+    ),
+    path(
+        "<int:case_id>/statements/<int:statement_id>/pdf/",
+        letter_views.statement_download,
+        name="statement_download",
+    ),
+    path(
+        "<int:case_id>/case-studies/new/",
+        case_study_views.case_study_new,
+        name="case_study_new",
+    ),
+    path(
+        "<int:case_id>/case-studies/<int:study_id>/",
+        case_study_views.case_study_review,
+        name="case_study",
+    ),
+    path(
+        "<int:case_id>/case-studies/<int:study_id>/edit/",
+        case_study_views.case_study_edit,
+        name="case_study_edit",
+    ),
+    path(
+        "<int:case_id>/case-studies/<int:study_id>/sign-off/",
+        case_study_views.case_study_approve,
+        name="case_study_sign_off",
+    ),
+    path(
+        "<int:case_id>/case-studies/<int:study_id>/download/",
+        case_study_views.case_study_download,
+        name="case_study_download",
     ),
 ]

@@ -16,14 +16,15 @@ CASES_PER_PAGE = 25
 @role_required(*CASE_READER_ROLES)
 def case_list(request):
     query = request.GET.get("q", "")[:100]
-    paginator = Paginator(search_cases(request.user, query), CASES_PER_PAGE)
+    archived = request.GET.get("archived") == "1"
+    paginator = Paginator(search_cases(request.user, query, archived=archived), CASES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     cases = with_people(list(page.object_list))
     record_listing(request.user, object_type="case", case_ids=[case.pk for case in cases])
     return render(
         request,
         "cases/case_list.html",
-        {"page_obj": page, "cases": cases, "query": query},
+        {"page_obj": page, "cases": cases, "query": query, "archived": archived},
     )
 
 

@@ -123,7 +123,7 @@ class ConsentDecision(models.Model):
     )
     note = EncryptedTextField()
     review_of = models.ForeignKey(
-        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="reviews"
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="reviews"
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -249,7 +249,7 @@ class SharingEvent(models.Model):
     shared_at = models.DateTimeField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     consent_decision = models.ForeignKey(
-        ConsentDecision, on_delete=models.RESTRICT, related_name="sharing_events"
+        ConsentDecision, on_delete=models.CASCADE, related_name="sharing_events"
     )
     data_key_id = CaseKeyField()
 

@@ -7,9 +7,9 @@ class PpsConfig(AppConfig):
     verbose_name = "Service, users and access"
 
     def ready(self) -> None:
-        # Each app's permissions are created by its own post_migrate signal, and
-        # apps listed after pps (cases, consent, ...) come later: so the role
-        # groups are brought up to date after every app's (idempotent, cheap).
+        # Each app's permissions are created in its own post_migrate, so the role
+        # groups are brought up to date after every app's (idempotent, cheap):
+        # listening to this app's alone missed every app migrated after it.
         post_migrate.connect(_sync_role_groups, dispatch_uid="pps-role-groups")
 
 

@@ -239,8 +239,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # weasyprint reports each rendering step at INFO: noise, not events.
-        "weasyprint.progress": {"level": "WARNING"},
+        # weasyprint reports every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

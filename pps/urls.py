@@ -22,6 +22,8 @@ urlpatterns = [
     path("volunteers/", include("pps.volunteer_urls")),
     path("access-log/", include("cases.access_log_urls")),
     path("helpline/", include("cases.helpline_urls")),
+    path("statistics/", include("cases.statistics_urls")),
+    path("retention/", include("retention.urls")),
     path("", include("consent.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,16 @@
 from django.core.management import call_command
 
-from cases.models import AnonymousContact, Case, VolunteerAssignment
+from cases.models import (
+    AnonymousContact,
+    Case,
+    CaseStudy,
+    Letter,
+    PrivacyStatementSent,
+    StatisticsExport,
+    VolunteerAssignment,
+)
 from pps.models import Service, User
+from retention.demo import DEMO_CASES_KEPT
 
 
 def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
@@ -14,11 +23,17 @@ def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
         "volunteer",
         "admin",
     }
-    assert Case.objects.count() == 24
+    assert Case.objects.count() == 24 + 2 * DEMO_CASES_KEPT
     assert set(Case.objects.values_list("status", flat=True)) >= {"open"}
     assert VolunteerAssignment.objects.exists() and AnonymousContact.objects.exists()
     assert "staff.north" in first and "demo-password" in first
+    # Letters, statements (and cases still waiting for one), case studies, statistics.
+    assert Letter.objects.filter(method="post").exists()
+    assert PrivacyStatementSent.objects.exists()
+    assert Case.objects.filter(status="open").exclude(parents__privacy_statements__isnull=False)
+    assert set(CaseStudy.objects.values_list("status", flat=True)) == {"draft", "signed_off"}
+    assert StatisticsExport.objects.count() == 2
 
     call_command("seed_demo", "--cases", "12")
-    assert Case.objects.count() == 24
+    assert Case.objects.count() == 24 + 2 * DEMO_CASES_KEPT
     assert "already seeded" in capsys.readouterr().out

@@ -136,6 +136,9 @@ def test_con6_the_call_graph_walk_finds_sinks():
 # Documents that hold no case data at all, so consent has nothing to say about them.
 NOT_CASE_DATA = {
     "volunteers:agreement_download": "a volunteer's own signed agreement with the service",
+    "statistics:export": "anonymised counts with small numbers suppressed (STA-1)",
+    "cases:case_study_download": "a case study with every identifying detail removed (COM-6)",
+    "retention:certificate": "a destruction log with no personal data (RET-3)",
 }
 
 

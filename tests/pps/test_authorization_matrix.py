@@ -64,11 +64,59 @@ COORDINATOR_ONLY_PAGE = row("denied", coordinator="ok", other_service_coordinato
 HELPLINE_WORKERS = row(
     "denied", staff="ok", coordinator="ok", other_service_staff="ok", other_service_coordinator="ok"
 )
+# Pages for staff and coordinators about one of north's records, and service-wide ones.
+CASE_WORKERS_RECORD = row(
+    "denied",
+    staff="ok",
+    coordinator="ok",
+    other_service_staff="hidden",
+    other_service_coordinator="hidden",
+)
+CASE_WORKERS_ANY_SERVICE = HELPLINE_WORKERS
 HELPLINE_RECORD = {
     **HELPLINE_WORKERS,
     "other_service_staff": "hidden",
     "other_service_coordinator": "hidden",
 }
+
+
+def _parent_kwargs(world):
+    return {"case_id": world["case"].pk, "parent_id": world["case"].parents.first().pk}
+
+
+def _letter_kwargs(world):
+    from cases.letters import letter_send
+
+    case = world["case"]
+    letter = letter_send(
+        case=case,
+        parent=case.parents.first(),
+        kind="acknowledgement",
+        method="post",
+        details={},
+        by=world["users"]["staff"],
+    )
+    return {"case_id": case.pk, "letter_id": letter.pk}
+
+
+def _statement_kwargs(world):
+    from cases.letters import privacy_statement_send
+
+    case = world["case"]
+    sent = privacy_statement_send(
+        parent=case.parents.first(), method="post", by=world["users"]["staff"]
+    )
+    return {"case_id": case.pk, "statement_id": sent.pk}
+
+
+def _study_kwargs(world, signed_off=False):
+    from cases.case_study import case_study_prepare, case_study_sign_off
+
+    coordinator = world["users"]["coordinator"]
+    study = case_study_prepare(case=world["case"], by=coordinator)
+    if signed_off:
+        case_study_sign_off(study=study, by=coordinator)
+    return {"case_id": world["case"].pk, "study_id": study.pk}
 
 
 MATRIX = {
@@ -165,6 +213,49 @@ MATRIX = {
         HELPLINE_RECORD,
         HELPLINE_RECORD,
     ),
+    # Aggregate, suppressed statistics (STA-1, STA-2): staff and coordinators read
+    # them; only coordinators export; volunteers and admins neither.
+    "statistics:page": ("get", None, CASE_WORKERS_ANY_SERVICE),
+    "statistics:export": (
+        "post",
+        None,
+        row("denied", coordinator="redirect", other_service_coordinator="redirect"),
+    ),
+    # Letters and privacy statements (COM-1, COM-4): staff and coordinators only,
+    # never volunteers (ACC-5) or admins (ACC-1); another service sees nothing.
+    "cases:statements_due": ("get", None, CASE_WORKERS_ANY_SERVICE),
+    "cases:letter_new": ("get", CASE, CASE_WORKERS_RECORD),
+    "cases:letter_create": (
+        "post",
+        CASE,
+        {**CASE_WORKERS_RECORD, "staff": "invalid", "coordinator": "invalid"},
+    ),
+    "cases:letter_download": ("get", _letter_kwargs, CASE_WORKERS_RECORD),
+    "cases:statement_new": ("get", _parent_kwargs, CASE_WORKERS_RECORD),
+    "cases:statement_send": (
+        "post",
+        _parent_kwargs,
+        {**CASE_WORKERS_RECORD, "staff": "invalid", "coordinator": "invalid"},
+    ),
+    "cases:statement_download": ("get", _statement_kwargs, CASE_WORKERS_RECORD),
+    # Training case studies (COM-6): coordinators only.
+    "cases:case_study_new": ("post", CASE, {**COORDINATOR_ONLY_RECORD, "coordinator": "redirect"}),
+    "cases:case_study": ("get", _study_kwargs, COORDINATOR_ONLY_RECORD),
+    "cases:case_study_edit": (
+        "post",
+        _study_kwargs,
+        {**COORDINATOR_ONLY_RECORD, "coordinator": "invalid"},
+    ),
+    "cases:case_study_sign_off": (
+        "post",
+        _study_kwargs,
+        {**COORDINATOR_ONLY_RECORD, "coordinator": "invalid"},
+    ),
+    "cases:case_study_download": (
+        "get",
+        lambda w: _study_kwargs(w, signed_off=True),
+        COORDINATOR_ONLY_RECORD,
+    ),
 }
 
 
@@ -234,6 +325,101 @@ MATRIX.update(
     }
 )
 
+# Retention (RET-1 to RET-4): administrators run the schedule, the archive and the
+# purge; coordinators and administrators manage legal holds; staff and
+# coordinators see and set a case's categories. POSTs carry no data, so forms
+# answer "invalid"; the archive button and lifting a hold act and redirect.
+ADMIN_PAGE = row("denied", admin="ok")
+ADMIN_FORM = row("denied", admin="invalid")
+HOLD_MANAGERS = row("denied", admin="ok", coordinator="ok", other_service_coordinator="ok")
+CASE_RETENTION = row(
+    "denied", staff="ok", coordinator="ok", other_service_staff="hidden",
+    other_service_coordinator="hidden",
+)  # fmt: skip
+
+
+def a_category(world):
+    from retention.schedule import retention_categories_for
+
+    return retention_categories_for(world["service"])[0]
+
+
+def a_purge_run(world):
+    from retention.models import PurgeRun
+
+    return PurgeRun.objects.create(service=world["service"], method="screen")
+
+
+def a_hold(world):
+    from retention.models import LegalHold
+    from retention.services import legal_hold_place
+
+    # On the second case, so lifting it changes nothing about the main one.
+    case = world["other_case"]
+    return LegalHold.objects.filter(case=case, lifted_at=None).first() or legal_hold_place(
+        case=case, reason="complaint", by=world["users"]["coordinator"]
+    )
+
+
+MATRIX.update(
+    {
+        "retention:dashboard": ("get", None, ADMIN_PAGE),
+        "retention:categories": ("get", None, ADMIN_PAGE),
+        "retention:category_new": ("get", None, ADMIN_PAGE),
+        "retention:category_create": ("post", None, ADMIN_FORM),
+        "retention:category_edit": (
+            "get",
+            lambda w: {"category_id": a_category(w).pk},
+            ADMIN_PAGE,
+        ),
+        "retention:category_update": (
+            "post",
+            lambda w: {"category_id": a_category(w).pk},
+            ADMIN_FORM,
+        ),
+        "retention:settings": ("get", None, ADMIN_PAGE),
+        "retention:settings_update": ("post", None, ADMIN_FORM),
+        "retention:archive_now": ("post", None, row("denied", admin="redirect")),
+        "retention:purge": ("get", None, ADMIN_PAGE),
+        "retention:purge_confirm": ("post", None, ADMIN_FORM),
+        "retention:run": ("get", lambda w: {"run_id": a_purge_run(w).pk}, ADMIN_PAGE),
+        "retention:log": ("get", None, ADMIN_PAGE),
+        # No dates given: the log page again, with the errors.
+        "retention:certificate": ("get", None, row("denied", admin="invalid")),
+        "retention:holds": ("get", None, HOLD_MANAGERS),
+        "retention:hold_place": (
+            "post",
+            None,
+            row(
+                "denied",
+                admin="invalid",
+                coordinator="invalid",
+                other_service_coordinator="invalid",
+            ),
+        ),
+        "retention:hold_lift": (
+            "post",
+            lambda w: {"hold_id": a_hold(w).pk},
+            row(
+                "denied",
+                admin="redirect",
+                coordinator="redirect",
+                other_service_coordinator="hidden",
+            ),
+        ),
+        "retention:case": ("get", CASE, CASE_RETENTION),
+        "retention:case_categories": (
+            "post",
+            CASE,
+            {**CASE_RETENTION, "staff": "invalid", "coordinator": "invalid"},
+        ),
+        "retention:case_hold": (
+            "post",
+            CASE,
+            row("denied", coordinator="invalid", other_service_coordinator="hidden"),
+        ),
+    }
+)
 # The Django admin site (users, services, topics) is checked through its index;
 # only administrators get in, everyone else is sent to its sign-in page.
 NAMESPACE_ROWS = {

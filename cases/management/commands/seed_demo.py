@@ -16,6 +16,7 @@ from faker import Faker
 
 from cases import services
 from cases.access import get_case_for_user, visible_cases
+from cases.demo_communications import seed_communications
 from cases.helpline_seed import HELPLINE_DEMO_CASES, seed_helpline
 from cases.models import (
     AgreementMethod,
@@ -32,6 +33,7 @@ from pps import demo
 from pps.models import Service, User
 from pps.roles import Role
 from pps.services import user_create
+from retention.demo import seed_retention
 
 DEMO_PASSWORD = "demo-password-2026"
 SERVICES = [
@@ -121,6 +123,7 @@ class Command(BaseCommand):
         self.seed_assignments(service, users)
         seed_helpline(service, users, topics, today, self.fake, self.random)
         self.seed_access_log(service, users)
+        seed_retention(service=service, users=users, fake=self.fake, rnd=self.random)
         for _ in range(case_count // 2):
             services.anonymous_contact_log(
                 service=service,
@@ -136,6 +139,9 @@ class Command(BaseCommand):
                     today - datetime.timedelta(days=self.random.randint(0, 400))
                 ),
             )
+        seed_communications(
+            service=service, users=users, rnd=self.random, threshold=10 if code == "south" else None
+        )
         self.stdout.write(f"{name}: {case_count} cases seeded.")
 
     def moment(self, day: datetime.date) -> datetime.datetime:

@@ -1,0 +1,45 @@
+"""Panels on the case page for letters, statements and case studies (COM-1, COM-4, COM-6).
+
+Inclusion tags, so the case page needs one line each and no extra view code.
+Shown to staff and coordinators only; the case-study part to coordinators only.
+"""
+
+from django import template
+
+from cases.letter_models import PrivacyStatementSent
+from pps.roles import CASE_WORKER_ROLES, Role
+
+register = template.Library()
+
+
+def _parents_without_statement(case):
+    sent = set(PrivacyStatementSent.objects.filter(case=case).values_list("parent_id", flat=True))
+    return [parent for parent in case.parents.all() if parent.pk not in sent]
+
+
+@register.inclusion_tag("letters/_statement_reminder.html", takes_context=True)
+def statement_reminder(context, case):
+    user = context["request"].user
+    if user.role not in CASE_WORKER_ROLES or case.status != case.Status.OPEN:
+        return {"parents": []}
+    return {"case": case, "parents": _parents_without_statement(case)}
+
+
+@register.inclusion_tag("letters/_case_panel.html", takes_context=True)
+def case_communications(context, case):
+    user = context["request"].user
+    if user.role not in CASE_WORKER_ROLES:
+        return {"show": False}
+    is_coordinator = user.role == Role.COORDINATOR
+    return {
+        "show": True,
+        "case": case,
+        "csrf_token": context.get("csrf_token"),
+        "letters": case.letters.select_related("parent", "sent_by"),
+        "statements": case.privacy_statements.select_related("parent", "sent_by"),
+        "parents": case.parents.all(),
+        "parents_without_statement": _parents_without_statement(case),
+        "archived": case.status == case.Status.ARCHIVED,
+        "is_coordinator": is_coordinator,
+        "case_studies": case.case_studies.select_related("prepared_by") if is_coordinator else [],
+    }

@@ -1,0 +1,63 @@
+"""Loading cases and holds for retention pages.
+
+Case workers open a case's retention page through ``cases.access`` like any
+other case page. Administrators manage holds and purges but never read case
+content (ACC-1), so they find a case by its reference within their own service
+and get its bookkeeping columns only; the encrypted summary is never loaded.
+Every look-up is written to the access log, found or not (ACC-6, ACC-7).
+"""
+
+from django.http import Http404
+
+from cases.access import visible_cases
+from cases.models import Case
+from pps.access_log import record_access
+from pps.models import AccessLogEntry, User
+from pps.roles import Role
+from retention.models import LegalHold
+
+BOOKKEEPING_FIELDS = ("id", "reference", "service_id", "status", "opened_on", "closed_on")
+
+
+def case_for_hold(user: User, reference: str) -> Case | None:
+    """The case with this reference that ``user`` may put on hold, or None."""
+    if user.role == Role.ADMIN and user.service_id:
+        cases = Case.objects.filter(service_id=user.service_id)
+    elif user.role == Role.COORDINATOR:
+        cases = visible_cases(user)
+    else:
+        cases = Case.objects.none()
+    case = cases.only(*BOOKKEEPING_FIELDS).filter(reference=reference).first()
+    record_access(
+        user,
+        action=AccessLogEntry.Action.VIEW,
+        object_type="case",
+        object_id=case.pk if case else reference,
+        case_id=case.pk if case else None,
+        allowed=case is not None,
+    )
+    return case
+
+
+def holds_for(user: User):
+    """Holds of the user's service; administrators do not get the details text."""
+    holds = LegalHold.objects.filter(case__service_id=user.service_id).select_related(
+        "case", "placed_by", "lifted_by"
+    )
+    holds = holds.defer("case__summary")
+    return holds.defer("details") if user.role != Role.COORDINATOR else holds
+
+
+def get_hold_for_user(user: User, hold_id: int) -> LegalHold:
+    hold = holds_for(user).filter(pk=hold_id).first() if user.service_id else None
+    record_access(
+        user,
+        action=AccessLogEntry.Action.VIEW,
+        object_type="legalhold",
+        object_id=hold_id,
+        case_id=hold.case_id if hold else None,
+        allowed=hold is not None,
+    )
+    if hold is None:
+        raise Http404("No such hold.")
+    return hold

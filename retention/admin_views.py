@@ -1,0 +1,253 @@
+"""Retention screens for administrators: schedule, settings, archive, purge, log.
+
+Administrators run retention but never read case content (ACC-1): every page
+here shows references, categories, dates and counts only.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from pps.decorators import no_volunteer_export, role_required
+from pps.pdf import pdf_response
+from pps.roles import Role
+from retention.certificate import certificate_reference, destruction_certificate_pdf
+from retention.forms import (
+    CategoryForm,
+    CertificateForm,
+    PurgeConfirmForm,
+    SettingsForm,
+    submit,
+)
+from retention.models import CaseRetention, DestructionLogEntry, PurgeRun, RetentionCategory
+from retention.purge import PurgeRefused, purge_execute, purge_preview
+from retention.schedule import CLOSED_STATUSES, retention_categories_for
+from retention.services import (
+    cases_archive_due,
+    cases_due_for_archive,
+    retention_category_create,
+    retention_category_update,
+    retention_settings_for,
+    retention_settings_update,
+)
+
+admin_only = role_required(Role.ADMIN)
+CATEGORY_FIELDS = ["name", "description", "anchor", "anchor_age_years", "years"]
+LOG_PER_PAGE = 50
+
+
+@require_GET
+@admin_only
+def dashboard(request):
+    service = request.user.service
+    stored = CaseRetention.objects.filter(case__service=service, case__status__in=CLOSED_STATUSES)
+    return render(
+        request,
+        "retention/dashboard.html",
+        {
+            "categories": retention_categories_for(service),
+            "settings": retention_settings_for(service),
+            "archive_due": cases_due_for_archive(service).count(),
+            "stored_due": stored.filter(destroy_on__lte=timezone.localdate()).count(),
+            "active_holds": service.cases.filter(legal_holds__lifted_at__isnull=True)
+            .distinct()
+            .count(),
+            "runs": PurgeRun.objects.filter(service=service)[:5],
+        },
+    )
+
+
+@require_GET
+@admin_only
+def categories(request):
+    return render(
+        request,
+        "retention/categories.html",
+        {"categories": retention_categories_for(request.user.service)},
+    )
+
+
+def _category_page(request, form, category=None, status=200):
+    return render(
+        request,
+        "retention/category_form.html",
+        {"form": form, "category": category},
+        status=status,
+    )
+
+
+@require_GET
+@admin_only
+def category_new(request):
+    return _category_page(request, CategoryForm(initial={"anchor_age_years": 0}))
+
+
+@require_POST
+@admin_only
+def category_create(request):
+    form = CategoryForm(request.POST)
+    created, _ = submit(
+        form,
+        lambda data: retention_category_create(
+            service=request.user.service, by=request.user, **data
+        ),
+    )
+    if created:
+        messages.success(request, "Retention category added.")
+        return redirect("retention:categories")
+    return _category_page(request, form, status=400)
+
+
+def _own_category(request, category_id: int) -> RetentionCategory:
+    return get_object_or_404(RetentionCategory, pk=category_id, service=request.user.service)
+
+
+@require_GET
+@admin_only
+def category_edit(request, category_id: int):
+    category = _own_category(request, category_id)
+    initial = {name: getattr(category, name) for name in CATEGORY_FIELDS}
+    initial["applies_to_every_case"] = category.applies_to_every_case
+    return _category_page(request, CategoryForm(initial=initial), category)
+
+
+@require_POST
+@admin_only
+def category_update(request, category_id: int):
+    category = _own_category(request, category_id)
+    form = CategoryForm(request.POST)
+    saved, recomputed = submit(
+        form, lambda data: retention_category_update(category=category, by=request.user, **data)
+    )
+    if saved:
+        messages.success(
+            request, f"Retention category saved; {recomputed} cases' dates recomputed."
+        )
+        return redirect("retention:categories")
+    return _category_page(request, form, category, status=400)
+
+
+def _settings_page(request, form, status=200):
+    return render(request, "retention/settings.html", {"form": form}, status=status)
+
+
+@require_GET
+@admin_only
+def settings_edit(request):
+    current = retention_settings_for(request.user.service)
+    return _settings_page(
+        request,
+        SettingsForm(
+            initial={
+                "archive_after_days": current.archive_after_days,
+                "anonymous_contact_years": current.anonymous_contact_years,
+            }
+        ),
+    )
+
+
+@require_POST
+@admin_only
+def settings_update(request):
+    form = SettingsForm(request.POST)
+    saved, _ = submit(
+        form,
+        lambda data: retention_settings_update(
+            service=request.user.service, by=request.user, **data
+        ),
+    )
+    if saved:
+        messages.success(request, "Retention settings saved.")
+        return redirect("retention:dashboard")
+    return _settings_page(request, form, status=400)
+
+
+@require_POST
+@admin_only
+def archive_now(request):
+    archived = cases_archive_due(service=request.user.service, by=request.user)
+    messages.success(request, f"{archived} closed cases archived.")
+    return redirect("retention:dashboard")
+
+
+def _purge_page(request, form=None, status=200):
+    preview = purge_preview(service=request.user.service)
+    form = form or PurgeConfirmForm(initial={"case_ids": ",".join(map(str, preview.due_ids))})
+    return render(
+        request, "retention/purge.html", {"preview": preview, "form": form}, status=status
+    )
+
+
+@require_GET
+@admin_only
+def purge(request):
+    return _purge_page(request)
+
+
+@require_POST
+@admin_only
+def purge_confirm(request):
+    form = PurgeConfirmForm(request.POST)
+    if not form.is_valid():
+        return _purge_page(request, form, status=400)
+    try:
+        run = purge_execute(
+            case_ids=form.cleaned_data["case_ids"],
+            by=request.user,
+            method=PurgeRun.Method.SCREEN,
+            service=request.user.service,
+        )
+    except PurgeRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("retention:purge")
+    return redirect("retention:run", run.pk)
+
+
+@require_GET
+@admin_only
+def run(request, run_id: int):
+    purge_run = get_object_or_404(PurgeRun, pk=run_id, service=request.user.service)
+    return render(
+        request,
+        "retention/run.html",
+        {"run": purge_run, "entries": purge_run.entries.select_related("authorised_by")},
+    )
+
+
+def _log_page(request, form, status=200):
+    entries = DestructionLogEntry.objects.filter(service=request.user.service).select_related(
+        "authorised_by"
+    )
+    page = Paginator(entries, LOG_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "retention/log.html",
+        {"page_obj": page, "entries": page.object_list, "form": form},
+        status=status,
+    )
+
+
+@require_GET
+@admin_only
+def log(request):
+    today = timezone.localdate()
+    return _log_page(
+        request, CertificateForm(initial={"start": today.replace(day=1), "end": today})
+    )
+
+
+@require_GET
+@admin_only
+@no_volunteer_export
+def certificate(request):
+    form = CertificateForm(request.GET)
+    if not form.is_valid():
+        return _log_page(request, form, status=400)
+    service = request.user.service
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    pdf = destruction_certificate_pdf(
+        service=service, start=start, end=end, produced_by=request.user
+    )
+    return pdf_response(pdf, f"{certificate_reference(service, start, end)}.pdf")

@@ -1,0 +1,175 @@
+import datetime
+import re
+
+from django import forms
+
+from cases.services import CaseRuleError
+from retention.models import LegalHold, RetentionCategory
+from retention.services import validate_rule
+
+REFERENCE_PATTERN = re.compile(r"^PPS-\d{4}-\d{5,12}$")
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    description = forms.CharField(max_length=300, required=False)
+    anchor = forms.ChoiceField(
+        label="Counted from",
+        choices=RetentionCategory.Anchor.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the period is counted from."},
+    )
+    anchor_age_years = forms.IntegerField(
+        label="Birthday to count from",
+        min_value=0,
+        max_value=120,
+        initial=0,
+        help_text="Only for periods counted from the child's date of birth: 0 counts from the "
+        "date of birth itself, 18 from the 18th birthday.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    years = forms.IntegerField(
+        label="Years to keep",
+        min_value=1,
+        max_value=150,
+        error_messages={"required": "Enter how many years to keep these records."},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    applies_to_every_case = forms.BooleanField(
+        label="Every new case carries this category", required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("anchor") == RetentionCategory.Anchor.CLOSURE and cleaned.get(
+            "anchor_age_years"
+        ):
+            self.add_error(
+                "anchor_age_years", "A period counted from closure cannot start at a birthday."
+            )
+        elif {"anchor", "anchor_age_years", "years"} <= cleaned.keys():
+            try:
+                validate_rule(
+                    anchor=cleaned["anchor"],
+                    anchor_age_years=cleaned["anchor_age_years"],
+                    years=cleaned["years"],
+                )
+            except ValueError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return cleaned
+
+
+class SettingsForm(forms.Form):
+    archive_after_days = forms.IntegerField(
+        label="Archive closed cases after (days)",
+        min_value=0,
+        max_value=3650,
+        help_text="Closed cases leave everyday lists and become read-only after this many days.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    anonymous_contact_years = forms.IntegerField(
+        label="Keep anonymous contacts for (years)",
+        min_value=1,
+        max_value=100,
+        help_text="Anonymous contacts hold no personal data; they count in statistics until then.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class CaseCategoriesForm(forms.Form):
+    categories = forms.ModelMultipleChoiceField(
+        label="Retention categories",
+        queryset=RetentionCategory.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose every category that applies; the longest period wins.",
+        error_messages={"required": "Choose at least one retention category."},
+    )
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["categories"]
+        field.queryset = RetentionCategory.objects.filter(service=service)
+        field.label_from_instance = lambda category: f"{category.name}: {category.rule_text}"
+
+
+class HoldForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=LegalHold.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the reason for the hold."},
+    )
+    details = forms.CharField(
+        label="Details (optional)",
+        required=False,
+        max_length=300,
+        help_text="A reference such as a tribunal or complaint number. No names.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class HoldByReferenceForm(HoldForm):
+    reference = forms.CharField(
+        label="Case reference",
+        max_length=20,
+        help_text="For example PPS-2026-00042.",
+        error_messages={"required": "Enter the case reference."},
+    )
+    field_order = ["reference", "reason", "details"]
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip().upper()
+        if not REFERENCE_PATTERN.match(reference):
+            raise forms.ValidationError("Enter a case reference like PPS-2026-00042.")
+        return reference
+
+
+class PurgeConfirmForm(forms.Form):
+    case_ids = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(
+        label="I confirm these records are due for destruction and may be destroyed for good",
+        error_messages={"required": "Confirm that these records may be destroyed."},
+    )
+
+    def clean_case_ids(self):
+        raw = self.cleaned_data["case_ids"]
+        if raw and not re.fullmatch(r"\d{1,12}(,\d{1,12})*", raw):
+            raise forms.ValidationError("The list of cases was altered; start again.")
+        return [int(part) for part in raw.split(",")] if raw else []
+
+
+class CertificateForm(forms.Form):
+    start = forms.DateField(
+        label="From",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"required": "Enter the first day.", "invalid": "Enter a real date."},
+    )
+    end = forms.DateField(
+        label="To",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"required": "Enter the last day.", "invalid": "Enter a real date."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The last day must be the same as or after the first day.")
+            elif (end - start) > datetime.timedelta(days=3660):
+                self.add_error("end", "Choose a range of at most ten years.")
+        return cleaned
+
+
+def submit(form: forms.Form, action) -> tuple[bool, object]:
+    """Run ``action(cleaned_data)`` (a service call) if ``form`` is valid.
+
+    A rule the service refuses becomes an error on the form, so the page shows
+    it and nothing is changed. Returns (whether it ran, what it returned).
+    """
+    if not form.is_valid():
+        return False, None
+    try:
+        return True, action(form.cleaned_data)
+    except CaseRuleError as exc:
+        form.add_error(None, str(exc))
+        return False, None

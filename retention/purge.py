@@ -1,0 +1,295 @@
+"""The purge: preview what is due, then destroy it case by case (RET-3 to RET-7).
+
+- ``purge_preview`` lists due cases by reference, categories and dates (never
+  a name), the ones a blocker holds back, and the ones whose date cannot be
+  worked out.
+- ``purge_execute`` destroys each case in its own transaction: everything is
+  checked again inside it (still closed, still due, still not blocked), then
+  every row about the case goes and a destruction log entry is written in the
+  same commit. A crash leaves every case either whole or gone.
+- The case's data key lives in the other database, so it is destroyed just
+  after that commit; the log entry remembers the key id until then, and every
+  run first finishes any key a crashed run left behind. Re-running is safe.
+- Finally the space is reclaimed so deleted bytes do not linger (RET-6).
+"""
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import connections, transaction
+from django.utils import timezone
+
+from cases.models import AnonymousContact, Case
+from pps.crypto import destroy_data_key
+from pps.models import Service, User
+from pps.roles import Role
+from retention.blockers import blocked_case_ids
+from retention.erase import erase_case
+from retention.models import CaseRetention, DestructionLogEntry, PurgeRun
+from retention.rules import add_years
+from retention.schedule import CLOSED_STATUSES, cases_retention_refresh
+from retention.services import retention_settings_for
+
+logger = logging.getLogger(__name__)
+REFRESH_BATCH = 500
+
+
+class PurgeRefused(ValueError):
+    """The purge cannot start as asked; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class DueCase:
+    case_id: int
+    reference: str
+    service_id: int
+    categories: tuple[str, ...]
+    closed_on: datetime.date | None
+    destroy_on: datetime.date | None
+    blocked_by: tuple[str, ...] = ()
+    review_reason: str = ""
+
+
+@dataclass
+class Preview:
+    today: datetime.date
+    due: list[DueCase] = field(default_factory=list)
+    blocked: list[DueCase] = field(default_factory=list)
+    needs_review: list[DueCase] = field(default_factory=list)
+    anonymous_contacts_due: int = 0
+    keys_pending: int = 0
+
+    @property
+    def due_ids(self) -> list[int]:
+        return [item.case_id for item in self.due]
+
+    @property
+    def has_work(self) -> bool:
+        return bool(self.due or self.anonymous_contacts_due or self.keys_pending)
+
+
+def _closed_cases(service: Service | None):
+    cases = Case.objects.filter(status__in=CLOSED_STATUSES).select_related("service")
+    return cases.filter(service=service) if service else cases
+
+
+def _refresh_all(service: Service | None) -> None:
+    batch: list[Case] = []
+    for case in _closed_cases(service).order_by("pk").iterator(chunk_size=REFRESH_BATCH):
+        batch.append(case)
+        if len(batch) == REFRESH_BATCH:
+            cases_retention_refresh(batch)
+            batch = []
+    cases_retention_refresh(batch)
+
+
+def _describe(retentions: Iterable[CaseRetention], blocked: dict[int, list[str]]) -> list[DueCase]:
+    return [
+        DueCase(
+            case_id=retention.case_id,
+            reference=retention.case.reference or f"case {retention.case_id}",
+            service_id=retention.case.service_id,
+            categories=tuple(
+                link.category.name for link in retention.case.retention_categories.all()
+            ),
+            closed_on=retention.last_closed_on,
+            destroy_on=retention.destroy_on,
+            blocked_by=tuple(blocked.get(retention.case_id, ())),
+            review_reason=retention.review_reason,
+        )
+        for retention in retentions
+    ]
+
+
+def _retentions(service: Service | None):
+    retentions = CaseRetention.objects.filter(case__status__in=CLOSED_STATUSES).select_related(
+        "case"
+    )
+    retentions = retentions.prefetch_related("case__retention_categories__category")
+    # Only the fields the preview shows: the case's encrypted summary is never loaded.
+    retentions = retentions.only(
+        "case_id", "last_closed_on", "destroy_on", "review_reason",
+        "case__reference", "case__service_id", "case__status",
+    )  # fmt: skip
+    return retentions.filter(case__service=service) if service else retentions
+
+
+def anonymous_contacts_due(service: Service, today: datetime.date):
+    years = retention_settings_for(service).anonymous_contact_years
+    cutoff = add_years(today, -years)
+    return AnonymousContact.objects.filter(service=service, occurred_at__date__lt=cutoff)
+
+
+def _services(service: Service | None) -> list[Service]:
+    return [service] if service else list(Service.objects.order_by("pk"))
+
+
+def purge_preview(*, service: Service | None = None, today: datetime.date | None = None) -> Preview:
+    """What a purge would destroy today; refreshes every closed case's date first."""
+    today = today or timezone.localdate()
+    _refresh_all(service)
+    preview = Preview(today=today)
+    due = list(_retentions(service).filter(destroy_on__lte=today).order_by("destroy_on", "case_id"))
+    blocked = blocked_case_ids([retention.case_id for retention in due])
+    for item in _describe(due, blocked):
+        (preview.blocked if item.blocked_by else preview.due).append(item)
+    review = _retentions(service).filter(destroy_on__isnull=True).exclude(review_reason="")
+    preview.needs_review = _describe(review.order_by("case_id"), {})
+    preview.anonymous_contacts_due = sum(
+        anonymous_contacts_due(s, today).count() for s in _services(service)
+    )
+    pending = DestructionLogEntry.objects.filter(key_destroyed_at__isnull=True)
+    preview.keys_pending = (pending.filter(service=service) if service else pending).count()
+    return preview
+
+
+# --- execution -------------------------------------------------------------
+
+Progress = Callable[[PurgeRun], None]
+
+
+def _purge_one(
+    case_id: int, *, run: PurgeRun, today: datetime.date
+) -> tuple[DestructionLogEntry | None, set[str]]:
+    """Destroy one case in one transaction; (None, set()) if it is no longer due."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None or case.status not in CLOSED_STATUSES:
+            return None, set()
+        if run.service_id is not None and case.service_id != run.service_id:
+            return None, set()
+        retention = cases_retention_refresh([case])[0]
+        if retention.destroy_on is None or retention.destroy_on > today:
+            return None, set()
+        if blocked_case_ids([case.pk]):
+            return None, set()
+        entry = DestructionLogEntry(
+            service_id=case.service_id,
+            run=run,
+            case_reference=case.reference or f"case {case.pk}",
+            categories=", ".join(
+                link.category.name for link in case.retention_categories.select_related("category")
+            )[:400],
+            closed_on=retention.last_closed_on,
+            destroy_due_on=retention.destroy_on,
+            authorised_by=run.authorised_by,
+            data_key_id=case.data_key_id,
+        )
+        touched = erase_case(case)
+        entry.save()
+        touched.add(DestructionLogEntry._meta.db_table)
+        return entry, touched
+
+
+def _destroy_key(entry: DestructionLogEntry) -> None:
+    destroy_data_key(entry.data_key_id)
+    entry.key_destroyed_at = timezone.now()
+    entry.data_key_id = None
+    entry.save(update_fields=["key_destroyed_at", "data_key_id"])
+
+
+def finish_pending_keys(*, service: Service | None = None) -> int:
+    """Destroy the keys of cases whose rows went but whose key a crash kept."""
+    pending = DestructionLogEntry.objects.filter(key_destroyed_at__isnull=True)
+    if service is not None:
+        pending = pending.filter(service=service)
+    count = 0
+    for entry in pending.order_by("pk"):
+        _destroy_key(entry)
+        count += 1
+    return count
+
+
+def _delete_anonymous_contacts(service: Service | None, today: datetime.date) -> int:
+    deleted = 0
+    for each in _services(service):
+        with transaction.atomic():
+            deleted += anonymous_contacts_due(each, today).delete()[0]
+    return deleted
+
+
+def purge_execute(
+    *,
+    case_ids: Iterable[int],
+    by: User | None,
+    method: str,
+    service: Service | None = None,
+    today: datetime.date | None = None,
+    progress: Progress | None = None,
+) -> PurgeRun:
+    """Destroy the given cases if, when their turn comes, they are still due.
+
+    ``case_ids`` is what the person confirming saw in the preview; anything that
+    became due since is left for the next run. ``by`` is the administrator who
+    confirmed, or None for the scheduled command.
+    """
+    if by is not None and (by.role != Role.ADMIN or (service and by.service_id != service.pk)):
+        raise PurgeRefused("Only an administrator of this service can purge its cases.")
+    today = today or timezone.localdate()
+    ids = sorted(set(case_ids))
+    run = PurgeRun.objects.create(
+        service=service, method=method, authorised_by=by, selected=len(ids)
+    )
+    touched: set[str] = set()
+    run.keys_destroyed = finish_pending_keys(service=service)
+    for case_id in ids:
+        try:
+            entry, tables = _purge_one(case_id, run=run, today=today)
+        except Exception as exc:  # noqa: BLE001 - one case failing must not stop the rest
+            # Only the id and the kind of error: a database message may quote values.
+            logger.error(
+                "Purge of case %s failed (%s); it is unchanged.", case_id, type(exc).__name__
+            )
+            run.failed += 1
+        else:
+            if entry is None:
+                run.skipped += 1
+            else:
+                touched |= tables
+                _destroy_key(entry)
+                run.purged += 1
+                run.keys_destroyed += 1
+        run.save(update_fields=["purged", "skipped", "failed", "keys_destroyed"])
+        if progress:
+            progress(run)
+    run.anonymous_contacts_deleted = _delete_anonymous_contacts(service, today)
+    if run.anonymous_contacts_deleted:
+        touched.add(AnonymousContact._meta.db_table)
+    run.status = PurgeRun.Status.FAILED if run.failed else PurgeRun.Status.FINISHED
+    run.finished_at = timezone.now()
+    run.save()
+    # Not a model field: what happened to the disk space, for the command to print.
+    run.reclaim_notes = []
+    if run.purged or run.keys_destroyed or run.anonymous_contacts_deleted:
+        run.reclaim_notes = reclaim_space(touched)
+    return run
+
+
+def reclaim_space(tables: set[str]) -> list[str]:
+    """Make deleted bytes unrecoverable from the database files (RET-6).
+
+    SQLite (with secure_delete on) is rebuilt with VACUUM and its write-ahead
+    log truncated; PostgreSQL vacuums the touched tables, and crypto-shredding
+    covers whatever its storage still holds. Inside a transaction (the test
+    suite) neither is possible; that is reported, not hidden.
+    """
+    notes = []
+    for alias, alias_tables in (("default", tables), ("keystore", {"keystore_datakey"})):
+        connection = connections[alias]
+        if connection.in_atomic_block:
+            notes.append(f"{alias}: inside a transaction, space not reclaimed")
+            continue
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("VACUUM")
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = cursor.fetchone()[0]
+                notes.append(f"{alias}: vacuumed" + (" (log still in use)" if busy else ""))
+            elif connection.vendor == "postgresql":
+                existing = set(connection.introspection.table_names(cursor))
+                for table in sorted(alias_tables & existing):
+                    cursor.execute(f"VACUUM {connection.ops.quote_name(table)}")
+                notes.append(f"{alias}: vacuumed {len(alias_tables & existing)} tables")
+    return notes

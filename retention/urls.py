@@ -1,0 +1,31 @@
+from django.urls import path
+
+from retention import admin_views, views
+
+app_name = "retention"
+
+urlpatterns = [
+    # Administrators: schedule, settings, archive, purge, destruction log.
+    path("", admin_views.dashboard, name="dashboard"),
+    path("categories/", admin_views.categories, name="categories"),
+    path("categories/new/", admin_views.category_new, name="category_new"),
+    path("categories/create/", admin_views.category_create, name="category_create"),
+    path("categories/<int:category_id>/", admin_views.category_edit, name="category_edit"),
+    path("categories/<int:category_id>/save/", admin_views.category_update, name="category_update"),
+    path("settings/", admin_views.settings_edit, name="settings"),
+    path("settings/save/", admin_views.settings_update, name="settings_update"),
+    path("archive/", admin_views.archive_now, name="archive_now"),
+    path("purge/", admin_views.purge, name="purge"),
+    path("purge/confirm/", admin_views.purge_confirm, name="purge_confirm"),
+    path("purge/runs/<int:run_id>/", admin_views.run, name="run"),
+    path("log/", admin_views.log, name="log"),
+    path("log/certificate/", admin_views.certificate, name="certificate"),
+    # Coordinators and administrators: legal holds.
+    path("holds/", views.holds, name="holds"),
+    path("holds/place/", views.hold_place, name="hold_place"),
+    path("holds/<int:hold_id>/lift/", views.hold_lift, name="hold_lift"),
+    # Case workers: one case's categories and holds.
+    path("cases/<int:case_id>/", views.case_retention, name="case"),
+    path("cases/<int:case_id>/categories/", views.case_categories, name="case_categories"),
+    path("cases/<int:case_id>/holds/", views.case_hold, name="case_hold"),
+]

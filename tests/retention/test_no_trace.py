@@ -1,0 +1,179 @@
+"""After a purge, nothing of the case is left in the database files (RET-3, RET-6).
+
+Runs ``purge_scenario`` in subprocesses against scratch databases: SQLite files
+(so the raw bytes of the files, write-ahead log included, can be scanned) or,
+when the suite runs on PostgreSQL, two scratch databases on the same server
+(every table scanned). Before the purge, every pattern must be found (so the
+scan is known to work); after it, none may be.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+SCENARIO = "tests.retention.purge_scenario"
+
+
+def run_step(step: str, workdir: Path, database_url: str, keystore_url: str) -> dict:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.retention.probe_settings",
+        "DATABASE_URL": database_url,
+        "KEYSTORE_DATABASE_URL": keystore_url,
+        "PPS_DATA_DIR": str(workdir),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", SCENARIO, step, str(workdir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, f"{step} failed:\n{result.stdout}\n{result.stderr}"
+    return json.loads((workdir / f"{step}.json").read_text())
+
+
+def sqlite_files_bytes(path: Path) -> bytes:
+    """The database file and any write-ahead log or shared-memory file beside it."""
+    return b"".join(
+        candidate.read_bytes()
+        for candidate in [path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")]
+        if candidate.exists()
+    )
+
+
+def found_in(blob: bytes, needles: dict[str, str]) -> set[str]:
+    return {label for label, value in needles.items() if bytes.fromhex(value) in blob}
+
+
+class SQLiteFiles:
+    vendor = "sqlite"
+
+    def __init__(self, workdir: Path):
+        self.case_db = workdir / "pps.sqlite3"
+        self.keystore_db = workdir / "keystore.sqlite3"
+        self.backup_db = workdir / "backup.sqlite3"
+
+    def urls(self, *, backup: bool = False) -> tuple[str, str]:
+        case_db = self.backup_db if backup else self.case_db
+        return f"sqlite:///{case_db}", f"sqlite:///{self.keystore_db}"
+
+    def take_backup(self) -> None:
+        for suffix in ("", "-wal"):
+            source = Path(f"{self.case_db}{suffix}")
+            if source.exists():
+                shutil.copyfile(source, Path(f"{self.backup_db}{suffix}"))
+
+    def cleanup(self) -> None:
+        pass
+
+
+class PostgresScratch:
+    """Three scratch databases on the suite's PostgreSQL server, dropped afterwards."""
+
+    vendor = "postgresql"
+
+    def __init__(self, server_url: str):
+        import psycopg
+
+        self.psycopg = psycopg
+        self.server = urlparse(server_url)
+        suffix = uuid.uuid4().hex[:10]
+        self.names = {
+            "case": f"pps_notrace_{suffix}",
+            "keystore": f"pps_notrace_keys_{suffix}",
+            "backup": f"pps_notrace_backup_{suffix}",
+        }
+        for name in ("case", "keystore"):
+            self._admin(f'CREATE DATABASE "{self.names[name]}"')
+
+    def _admin(self, sql: str) -> None:
+        with self.psycopg.connect(
+            host=self.server.hostname,
+            port=self.server.port,
+            user=self.server.username,
+            password=self.server.password,
+            dbname="postgres",
+            autocommit=True,
+        ) as connection:
+            connection.execute(sql)
+
+    def _url(self, name: str) -> str:
+        auth = self.server.username + (f":{self.server.password}" if self.server.password else "")
+        return f"postgres://{auth}@{self.server.hostname}:{self.server.port}/{self.names[name]}"
+
+    def urls(self, *, backup: bool = False) -> tuple[str, str]:
+        return self._url("backup" if backup else "case"), self._url("keystore")
+
+    def take_backup(self) -> None:
+        self._admin(f'CREATE DATABASE "{self.names["backup"]}" TEMPLATE "{self.names["case"]}"')
+
+    def cleanup(self) -> None:
+        for name in self.names.values():
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    url = os.environ.get("DATABASE_URL", "")
+    databases = PostgresScratch(url) if url.startswith("postgres") else SQLiteFiles(tmp_path)
+    yield databases
+    databases.cleanup()
+
+
+def test_ret3_ret6_purge_leaves_no_trace_and_shreds_backups(scratch, tmp_path):
+    prepared = run_step("prepare", tmp_path, *scratch.urls())
+    needles = prepared["needles"]
+    scratch.take_backup()
+
+    # Positive controls: the patterns are there before the purge.
+    stored_forms = {"ciphertext prefix", "plain text control"} | {
+        label for label in needles if label.startswith("blind index")
+    }
+    before = set(prepared["found_before"])
+    assert stored_forms | {"wrapped data key"} <= before, before
+    assert not {label for label in before if label.startswith("plain ")} - {"plain text control"}, (
+        "names and notes must be encrypted even before the purge"
+    )
+    if scratch.vendor == "sqlite":
+        raw = sqlite_files_bytes(scratch.case_db)
+        assert stored_forms | {"key id (hex text)"} <= found_in(raw, needles)
+        assert "wrapped data key" in found_in(sqlite_files_bytes(scratch.keystore_db), needles)
+
+    purged = run_step("purge", tmp_path, *scratch.urls())
+
+    assert prepared["reference"] in purged["output"]
+    assert "Purged 1 cases" in purged["output"]
+    assert purged["found_after"] == {}, purged["found_after"]
+    assert purged["access_log_rows"] == 0
+    assert len(purged["log"]) == 1 and purged["log"][0]["case_reference"] == prepared["reference"]
+    assert purged["log"][0]["data_key_id"] is None
+    for label, value in needles.items():
+        assert bytes.fromhex(value).decode("latin-1") not in purged["log_text"], label
+    if scratch.vendor == "sqlite":
+        # Every byte of both files, free pages and the write-ahead log included.
+        raw = sqlite_files_bytes(scratch.case_db)
+        assert found_in(raw, needles) == set()
+        assert bytes.fromhex(prepared["survivor_prefix"]) in raw  # the rest is still there
+        assert found_in(sqlite_files_bytes(scratch.keystore_db), needles) == set()
+    else:
+        assert "vacuumed" in purged["output"]
+
+    # A copy of the case database from before the purge, read with the key store as
+    # it is now: the purged case's ciphertext is there but can never be read again.
+    backup = run_step("read", tmp_path, *scratch.urls(backup=True))
+    assert backup["purged_rows_in_backup"] == 1
+    assert backup["purged_parent"] == {"readable": False, "error": "EncryptionKeyError"}
+    assert backup["purged_child"] == {"readable": False, "error": "EncryptionKeyError"}
+    assert backup["survivor_parent"] == {"readable": True, "value": "Survivorsonnet"}
