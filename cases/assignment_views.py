@@ -13,13 +13,15 @@ from django.views.decorators.http import require_GET, require_POST
 from cases import services
 from cases.access import get_case_for_user
 from cases.models import Case
+from consent.sharing import outbound_path
 from pps.decorators import role_required
+from pps.form_fields import ModelChoiceField
 from pps.onboarding import onboarding_statuses, service_volunteers
 from pps.roles import Role
 
 
 class VolunteerAssignForm(forms.Form):
-    volunteer = forms.ModelChoiceField(
+    volunteer = ModelChoiceField(
         queryset=None,
         label="Volunteer",
         empty_label="Choose a volunteer",
@@ -80,6 +82,7 @@ def case_volunteers(request, case_id: int):
 
 @require_POST
 @role_required(Role.COORDINATOR)
+@outbound_path("Sharing the case with a volunteer at the parent's request (CON-8)")
 def volunteer_assign(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
     # Any active volunteer of the service may be chosen; the service decides

@@ -1,5 +1,6 @@
 from django import forms
 
+from pps.form_fields import ModelChoiceField
 from pps.models import User
 from pps.roles import CASE_WORKER_ROLES
 from pps.validators import no_control_characters
@@ -21,7 +22,7 @@ class CaseEditForm(forms.Form):
             "max_length": f"The summary must be {SUMMARY_MAX_CHARS:,} characters or fewer."
         },
     )
-    assigned_staff = forms.ModelChoiceField(
+    assigned_staff = ModelChoiceField(
         label="Caseworker",
         queryset=User.objects.none(),
         required=False,

@@ -23,6 +23,7 @@ from cases.models import (
     Referral,
     Topic,
 )
+from pps.form_fields import ModelChoiceField
 
 NOTES_MAX_CHARS = 10_000
 SUMMARY_MAX_CHARS = 2_000
@@ -109,8 +110,8 @@ class ServiceForm(forms.Form):
         self.cleaned_data = {}
 
 
-def _topic_field() -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+def _topic_field() -> ModelChoiceField:
+    return ModelChoiceField(
         label="Topic",
         queryset=Topic.objects.none(),  # the service's list, set by ServiceForm
         empty_label="Choose a topic",

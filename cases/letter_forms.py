@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cases.letter_models import DeliveryMethod, Letter
 from cases.letters import REQUIRED_DETAILS
+from pps.form_fields import ModelChoiceField
 
 EMAIL_REFUSED = (
     "This parent has not agreed to receive personal information by email, or has no "
@@ -25,7 +26,7 @@ def _email_allowed(parent) -> bool:
 
 
 class LetterForm(forms.Form):
-    parent = forms.ModelChoiceField(
+    parent = ModelChoiceField(
         queryset=None, label="Who is the letter to?", empty_label=None, widget=forms.RadioSelect
     )
     kind = forms.ChoiceField(

@@ -23,6 +23,7 @@ from cases.letters import (
     privacy_statement_send,
 )
 from cases.services import CaseRuleError
+from consent.sharing import internal_document
 from pps.access_log import record_access, record_listing
 from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
@@ -30,6 +31,9 @@ from pps.pdf import pdf_response
 from pps.roles import CASE_WORKER_ROLES
 
 CASES_PER_PAGE = 25
+# Letters and statements go to a parent of the case, so no consent to share is
+# needed (the consent guard in tests/consent/test_outbound_guard.py asks).
+TO_THE_FAMILY = "Goes to a parent of the case, not to anyone outside the family."
 
 
 def _case_page(case, anchor: str = "letters") -> str:
@@ -45,6 +49,7 @@ def letter_new(request, case_id: int):
 
 @require_POST
 @role_required(*CASE_WORKER_ROLES)
+@internal_document(TO_THE_FAMILY)
 def letter_create(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
     form = LetterForm(request.POST, case=case)
@@ -74,6 +79,7 @@ def _letter_page(request, case, form, status=200):
 @require_GET
 @role_required(*CASE_WORKER_ROLES)
 @no_volunteer_export
+@internal_document(TO_THE_FAMILY)
 def letter_download(request, case_id: int, letter_id: int):
     case = get_case_for_user(request.user, case_id, action=AccessLogEntry.Action.DOWNLOAD)
     letter = case.letters.filter(pk=letter_id).first()
@@ -89,6 +95,7 @@ def statement_new(request, case_id: int, parent_id: int):
 
 @require_POST
 @role_required(*CASE_WORKER_ROLES)
+@internal_document(TO_THE_FAMILY)
 def statement_send(request, case_id: int, parent_id: int):
     case, parent = _case_and_parent(request, case_id, parent_id)
     form = StatementForm(request.POST, parent=parent)
@@ -135,6 +142,7 @@ def _statement_page(request, case, parent, form, status=200):
 @require_GET
 @role_required(*CASE_WORKER_ROLES)
 @no_volunteer_export
+@internal_document(TO_THE_FAMILY)
 def statement_download(request, case_id: int, statement_id: int):
     case = get_case_for_user(request.user, case_id, action=AccessLogEntry.Action.DOWNLOAD)
     statement = case.privacy_statements.filter(pk=statement_id).first()

@@ -201,6 +201,19 @@ def volunteer_assign(*, case: Case, volunteer: User, by: User) -> VolunteerAssig
     require_in_depth_support(case)
     assignment = _save_as(VolunteerAssignment(case=case, volunteer=volunteer, assigned_by=by), by)
     assign_perm("view_case", volunteer, case)
+    # CON-8: the parent's consent must cover a volunteer, and what they now see
+    # is recorded; refused, it raises and the assignment is rolled back.
+    # (Imported here: consent imports this module.)
+    from consent.sharing import VOLUNTEER_ROLE, VOLUNTEER_SHARED, SharingKind, sharing_record
+
+    sharing_record(
+        case=case,
+        kind=SharingKind.VOLUNTEER,
+        recipient_role=VOLUNTEER_ROLE,
+        party=volunteer.get_full_name() or volunteer.username,
+        what=VOLUNTEER_SHARED,
+        by=by,
+    )
     return assignment
 
 

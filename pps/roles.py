@@ -58,5 +58,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_statisticssettings",
         "cases.add_statisticssettings",
         "cases.change_statisticssettings",
+        "consent.view_recipientrole",
+        "consent.add_recipientrole",
+        "consent.change_recipientrole",
+        "consent.view_consentsettings",
+        "consent.add_consentsettings",
+        "consent.change_consentsettings",
     ],
 }

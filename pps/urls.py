@@ -21,5 +21,6 @@ urlpatterns = [
     path("helpline/", include("cases.helpline_urls")),
     path("statistics/", include("cases.statistics_urls")),
     path("retention/", include("retention.urls")),
+    path("", include("consent.urls")),
     path("admin/", admin.site.urls),
 ]

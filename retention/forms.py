@@ -4,6 +4,7 @@ import re
 from django import forms
 
 from cases.services import CaseRuleError
+from pps.form_fields import ModelMultipleChoiceField
 from retention.models import LegalHold, RetentionCategory
 from retention.services import validate_rule
 
@@ -77,7 +78,7 @@ class SettingsForm(forms.Form):
 
 
 class CaseCategoriesForm(forms.Form):
-    categories = forms.ModelMultipleChoiceField(
+    categories = ModelMultipleChoiceField(
         label="Retention categories",
         queryset=RetentionCategory.objects.none(),
         widget=forms.CheckboxSelectMultiple,

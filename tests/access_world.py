@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from django.db import transaction
 
 from cases import services as case_services
+from consent import services as consent_services
 from pps.policy import current_policy
 from tests.factories import ServiceFactory, make_case, make_user
 
@@ -55,6 +56,14 @@ def build_world() -> dict:
     }
     case = make_case(north, staff, family_name="Quillfeather", summary="Northshire enquiry")
     other_case = make_case(north, staff)
+    for parent_agreed in (case, other_case):  # to sharing with a volunteer (CON-8)
+        consent_services.consent_record(
+            case=parent_agreed,
+            by=coordinator,
+            kind="full",
+            obtained_how="telephone",
+            decided_on=parent_agreed.opened_on,
+        )
     assignment = case_services.volunteer_assign(case=case, volunteer=volunteer, by=coordinator)
     case_services.volunteer_assign(case=other_case, volunteer=volunteer_other_case, by=coordinator)
     make_case(south, users["other_service_staff"])

@@ -4,10 +4,13 @@ A staff member, a coordinator, a volunteer with one assigned case, a second
 volunteer with none, an admin, and a staff member of another service.
 """
 
+import datetime
+
 import pytest
 from django.test import Client
 
 from cases import services as case_services
+from consent import services as consent_services
 from pps import crypto
 from tests import two_factor
 from tests.factories import ServiceFactory, make_case, make_user
@@ -91,6 +94,14 @@ def case(service, staff):
 
 @pytest.fixture
 def assigned_case(case, volunteer, coordinator):
+    # The parent asked for a volunteer and agreed to information being shared (CON-8).
+    consent_services.consent_record(
+        case=case,
+        by=coordinator,
+        kind="full",
+        obtained_how="telephone",
+        decided_on=datetime.date.today(),
+    )
     case_services.volunteer_assign(case=case, volunteer=volunteer, by=coordinator)
     return case
 

@@ -19,6 +19,7 @@ from tests.cases.helpline_helpers import (
     topic_of,
     when,
 )
+from tests.consent.helpers import record
 from tests.factories import make_case
 from tests.raw_db import tables_containing
 
@@ -402,6 +403,7 @@ def test_ref6_link_recorded_when_the_caller_knows_and_shows_no_content(
     staff_page = page_text(client_for(staff).get(reverse("cases:detail", args=[new_case.pk])))
     assert mothers_case.reference in staff_page and "Rosalind" not in staff_page
     # A volunteer on the new case cannot open the other: "another enquiry", no reference.
+    record(new_case, coordinator)  # the parent agreed to a volunteer (CON-8)
     services.volunteer_assign(case=new_case, volunteer=volunteer, by=coordinator)
     volunteer_page = page_text(
         client_for(volunteer).get(reverse("cases:detail", args=[new_case.pk]))
@@ -452,6 +454,7 @@ def test_ref4_referral_with_evidence_opens_a_case_shown_to_staff_only(
     )
     url = reverse("cases:detail", args=[case.pk])
     assert "Ottoline Quibble" in page_text(client_for(staff).get(url))
+    record(case, coordinator)  # the parent agreed to a volunteer (CON-8)
     services.volunteer_assign(case=case, volunteer=volunteer, by=coordinator)
     assert "Ottoline Quibble" not in page_text(client_for(volunteer).get(url))
 

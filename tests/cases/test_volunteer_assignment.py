@@ -9,6 +9,7 @@ from cases import services
 from cases.access import visible_cases
 from cases.models import Case, CaseUserObjectPermission, VolunteerAssignment
 from pps.models import User
+from tests.consent.helpers import record
 from tests.factories import make_case, make_user
 
 
@@ -20,6 +21,7 @@ def test_acc2_coordinator_assigns_and_the_volunteer_sees_only_that_case(
     service, staff, case, volunteer, coordinator, client_for
 ):
     other = make_case(service, staff)
+    record(case, coordinator)  # the parent agreed to a volunteer (CON-8)
     response = client_for(coordinator).post(
         reverse("cases:volunteer_assign", args=[case.pk]), {"volunteer": volunteer.pk}
     )
@@ -106,6 +108,7 @@ def test_sec4_double_assign_and_double_unassign_are_harmless(
 ):
     client = client_for(coordinator)
     url = reverse("cases:volunteer_assign", args=[case.pk])
+    record(case, coordinator)  # the parent agreed to a volunteer (CON-8)
     client.post(url, {"volunteer": volunteer.pk})
     again = client.post(url, {"volunteer": volunteer.pk})
     assert again.status_code == 400 and "already assigned" in again.content.decode()
@@ -121,6 +124,7 @@ def test_acc2_object_permissions_match_open_assignments_exactly(
 ):
     cases = [make_case(service, staff) for _ in range(4)]
     for case in cases:
+        record(case, coordinator)  # the parent agreed to a volunteer (CON-8)
         services.volunteer_assign(case=case, volunteer=volunteer, by=coordinator)
     services.volunteer_unassign(assignment=cases[0].volunteer_assignments.get(), by=coordinator)
     services.case_close(case=cases[1], by=coordinator)
@@ -158,6 +162,7 @@ def test_acc2_deactivating_or_re_roling_a_volunteer_ends_their_assignments(
 
     other = make_user(service, "volunteer")
     case = make_case(service, staff)
+    record(case, coordinator)  # the parent agreed to a volunteer (CON-8)
     services.volunteer_assign(case=case, volunteer=other, by=coordinator)
     admin.post(
         reverse("admin:pps_user_change", args=[other.pk]),

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from cases import services
 from pps.models import PolicyAcknowledgement
 from pps.policy import current_policy
+from tests.consent.helpers import record
 from tests.e2e.conftest import sign_in_page
 from tests.factories import make_case, make_user
 
@@ -31,6 +32,7 @@ def test_volunteer_sees_only_the_assigned_case_and_follows_every_link(
     services.child_information_add(
         child=child, by=staff, kind="school_record", source="case_file", text=SENTINEL
     )
+    record(case, coordinator)  # the parent agreed to a volunteer (CON-8)
     services.volunteer_assign(case=case, volunteer=volunteer, by=coordinator)
     errors = watch_console(page)
 
@@ -91,6 +93,7 @@ def test_coordinator_assigns_sees_who_looked_and_ends_the_assignment(
 ):
     volunteer = make_user(service, "volunteer", "ips", first_name="Gwen", last_name="Ashdown")
     case = make_case(service, staff)
+    record(case, coordinator)  # the parent agreed to a volunteer (CON-8)
     sign_in("coordinator")
     page.goto(f"/cases/{case.pk}/")
     page.get_by_role("link", name="Volunteers on this case").click()

@@ -285,6 +285,73 @@ MATRIX = {
     "security:password_reset_complete": ("get", None, EVERYONE_OK),
 }
 
+
+# Consent and sharing (CON-1 to CON-8): staff and coordinators only; volunteers see
+# the decision in force on the case page and download nothing (ACC-5).
+def _consent_kwargs(extra=None):
+    def build(w):
+        from consent.models import ConsentDecision, SharingEvent
+        from consent.sharing import sharing_record
+        from tests.consent.helpers import attach_scan, record
+
+        case, staff = w["case"], w["users"]["staff"]
+        kwargs = {"case_id": case.pk}
+        if extra == "decision_id":
+            kwargs["decision_id"] = ConsentDecision.objects.filter(case=case).first().pk
+        elif extra == "form_id":
+            kwargs["form_id"] = attach_scan(record(case, staff, how="in_person"), staff).pk
+        elif extra == "event_id":
+            kwargs["event_id"] = SharingEvent.objects.filter(case=case).first().pk
+        elif extra == "letter_id":
+            kwargs["event_id"] = sharing_record(
+                case=case,
+                kind="letter_to_third_party",
+                recipient_role="school_senco",
+                party="SENCO",
+                what="Dear SENCO",
+                by=staff,
+            ).pk
+        return kwargs
+
+    return build
+
+
+CASE_WORKERS_ONLY = row(
+    "denied",
+    staff="ok",
+    coordinator="ok",
+    other_service_staff="hidden",
+    other_service_coordinator="hidden",
+)
+MATRIX.update(
+    {
+        "consent:reviews": ("get", None, HELPLINE_WORKERS),
+        **{
+            f"consent:{name}": (method, _consent_kwargs(extra), CASE_WORKERS_ONLY)
+            for name, method, extra in [
+                ("timeline", "get", None),
+                ("record", "get", None),
+                # Empty POSTs are invalid forms, shown again with errors (200).
+                ("record_save", "post", None),
+                ("review", "get", None),
+                ("review_save", "post", None),
+                ("withdraw", "get", None),
+                ("withdraw_save", "post", None),
+                ("form_pdf", "get", "decision_id"),
+                ("signed_form", "get", "decision_id"),
+                ("signed_form_save", "post", "decision_id"),
+                ("signed_form_download", "get", "form_id"),
+                ("share", "get", None),
+                ("share_save", "post", None),
+                ("letter", "get", None),
+                ("letter_save", "post", None),
+                ("sharing_event", "get", "event_id"),
+                ("letter_pdf", "get", "letter_id"),
+            ]
+        },
+    }
+)
+
 # Retention (RET-1 to RET-4): administrators run the schedule, the archive and the
 # purge; coordinators and administrators manage legal holds; staff and
 # coordinators see and set a case's categories. POSTs carry no data, so forms

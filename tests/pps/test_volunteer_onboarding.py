@@ -18,6 +18,7 @@ from pps.onboarding import (
     volunteer_agreement_record,
     volunteer_training_record,
 )
+from tests.consent.helpers import record
 from tests.factories import make_case, make_user
 from tests.raw_db import tables_containing
 
@@ -38,6 +39,8 @@ def newcomer(service):
 
 
 def assign(case, volunteer, coordinator):
+    if not case.consent_decisions.exists():
+        record(case, coordinator)  # the parent agreed to a volunteer (CON-8)
     return case_services.volunteer_assign(case=case, volunteer=volunteer, by=coordinator)
 
 

@@ -4,6 +4,7 @@ import datetime
 
 from cases import services as case_services
 from cases.models import Case
+from tests.consent.helpers import record
 from tests.factories import parent_fields
 
 
@@ -127,6 +128,7 @@ def rich_case(service, staff, coordinator, volunteer, client_for, **parent):
         notes="Notes of the call.",
         occurred_at=datetime.datetime(opened_on.year, 6, 1, 10, tzinfo=datetime.UTC),
     )
+    record(case, coordinator)  # the parent agreed to a volunteer (CON-8)
     case_services.volunteer_assign(case=case, volunteer=volunteer, by=coordinator)
     client_for(volunteer).get(f"/cases/{case.pk}/")
     client_for(staff).get(f"/cases/{case.pk}/")

@@ -106,6 +106,7 @@ def prepare(workdir: Path) -> None:
     from cases import services
     from cases.models import Parent
     from retention.services import legal_hold_lift, legal_hold_place
+    from tests.consent.helpers import record
     from tests.factories import ServiceFactory, make_user
     from tests.retention.probe.models import (
         ProbeConsentRecord,
@@ -157,6 +158,7 @@ def prepare(workdir: Path) -> None:
         outcome="advice",
         notes=SENTINELS["note"],
     )
+    record(case, coordinator)  # the parent agreed to a volunteer (CON-8)
     services.volunteer_assign(case=case, volunteer=volunteer, by=coordinator)
     # Several edits: history rows, each with its own ciphertext copies.
     for number in range(3):

@@ -12,6 +12,7 @@ from cases import services
 from cases.models import Case, Contact, Parent, VolunteerAssignment
 from pps.security.idempotency import KEY_FIELD
 from pps.security.models import FormSubmission
+from tests.consent.helpers import record as record_consent
 from tests.factories import make_case, make_user
 
 
@@ -164,6 +165,7 @@ def test_sec4_the_database_refuses_what_the_rules_forbid(service, staff, volunte
     contact = services.contact_log(
         case=case, by=staff, channel="helpline", topic=service.topics.first(), outcome="advice"
     )
+    record_consent(case, coordinator)  # the parent agreed to a volunteer (CON-8)
     assignment = services.volunteer_assign(case=case, volunteer=volunteer, by=coordinator)
 
     def update(model, pk, **values):
@@ -187,3 +189,19 @@ def test_sec4_the_database_refuses_what_the_rules_forbid(service, staff, volunte
     assert breaks_a_constraint(lambda: service.topics.create(name=""))
     # ...while the values the forms allow are fine.
     assert not breaks_a_constraint(update(Contact, contact.pk, channel="voicemail"))
+
+
+@pytest.mark.parametrize("posted", [str(2**80), "-1", "0", "999999999999999999999999"])
+def test_sec4_out_of_range_ids_are_form_errors_not_crashes(service, posted):
+    from django import forms
+
+    from cases.models import Topic
+    from pps.form_fields import ModelChoiceField, ModelMultipleChoiceField
+
+    class Probe(forms.Form):
+        one = ModelChoiceField(queryset=Topic.objects.all())
+        many = ModelMultipleChoiceField(queryset=Topic.objects.all())
+
+    form = Probe(data={"one": posted, "many": [posted]})
+    assert not form.is_valid()
+    assert set(form.errors) == {"one", "many"}

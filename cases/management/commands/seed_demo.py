@@ -28,6 +28,7 @@ from cases.models import (
     Parent,
     ParentalResponsibility,
 )
+from consent import demo as consent_demo
 from pps import demo
 from pps.models import Service, User
 from pps.roles import Role
@@ -119,6 +120,7 @@ class Command(BaseCommand):
         # The helpline's demo cases count towards the total asked for.
         for number in range(case_count - HELPLINE_DEMO_CASES):
             self.seed_case(service, caseworkers, topics, today, number)
+        consent_demo.seed_consent(service=service, users=users, rnd=self.random)
         self.seed_assignments(service, users)
         seed_helpline(service, users, topics, today, self.fake, self.random)
         self.seed_access_log(service, users)
@@ -281,6 +283,7 @@ class Command(BaseCommand):
             ).order_by("pk")[:3]
         )
         for case in open_cases:
+            consent_demo.agree_to_volunteer(case=case, by=users["coordinator"])
             services.volunteer_assign(
                 case=case, volunteer=users["volunteer"], by=users["coordinator"]
             )

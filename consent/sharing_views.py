@@ -1,0 +1,124 @@
+"""Screens that send case information out: referrals, consultations, discussions, letters.
+
+Each records the share through ``sharing_record``, which runs the sharing check
+first: refused, the form comes back with the reason and nothing is saved
+(CON-6). The letter is produced only while consent still allows it, so a
+withdrawal stops a letter that was written but not yet sent (CON-7).
+"""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.access import get_case_for_user
+from cases.services import CaseRuleError
+from consent.documents import third_party_letter_pdf
+from consent.forms import LetterForm, ShareForm
+from consent.models import SharingEvent
+from consent.roles import role_labels
+from consent.sharing import (
+    SharingRefused,
+    outbound_path,
+    sharing_record,
+    sharing_require,
+)
+from consent.views import form_page
+from pps.decorators import no_volunteer_export, role_required
+from pps.models import AccessLogEntry
+from pps.pdf import pdf_response
+from pps.roles import CASE_WORKER_ROLES
+
+staff_only = role_required(*CASE_WORKER_ROLES)
+FORMS = {"share": ShareForm, "letter": LetterForm}
+HEADINGS = {
+    "share": "Record a referral, consultation or discussion",
+    "letter": "Write to a third party",
+}
+
+
+def _page(request, case, form, what: str):
+    return form_page(request, f"{what}_form.html", case=case, form=form, heading=HEADINGS[what])
+
+
+def _record(request, case_id: int, what: str):
+    case = get_case_for_user(request.user, case_id)
+    form = FORMS[what](request.POST, service=case.service)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = sharing_record(
+                case=case,
+                kind=data.get("kind", SharingEvent.Kind.LETTER),
+                recipient_role=data["recipient_role"],
+                party=data["party"],
+                what=data["what"],
+                by=request.user,
+            )
+        except CaseRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{event.get_kind_display()} recorded.")
+            return redirect("consent:sharing_event", case_id=case.pk, event_id=event.pk)
+    return _page(request, case, form, what)
+
+
+@require_GET
+@staff_only
+def share(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    return _page(request, case, ShareForm(service=case.service), "share")
+
+
+@require_POST
+@staff_only
+@outbound_path("Referral, consultation or discussion with another agency, the LA or a school")
+def share_save(request, case_id: int):
+    return _record(request, case_id, "share")
+
+
+@require_GET
+@staff_only
+def letter(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    return _page(request, case, LetterForm(service=case.service), "letter")
+
+
+@require_POST
+@staff_only
+@outbound_path("Letter to a third party, written and recorded")
+def letter_save(request, case_id: int):
+    return _record(request, case_id, "letter")
+
+
+def _event(case, event_id) -> SharingEvent:
+    return get_object_or_404(
+        SharingEvent.objects.select_related("by", "consent_decision"), pk=event_id, case=case
+    )
+
+
+@require_GET
+@staff_only
+def sharing_event(request, case_id: int, event_id: int):
+    case = get_case_for_user(request.user, case_id)
+    return render(
+        request,
+        "consent/sharing_event.html",
+        {"case": case, "event": _event(case, event_id), "labels": role_labels(case.service_id)},
+    )
+
+
+@require_GET
+@no_volunteer_export
+@staff_only
+@outbound_path("Letter to a third party, produced for sending")
+def letter_pdf(request, case_id: int, event_id: int):
+    case = get_case_for_user(request.user, case_id, action=AccessLogEntry.Action.DOWNLOAD)
+    event = _event(case, event_id)
+    if event.kind != SharingEvent.Kind.LETTER:
+        return redirect("consent:sharing_event", case_id=case.pk, event_id=event.pk)
+    try:
+        sharing_require(case=case, recipient_role=event.recipient_role, party=event.party)
+    except SharingRefused as refused:
+        messages.error(request, f"This letter cannot be sent now. {refused}")
+        return redirect("consent:sharing_event", case_id=case.pk, event_id=event.pk)
+    return pdf_response(third_party_letter_pdf(event), f"letter-{case.reference}-{event.pk}.pdf")

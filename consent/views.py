@@ -1,0 +1,280 @@
+"""Consent screens for staff: record, review, withdraw, timeline, signed forms (CON-1 to CON-7).
+
+Every view loads its case through ``cases.access.get_case_for_user`` (404 for
+missing and forbidden alike, logged). Volunteers see the current decision on
+the case page only (``consent_tags``); they change nothing and download
+nothing (ACC-5), so every view here is for staff and coordinators.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.access import get_case_for_user
+from cases.services import CaseRuleError
+from consent import services
+from consent.documents import consent_form_pdf
+from consent.forms import DecisionForm, SignedFormUploadForm, WithdrawForm
+from consent.models import ConsentDecision, SignedConsentForm
+from consent.roles import role_labels
+from consent.selectors import (
+    awaiting_signed_forms,
+    consent_status,
+    decision_in_force,
+    decision_timeline,
+    decisions_by_id,
+    review_due_on,
+    review_interval_months,
+    reviews_due,
+)
+from consent.sharing import internal_document
+from pps.access_log import record_listing
+from pps.decorators import no_volunteer_export, role_required
+from pps.models import AccessLogEntry
+from pps.pdf import pdf_response
+from pps.roles import CASE_WORKER_ROLES
+from pps.uploads import document_response
+
+REVIEWS_PER_PAGE = 50
+staff_only = role_required(*CASE_WORKER_ROLES)
+
+
+def _decision(case, decision_id) -> ConsentDecision:
+    return get_object_or_404(
+        ConsentDecision.objects.select_related("case__service"), pk=decision_id, case=case
+    )
+
+
+@require_GET
+@staff_only
+def timeline(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    return render(
+        request,
+        "consent/timeline.html",
+        {
+            "case": case,
+            "status": consent_status(case),
+            "decisions": decision_timeline(case),
+            "events": case.sharing_events.select_related("by", "consent_decision"),
+            "labels": role_labels(case.service_id),
+        },
+    )
+
+
+def form_page(request, template: str, *, case, form, heading: str, **extra):
+    """Render one of the consent form pages (they extend consent/_form_page.html)."""
+    context = {"case": case, "form": form, "heading": heading, **extra}
+    return render(request, f"consent/{template}", context)
+
+
+def _decision_page(request, case, form, *, review_of=None):
+    heading = "Review consent" if review_of else "Record consent"
+    return form_page(
+        request, "decision_form.html", case=case, form=form, heading=heading, review_of=review_of
+    )
+
+
+def _save_decision(request, case, *, review_of=None):
+    form = DecisionForm(request.POST, service=case.service)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = services.consent_record(
+                case=case,
+                by=request.user,
+                kind=data["kind"],
+                obtained_how=data["obtained_how"],
+                decided_on=data["decided_on"],
+                effective_from=data["effective_from"],
+                roles=data["roles"],
+                parties=data["parties"],
+                limits_explained=data["limits_explained"],
+                note=data["note"],
+                review_of=review_of,
+            )
+        except CaseRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            if decision.needs_signed_form:
+                messages.warning(
+                    request,
+                    "Consent recorded but incomplete: print the consent form, and attach the "
+                    "signed copy before anything is shared.",
+                )
+            else:
+                messages.success(request, "Consent decision recorded.")
+            return redirect("consent:timeline", case_id=case.pk)
+    return _decision_page(request, case, form, review_of=review_of)
+
+
+@require_GET
+@staff_only
+def record(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    form = DecisionForm(initial=DecisionForm.initial_from(None), service=case.service)
+    return _decision_page(request, case, form)
+
+
+@require_POST
+@staff_only
+def record_save(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    return _save_decision(request, case)
+
+
+def _decision_to_review(request, case):
+    """The decision in force; None (with a message saying why) when there is none."""
+    decision = decision_in_force(case, timezone.now())
+    if decision is None:
+        messages.info(request, "There is no consent decision to review yet: record one.")
+    return decision
+
+
+@require_GET
+@staff_only
+def review(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    current = _decision_to_review(request, case)
+    if current is None:
+        return redirect("consent:record", case_id=case.pk)
+    form = DecisionForm(initial=DecisionForm.initial_from(current), service=case.service)
+    return _decision_page(request, case, form, review_of=current)
+
+
+@require_POST
+@staff_only
+def review_save(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    current = _decision_to_review(request, case)
+    if current is None:
+        return redirect("consent:record", case_id=case.pk)
+    return _save_decision(request, case, review_of=current)
+
+
+def _withdraw_page(request, case, form):
+    return form_page(
+        request,
+        "withdraw.html",
+        case=case,
+        form=form,
+        heading="Withdraw consent",
+        status=consent_status(case),
+        labels=role_labels(case.service_id),
+    )
+
+
+@require_GET
+@staff_only
+def withdraw(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    return _withdraw_page(request, case, WithdrawForm())
+
+
+@require_POST
+@staff_only
+def withdraw_save(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_withdraw(case=case, by=request.user, **form.cleaned_data)
+        except CaseRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Consent withdrawn. Nothing more may be shared.")
+            return redirect("consent:timeline", case_id=case.pk)
+    return _withdraw_page(request, case, form)
+
+
+@require_GET
+@no_volunteer_export
+@staff_only
+@internal_document("The consent form is printed for the parent to sign; it names no one else.")
+def form_pdf(request, case_id: int, decision_id: int):
+    case = get_case_for_user(request.user, case_id, action=AccessLogEntry.Action.DOWNLOAD)
+    decision = _decision(case, decision_id)
+    if not decision.permits_sharing:
+        messages.error(request, "A consent form is printed only for full or restricted consent.")
+        return redirect("consent:timeline", case_id=case.pk)
+    return pdf_response(
+        consent_form_pdf(decision), f"consent-form-{case.reference}-{decision.pk}.pdf"
+    )
+
+
+def _upload_page(request, case, decision, form):
+    return form_page(
+        request,
+        "signed_form_upload.html",
+        case=case,
+        form=form,
+        heading="Attach the signed copy",
+        decision=decision,
+        labels=role_labels(case.service_id),
+    )
+
+
+@require_GET
+@staff_only
+def signed_form(request, case_id: int, decision_id: int):
+    case = get_case_for_user(request.user, case_id)
+    decision = _decision(case, decision_id)
+    return _upload_page(request, case, decision, SignedFormUploadForm())
+
+
+@require_POST
+@staff_only
+def signed_form_save(request, case_id: int, decision_id: int):
+    case = get_case_for_user(request.user, case_id)
+    decision = _decision(case, decision_id)
+    form = SignedFormUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.signed_form_attach(
+                decision=decision,
+                content=form.cleaned_data["document"],
+                content_type=form.cleaned_data["content_type"],
+                by=request.user,
+            )
+        except CaseRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Signed copy attached. The consent is complete.")
+            return redirect("consent:timeline", case_id=case.pk)
+    return _upload_page(request, case, decision, form)
+
+
+@require_GET
+@no_volunteer_export
+@staff_only
+@internal_document("The service's own copy of what the parent signed; staff only.")
+def signed_form_download(request, case_id: int, form_id: int):
+    case = get_case_for_user(request.user, case_id, action=AccessLogEntry.Action.DOWNLOAD)
+    document = get_object_or_404(SignedConsentForm, pk=form_id, case=case)
+    return document_response(
+        document.content, document.content_type, f"signed-consent-{case.reference}-{document.pk}"
+    )
+
+
+@require_GET
+@staff_only
+def reviews(request):
+    """Consent reviews due, and in-person consents still waiting for the signed form."""
+    months = review_interval_months(request.user.service_id)
+    page = Paginator(reviews_due(request.user), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    due = list(page.object_list)
+    awaiting = list(awaiting_signed_forms(request.user)[:REVIEWS_PER_PAGE])
+    decisions = decisions_by_id(case.consent_decision_id for case in [*due, *awaiting])
+    for case in [*due, *awaiting]:
+        case.consent = decisions[case.consent_decision_id]
+        case.review_due = review_due_on(case.consent, months)
+    record_listing(
+        request.user, object_type="case", case_ids=[case.pk for case in [*due, *awaiting]]
+    )
+    return render(
+        request,
+        "consent/reviews.html",
+        {"page_obj": page, "due": due, "awaiting": awaiting, "months": months},
+    )
