@@ -6,10 +6,9 @@ row either way (ACC-6, ACC-7). ``visible_cases`` is the list equivalent.
 """
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from cases.models import Case, ChildInformation
-from pps.access_log import record_access
+from pps.access_log import logged_or_404
 from pps.models import AccessLogEntry, User
 from pps.roles import CASE_WORKER_ROLES, Role
 
@@ -40,17 +39,15 @@ def get_case_for_user(user: User, pk, *, action: str = AccessLogEntry.Action.VIE
     case = None
     if case_id is not None:
         case = visible_cases(user).select_related("assigned_staff").filter(pk=case_id).first()
-    record_access(
+    return logged_or_404(
         user,
+        case,
         action=action,
         object_type="case",
         object_id=pk,
         case_id=case_id,
-        allowed=case is not None,
+        message="No such case.",
     )
-    if case is None:
-        raise Http404("No such case.")
-    return case
 
 
 def visible_child_information(user: User, case: Case) -> QuerySet[ChildInformation]:

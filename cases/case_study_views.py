@@ -5,7 +5,6 @@ is loaded through the access helper; the download is logged.
 """
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -15,7 +14,7 @@ from cases.case_study import case_study_prepare, case_study_revise, case_study_s
 from cases.case_study_forms import CaseStudyEditForm, SignOffForm
 from cases.letter_models import CaseStudy
 from cases.services import CaseRuleError
-from pps.access_log import record_access
+from pps.access_log import logged_or_404
 from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
 from pps.pdf import pdf_response, render_pdf
@@ -26,16 +25,15 @@ def _study(request, case_id: int, study_id: int, *, action=AccessLogEntry.Action
     case = get_case_for_user(request.user, case_id, action=action)
     study = case.case_studies.select_related("prepared_by", "signed_off_by").filter(pk=study_id)
     study = study.first()
-    record_access(
+    study = logged_or_404(
         request.user,
+        study,
         action=action,
         object_type="case_study",
         object_id=study_id,
         case_id=case.pk,
-        allowed=study is not None,
+        message="No such case study.",
     )
-    if study is None:
-        raise Http404("No such case study.")
     return case, study
 
 

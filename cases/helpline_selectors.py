@@ -13,16 +13,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case as SqlCase
 from django.db.models import Q, Value, When
-from django.http import Http404
 
 from cases.access import visible_cases
 from cases.helpline_services import separate_enquiry_case_ids
 from cases.models import Case, CaseLink, Child, Parent, Voicemail
 from cases.services import case_allows_in_depth_support
-from pps.access_log import record_access, record_listing
+from pps.access_log import logged_or_404, record_listing
 from pps.crypto import load_data_keys
 from pps.fields import blind_index_for
-from pps.models import AccessLogEntry, User
+from pps.models import User
 from pps.roles import CASE_WORKER_ROLES
 
 MAX_CASES_SHOWN = 8
@@ -210,14 +209,11 @@ def get_voicemail_for_user(user: User, pk) -> Voicemail:
     voicemail = None
     if voicemail_id is not None:
         voicemail = visible_voicemails(user).filter(pk=voicemail_id).first()
-    record_access(
+    return logged_or_404(
         user,
-        action=AccessLogEntry.Action.VIEW,
+        voicemail,
         object_type="voicemail",
         object_id=pk,
         case_id=voicemail.case_id if voicemail else None,
-        allowed=voicemail is not None,
+        message="No such message.",
     )
-    if voicemail is None:
-        raise Http404("No such message.")
-    return voicemail

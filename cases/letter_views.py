@@ -24,7 +24,7 @@ from cases.letters import (
 )
 from cases.services import CaseRuleError
 from consent.sharing import internal_document
-from pps.access_log import record_access, record_listing
+from pps.access_log import logged_or_404, record_listing
 from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
 from pps.pdf import pdf_response
@@ -162,14 +162,13 @@ def statements_due(request):
 
 
 def _download(request, case, document, object_type: str, filename: str):
-    record_access(
+    document = logged_or_404(
         request.user,
+        document,
         action=AccessLogEntry.Action.DOWNLOAD,
         object_type=object_type,
         object_id=document.pk if document else "missing",
         case_id=case.pk,
-        allowed=document is not None,
+        message="No such document on this case.",
     )
-    if document is None:
-        raise Http404("No such document on this case.")
     return pdf_response(document.pdf, filename)

@@ -7,11 +7,9 @@ and get its bookkeeping columns only; the encrypted summary is never loaded.
 Every look-up is written to the access log, found or not (ACC-6, ACC-7).
 """
 
-from django.http import Http404
-
 from cases.access import visible_cases
 from cases.models import Case
-from pps.access_log import record_access
+from pps.access_log import logged_or_404, record_access
 from pps.models import AccessLogEntry, User
 from pps.roles import Role
 from retention.models import LegalHold
@@ -50,14 +48,11 @@ def holds_for(user: User):
 
 def get_hold_for_user(user: User, hold_id: int) -> LegalHold:
     hold = holds_for(user).filter(pk=hold_id).first() if user.service_id else None
-    record_access(
+    return logged_or_404(
         user,
-        action=AccessLogEntry.Action.VIEW,
+        hold,
         object_type="legalhold",
         object_id=hold_id,
         case_id=hold.case_id if hold else None,
-        allowed=hold is not None,
+        message="No such hold.",
     )
-    if hold is None:
-        raise Http404("No such hold.")
-    return hold
