@@ -1,6 +1,6 @@
 """Headless Chromium (Debian's) driven by Playwright against the live test server.
 
-Never `playwright install`: the browser comes from the system package. Without
+The browser is Debian's chromium package, never one downloaded by Playwright. Without
 it these tests skip loudly, or fail when REQUIRE_BROWSER=1 (CI).
 """
 
