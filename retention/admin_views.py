@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pps.decorators import no_volunteer_export, role_required
 from pps.pdf import pdf_response
 from pps.roles import Role
+from pps.security.sudo import sudo_required
 from retention.certificate import certificate_reference, destruction_certificate_pdf
 from retention.forms import (
     CategoryForm,
@@ -180,14 +181,18 @@ def _purge_page(request, form=None, status=200):
     )
 
 
+# Destruction cannot be undone: the preview and the confirmation both ask the
+# administrator to confirm who they are first (SEC-4, ASVS 7.5.3).
 @require_GET
 @admin_only
+@sudo_required
 def purge(request):
     return _purge_page(request)
 
 
 @require_POST
 @admin_only
+@sudo_required
 def purge_confirm(request):
     form = PurgeConfirmForm(request.POST)
     if not form.is_valid():

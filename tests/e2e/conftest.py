@@ -92,3 +92,24 @@ def sign_in(page):
         sign_in_page(page, username, password)
 
     return do
+
+
+@pytest.fixture
+def confirm_it_is_you(page):
+    """Answer the re-authentication ("sudo") page a dangerous action sends the user to:
+    ``confirm_it_is_you("admin")`` types the password and a fresh authenticator code."""
+    from playwright.sync_api import expect
+
+    from pps.models import User
+    from tests.factories import PASSWORD
+    from tests.two_factor import authenticator, next_code
+
+    def do(username: str, password: str | None = None):
+        expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+        device = authenticator(User.objects.get(username=username))
+        page.get_by_label("Your password").fill(password or PASSWORD)
+        page.get_by_label("Code from your authenticator app").fill(next_code(device))
+        page.get_by_role("button", name="Confirm").click()
+        page.wait_for_load_state("networkidle")
+
+    return do

@@ -1,5 +1,5 @@
-"""Browser journey: an administrator previews and confirms a purge, then downloads
-the destruction certificate (RET-3, RET-5)."""
+"""Browser journey: an administrator confirms who they are (SEC-4 sudo), previews and
+confirms a purge, then downloads the destruction certificate (RET-3, RET-5)."""
 
 import io
 import re
@@ -15,7 +15,7 @@ from tests.retention.helpers import make_expired_case
 
 
 def test_admin_previews_confirms_purge_and_downloads_certificate(
-    page, sign_in, service, staff, coordinator, admin_user
+    page, sign_in, confirm_it_is_you, service, staff, coordinator, admin_user
 ):
     due = make_expired_case(service, staff, family_name="Hollowbrook")
     held = make_expired_case(service, staff, family_name="Heldmoor")
@@ -40,6 +40,10 @@ def test_admin_previews_confirms_purge_and_downloads_certificate(
     page.goto("/retention/")
     expect(page.get_by_role("heading", name="Retention", exact=True)).to_be_visible()
     page.get_by_role("link", name="Preview the purge").click()
+    # Destruction asks for the password and a fresh code first, then comes back.
+    expect(page).to_have_url(re.compile(r"/accounts/confirm/\?next="))
+    confirm_it_is_you("admin")
+    expect(page).to_have_url(re.compile(r"/retention/purge/$"))
 
     expect(
         page.get_by_role("heading", name="Purge records past their retention date")

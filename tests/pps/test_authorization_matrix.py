@@ -407,8 +407,9 @@ MATRIX.update(
         "retention:settings": ("get", None, ADMIN_PAGE),
         "retention:settings_update": ("post", None, ADMIN_FORM),
         "retention:archive_now": ("post", None, row("denied", admin="redirect")),
-        "retention:purge": ("get", None, ADMIN_PAGE),
-        "retention:purge_confirm": ("post", None, ADMIN_FORM),
+        # Purging first asks the administrator to confirm who they are (sudo).
+        "retention:purge": ("get", None, row("denied", admin="redirect")),
+        "retention:purge_confirm": ("post", None, row("denied", admin="redirect")),
         "retention:run": ("get", lambda w: {"run_id": a_purge_run(w).pk}, ADMIN_PAGE),
         "retention:log": ("get", None, ADMIN_PAGE),
         # No dates given: the log page again, with the errors.

@@ -3,6 +3,7 @@
 import html
 import io
 
+from django.urls import reverse
 from pypdf import PdfReader
 
 from cases.models import Case
@@ -11,8 +12,40 @@ from retention.models import CaseCategory, DestructionLogEntry, LegalHold, Purge
 from retention.schedule import retention_categories_for
 from retention.services import legal_hold_place
 from tests.retention.helpers import make_closed_case, make_expired_case, years_ago
+from tests.security.conftest import confirm_identity
 
 NAME = "Nevershownton"
+
+
+def test_asvs_7_5_3_sec4_sudo_purge_needs_recent_reauthentication(
+    service, staff, admin_user, client_for
+):
+    """SEC-4 sudo: without a recent password and code, the purge preview and the
+    purge itself send the administrator to confirm who they are, and nothing is
+    destroyed."""
+    due = make_expired_case(service, staff)
+    client = client_for(admin_user)  # signed in with both factors, but not just now
+    confirm_page = "/accounts/confirm/"
+
+    preview = client.get("/retention/purge/")
+    assert preview.status_code == 302
+    assert preview["Location"] == reverse("security:sudo") + "?next=%2Fretention%2Fpurge%2F"
+
+    refused = client.post(
+        "/retention/purge/confirm/",
+        {"case_ids": str(due.pk), "confirm": "on", "next": "/retention/purge/"},
+    )
+    assert refused.status_code == 302
+    assert refused["Location"] == reverse("security:sudo") + "?next=%2Fretention%2Fpurge%2F"
+    assert refused["Location"].startswith(confirm_page)
+    assert Case.objects.filter(pk=due.pk).exists()
+    assert not PurgeRun.objects.exists() and not DestructionLogEntry.objects.exists()
+
+    # Once confirmed, the same request does the purge.
+    confirm_identity(client, admin_user, next_url="/retention/purge/")
+    done = client.post("/retention/purge/confirm/", {"case_ids": str(due.pk), "confirm": "on"})
+    assert done["Location"] == f"/retention/purge/runs/{PurgeRun.objects.get().pk}/"
+    assert not Case.objects.filter(pk=due.pk).exists()
 
 
 def test_ret3_admin_previews_confirms_and_gets_a_certificate(
@@ -22,6 +55,7 @@ def test_ret3_admin_previews_confirms_and_gets_a_certificate(
     not_due = make_closed_case(service, staff, closed_on=years_ago(3), family_name=NAME)
     theirs = make_expired_case(other_service, other_service_staff)
     client = client_for(admin_user)
+    confirm_identity(client, admin_user)
 
     page = client.get("/retention/purge/").content.decode()
     assert due.reference in page and not_due.reference not in page
@@ -221,6 +255,8 @@ def test_ret4_hold_shows_as_blocked_in_the_preview(
 ):
     case = make_expired_case(service, staff)
     legal_hold_place(case=case, reason="litigation", by=coordinator)
-    page = client_for(admin_user).get("/retention/purge/").content.decode()
+    client = client_for(admin_user)
+    confirm_identity(client, admin_user)
+    page = client.get("/retention/purge/").content.decode()
     assert "Due but held back: not destroyed" in page and "Legal hold" in page
     assert "Nothing is due for destruction today" in page
