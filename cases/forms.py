@@ -45,3 +45,22 @@ class CaseEditForm(forms.Form):
         if version is None:
             raise forms.ValidationError("Reload the page and make your changes again.")
         return version
+
+
+class CaseSearchForm(forms.Form):
+    """The case list's search box: a reference or an exact surname."""
+
+    q = forms.CharField(
+        label="Search by case reference or surname",
+        help_text=(
+            "Exact surname of a parent or child, for example Smith, "
+            "or a reference such as PPS-2026-00042."
+        ),
+        required=False,
+        max_length=100,
+        validators=[no_control_characters],
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+        error_messages={"max_length": "Enter a surname or reference of 100 characters or fewer."},
+    )
+    # Which list the search is over: current cases, or the archived ones (RET-2).
+    archived = forms.BooleanField(required=False, widget=forms.HiddenInput)

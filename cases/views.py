@@ -1,12 +1,16 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import get_case_for_user, visible_child_information
-from cases.forms import CaseEditForm
+from cases.forms import CaseEditForm, CaseSearchForm
 from cases.helpline_selectors import case_page_helpline_context
 from cases.models import Case
+from cases.saved_searches import search_recall, search_remember
 from cases.selectors import can_read_case_notes, search_cases, visible_contacts, with_people
 from cases.services import CaseRuleError, case_update
 from pps.access_log import record_listing
@@ -17,20 +21,68 @@ from pps.roles import CASE_READER_ROLES, CASE_WORKER_ROLES
 CASES_PER_PAGE = 25
 
 
-@require_GET
-@role_required(*CASE_READER_ROLES)
-def case_list(request):
-    query = request.GET.get("q", "")[:100]
-    archived = request.GET.get("archived") == "1"
-    paginator = Paginator(search_cases(request.user, query, archived=archived), CASES_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    cases = with_people(list(page.object_list))
-    record_listing(request.user, object_type="case", case_ids=[case.pk for case in cases])
+def _case_list_page(request, *, archived: bool, query: str = "", search: str = "", form=None):
+    """The list, or a search's results. ``search`` is the token the pages link with;
+    with a ``form`` that did not validate, the errors are shown and nothing is listed."""
+    page, cases = None, []
+    if form is None:
+        paginator = Paginator(search_cases(request.user, query, archived=archived), CASES_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        cases = with_people(list(page.object_list))
+        record_listing(request.user, object_type="case", case_ids=[case.pk for case in cases])
+        form = CaseSearchForm(initial={"q": query, "archived": archived})
     return render(
         request,
         "cases/case_list.html",
-        {"page_obj": page, "cases": cases, "query": query, "archived": archived},
+        {
+            "page_obj": page,
+            "cases": cases,
+            "form": form,
+            "query": query,
+            "search": search,
+            "archived": archived,
+            "search_expired": False,
+        },
+        status=400 if form.is_bound else 200,
     )
+
+
+@require_GET
+@role_required(*CASE_READER_ROLES)
+def case_list(request):
+    archived = request.GET.get("archived") == "1"
+    search = request.GET.get("search", "")
+    if not search:
+        return _case_list_page(request, archived=archived)
+    query = search_recall(request.session, search)
+    if query is None:  # from another session, signed out since, or too old
+        return render(
+            request,
+            "cases/case_list.html",
+            {
+                "form": CaseSearchForm(initial={"archived": archived}),
+                "archived": archived,
+                "search_expired": True,
+            },
+        )
+    return _case_list_page(request, archived=archived, query=query, search=search)
+
+
+@require_POST
+@role_required(*CASE_READER_ROLES)
+def case_search(request):
+    """Keep the searched words out of the URL (ASVS 14.2.1): they stay in the
+    session and the results page is reached by a random token."""
+    form = CaseSearchForm(request.POST)
+    if not form.is_valid():
+        archived = form.fields["archived"].to_python(form.data.get("archived"))
+        return _case_list_page(request, archived=archived, form=form)
+    params = {"archived": "1"} if form.cleaned_data["archived"] else {}
+    query = form.cleaned_data["q"].strip()
+    if query:
+        params["search"] = search_remember(request.session, query)
+    url = reverse("cases:list")
+    return redirect(f"{url}?{urlencode(params)}" if params else url)
 
 
 @require_GET

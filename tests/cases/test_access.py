@@ -118,16 +118,6 @@ def test_ref7_voicemail_hidden_from_volunteers(
     assert "VOICEMAIL-MESSAGE" in client_for(staff).get(url).content.decode()
 
 
-def test_case_list_search_by_reference_and_surname(service, staff, client_for):
-    wanted = make_case(service, staff, family_name="Abernethy")
-    other = make_case(service, staff, family_name="Zoller")
-    client = client_for(staff)
-    by_name = client.get(reverse("cases:list"), {"q": "abernethy"}).content.decode()
-    assert wanted.reference in by_name and other.reference not in by_name
-    by_reference = client.get(reverse("cases:list"), {"q": other.reference}).content.decode()
-    assert other.reference in by_reference and wanted.reference not in by_reference
-
-
 def test_case_list_paginates(service, staff, client_for):
     for _ in range(27):
         make_case(service, staff)

@@ -1,4 +1,4 @@
-"""Browser journey: sign in, find a case, open it (ACC-2, ACC-7)."""
+"""Browser journey: sign in, find a case, open it (ACC-2, ACC-7, ASVS 14.2.1)."""
 
 import re
 
@@ -21,6 +21,10 @@ def test_staff_signs_in_searches_and_opens_a_case(page, sign_in, service, staff)
     page.get_by_label("Search by case reference or surname").fill("ravenscroft")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("link", name=case.reference)).to_be_visible()
+    # The surname is in the search box, never in the address (ASVS 14.2.1).
+    expect(page).to_have_url(re.compile(r"/cases/\?search=[\w-]+$"))
+    assert "ravenscroft" not in page.url.lower()
+    expect(page.get_by_label("Search by case reference or surname")).to_have_value("ravenscroft")
     expect(page.get_by_text("Otherfamily")).to_have_count(0)
 
     page.get_by_role("link", name=case.reference).click()

@@ -133,6 +133,8 @@ MATRIX = {
     "keepalive": ("post", None, row("no content")),
     "health": ("get", None, {p: "ok" for p in PERSONAS}),
     "cases:list": ("get", None, row("ok", admin="denied")),
+    # An empty search goes back to the list.
+    "cases:search": ("post", None, row("redirect", admin="denied")),
     "cases:detail": (
         "get",
         CASE,

@@ -170,7 +170,8 @@ def prepare(workdir: Path) -> None:
         client = Client()
         client.force_login(user)
         assert client.get(f"/cases/{case.pk}/").status_code == 200
-        assert client.get(f"/cases/?q={SENTINELS['family_name']}").status_code == 200
+        searched = client.post("/cases/search/", {"q": SENTINELS["family_name"]}, follow=True)
+        assert searched.status_code == 200 and searched.context["cases"]
     # Consent, a disclosure request and a page of its pack (probe apps).
     consent = ProbeConsentRecord(
         case=case,
