@@ -182,6 +182,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour, once
 # the fallback. Secrets are never shown in the admin site.
 OTP_TOTP_ISSUER = env_str("PPS_TOTP_ISSUER", "SENDIASS case management")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A code is accepted one 30-second step either side of the server clock (the
+# device's tolerance of 1). The window does not follow a phone's own drift:
+# syncing would let it walk a step further with every code from a fast phone.
+OTP_TOTP_SYNC = False
 # Time allowed between the password and the second step, and the window for
 # which a re-authentication ("sudo") unlocks dangerous actions.
 PPS_TWO_FACTOR_STEP_MINUTES = 10
