@@ -171,7 +171,7 @@ def prepare(workdir: Path) -> None:
         client.force_login(user)
         assert client.get(f"/cases/{case.pk}/").status_code == 200
         searched = client.post("/cases/search/", {"q": SENTINELS["family_name"]}, follow=True)
-        assert searched.status_code == 200 and searched.context["cases"]
+        assert searched.status_code == 200 and case.reference in searched.content.decode()
     # Consent, a disclosure request and a page of its pack (probe apps).
     consent = ProbeConsentRecord(
         case=case,
