@@ -8,3 +8,7 @@ class RetentionConfig(AppConfig):
         from retention.blockers import active_legal_holds, register_purge_blocker
 
         register_purge_blocker("Legal hold", active_legal_holds)
+
+        from retention import statistics_tables
+
+        statistics_tables.register()

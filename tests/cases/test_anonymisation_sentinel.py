@@ -11,9 +11,13 @@ from cases import services
 from cases.case_study import case_study_prepare, case_study_sign_off
 from cases.statistics import Period, build_report
 from cases.statistics_export import report_csv, report_pdf
+from retention.models import DestructionLogEntry
+from retention.purge import purge_execute
+from tests.consent.helpers import record
 from tests.factories import make_case, make_user
 from tests.pps.test_pdf_and_uploads import pdf_pages_text
 from tests.raw_db import tables_containing
+from tests.retention.helpers import make_expired_case
 
 DATE_OF_BIRTH = datetime.date(2014, 6, 23)
 IDENTIFYING = [
@@ -108,6 +112,7 @@ def seeded(service):
         topic=service.topics.first(),
         outcome="information",
     )
+    record(case, worker, "full")  # counted by kind in the statistics
     return case, coordinator
 
 
@@ -147,13 +152,28 @@ def test_com6_case_study_text_is_encrypted_at_rest(seeded):
 
 
 def test_sta1_statistics_exports_hold_no_identifying_value(seeded, service):
-    case, _ = seeded
+    case, coordinator = seeded
+    # A second family's case past its retention period, destroyed today: counted
+    # in the purge table, while its reference stays in the destruction log only.
+    purged = make_expired_case(
+        service, coordinator, given_name="Zebedeah", family_name="Thistlecombe", postcode="LN4 7QZ"
+    )
+    admin = make_user(service, "admin", "admin-sentinel")
+    purge_execute(case_ids=[purged.pk], by=admin, method="screen", service=service)
+    assert DestructionLogEntry.objects.filter(case_reference=purged.reference).exists()
     today = timezone.localdate()
     for code in (f"{today.year}-{today.month:02d}", f"{today.year}-Q{(today.month - 1) // 3 + 1}"):
         report = build_report(service=service, period=Period.parse(code), threshold=3)
         csv_text = report_csv(report).decode("utf-8-sig")
         assert "Helpline call" in csv_text  # the contacts were counted
-        assert_nothing_identifying(csv_text, case)
-        assert_nothing_identifying("\n".join(pdf_pages_text(report_pdf(report))), case)
+        assert "Consent decisions by kind,Full consent,Decisions,<3" in csv_text
+        assert (
+            "Cases destroyed at the end of their retention period,"
+            "Administration screen,Cases,<3" in csv_text
+        )
+        pdf_text = "\n".join(pdf_pages_text(report_pdf(report)))
+        for text in (csv_text, pdf_text):
+            assert_nothing_identifying(text, case)
+            assert purged.reference not in text
         # No date finer than the period.
         assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}", csv_text)

@@ -228,9 +228,9 @@ def test_sta1_only_allow_listed_category_columns_can_be_counted():
 
 
 def test_sta1_other_apps_can_register_tables(service):
-    def purges(service, period):
+    def example(service, period):
         return StatTable(
-            key="purges",
+            key="example_table",
             title="Cases destroyed",
             description="",
             row_heading="Category",
@@ -240,18 +240,18 @@ def test_sta1_other_apps_can_register_tables(service):
             column_totals=False,
         )
 
-    register_table("purges", purges)
+    register_table("example_table", example)
     allow_dimension("cases.Parent", "relationship")
     try:
         assert tally(Parent.objects.all(), "relationship") == {}
         report = build_report(service=service, period=Q3, threshold=5)
-        assert table(report, "purges").rows() == [["Parent support", "<5"]]
+        assert table(report, "example_table").rows() == [["Parent support", "<5"]]
     finally:
         from cases import statistics
 
-        statistics._BUILDERS.pop("purges")
+        statistics._BUILDERS.pop("example_table")
         statistics.ALLOWED_DIMENSIONS.pop("cases.parent")
-    assert "purges" not in registered_tables()
+    assert "example_table" not in registered_tables()
 
 
 def test_sta1_no_table_of_a_real_report_gives_away_a_suppressed_count(service, staff):
