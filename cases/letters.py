@@ -13,7 +13,9 @@ and their children: categories of information, never the contents.
 import datetime
 import json
 import smtplib
+from collections.abc import Callable
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -47,13 +49,21 @@ DETAIL_FIELDS = (
     "outcome",
     "note",
 )
-# The schedule in the service's retention policy. The retention rules are
-# configurable data in the retention app; this wording covers the defaults.
-RETENTION_SUMMARY = (
-    "We keep the record of your enquiry for 12 years after your case is closed, then "
-    "destroy it. Where a child is in care, or subject to a supervision order, the law "
-    "asks us to keep records longer, and we keep them for the longest period that applies."
-)
+# How long a parent's records are kept comes from the service's retention
+# schedule, which lives in the retention app (it depends on cases, not the other
+# way round); that app registers the function here from its ``ready``.
+_retention_statement: Callable[[Case], dict] | None = None
+
+
+def register_retention_statement(explain: Callable[[Case], dict]) -> None:
+    global _retention_statement
+    _retention_statement = explain
+
+
+def _retention_for(case: Case) -> dict:
+    if _retention_statement is None:  # fail closed: never a made-up period
+        raise ImproperlyConfigured("No retention schedule is registered for the statement.")
+    return _retention_statement(case)
 
 
 def letter_pdf(*, case: Case, parent: Parent, kind: str, details: dict, by: User) -> bytes:
@@ -181,7 +191,7 @@ def privacy_statement_facts(parent: Parent) -> dict:
     return {
         "held": held,
         "volunteer": volunteer,
-        "retention": RETENTION_SUMMARY,
+        "retention": _retention_for(case),
         "case_open": case.status == Case.Status.OPEN,
     }
 

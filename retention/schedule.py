@@ -105,6 +105,11 @@ def _ensure_categories(
     return by_case
 
 
+def case_categories(case: Case) -> list[RetentionCategory]:
+    """The categories a case carries, or would be given now; nothing is written."""
+    return _ensure_categories([case], store=False)[case.pk]
+
+
 def _birth_dates(cases: list[Case], needing: set[int]) -> dict[int, list]:
     """Children's dates of birth for the cases with a date-of-birth rule only."""
     births: dict[int, list] = defaultdict(list)

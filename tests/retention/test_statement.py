@@ -1,0 +1,78 @@
+""" "Why we keep information about you" says how long THIS family's records are kept,
+from the service's own retention schedule, never a fixed text (COM-4, RET-1)."""
+
+import datetime
+
+from cases import services as case_services
+from cases.letters import privacy_statement_facts, statement_pdf
+from retention.models import RetentionCategory
+from retention.rules import add_years
+from retention.schedule import retention_categories_for
+from retention.services import case_categories_set, retention_category_update
+from tests.factories import make_case
+from tests.pps.test_pdf_and_uploads import pdf_pages_text
+from tests.retention.helpers import make_closed_case, years_ago
+
+
+def statement_text(case, by) -> str:
+    pdf = statement_pdf(parent=case.parents.get(), by=by)
+    return " ".join(" ".join(pdf_pages_text(pdf)).split())
+
+
+def category(service, code) -> RetentionCategory:
+    return next(c for c in retention_categories_for(service) if c.code == code)
+
+
+def change_years(category, years, by):
+    fields = ["name", "description", "anchor", "anchor_age_years"]
+    retention_category_update(
+        category=category, by=by, years=years, **{name: getattr(category, name) for name in fields}
+    )
+
+
+def test_com4_changing_a_rule_changes_the_statement(service, staff, admin_user):
+    closed_on = years_ago(1)
+    case = make_closed_case(service, staff, closed_on=closed_on)
+    before = statement_text(case, staff)
+    assert "Parent support: for 12 years after your case is closed." in before
+    assert f"due to be destroyed on {add_years(closed_on, 12):%-d %B %Y}" in before
+
+    change_years(category(service, "parent_support"), 7, admin_user)
+    after = statement_text(case, staff)
+    assert "Parent support: for 7 years after your case is closed." in after
+    assert f"due to be destroyed on {add_years(closed_on, 7):%-d %B %Y}" in after
+    assert "12 years" not in after
+
+
+def test_com4_every_rule_the_case_carries_and_the_latest_date(service, staff, coordinator):
+    closed_on = years_ago(2)
+    case = make_closed_case(service, staff, closed_on=closed_on)
+    born = datetime.date(2012, 4, 9)
+    case_services.child_add(
+        case=case, by=staff, given_name="Ada", family_name="Lark", date_of_birth=born
+    )
+    in_care = category(service, "children_in_care")
+    case_categories_set(
+        case=case, categories=[category(service, "parent_support"), in_care], by=coordinator
+    )
+    text = statement_text(case, staff)
+    assert "Parent support: for 12 years after your case is closed." in text
+    assert "Children in care: until 75 years after your child's 18th birthday." in text
+    assert "until the latest date any of them gives" in text
+    assert f"due to be destroyed on {add_years(born, 93):%-d %B %Y}" in text
+    assert "Supervision" not in text  # a rule the case does not carry
+
+
+def test_com4_open_case_and_a_date_that_cannot_be_worked_out(service, staff, coordinator):
+    case = make_case(service, staff)
+    facts = privacy_statement_facts(case.parents.get())["retention"]
+    assert facts["rules"] == ["Parent support: for 12 years after your case is closed."]
+    assert "when your case is closed" in facts["when"]
+
+    closed = make_closed_case(service, staff, closed_on=years_ago(1))
+    case_categories_set(
+        case=closed, categories=[category(service, "supervision_order")], by=coordinator
+    )
+    facts = privacy_statement_facts(closed.parents.get())["retention"]
+    assert facts["rules"] == ["Children with supervision orders: until your child is 21 years old."]
+    assert "cannot work out the date yet" in facts["when"]  # no child recorded
