@@ -66,6 +66,17 @@ def retention_categories_for(service: Service) -> list[RetentionCategory]:
     return list(RetentionCategory.objects.filter(service=service))
 
 
+def _schedule_without_writing(service_id: int) -> list[RetentionCategory]:
+    """The service's categories, or the default schedule it would be given, unsaved."""
+    stored = list(RetentionCategory.objects.filter(service_id=service_id))
+    if stored:
+        return stored
+    return [
+        RetentionCategory(service_id=service_id, position=position, **fields)
+        for position, fields in enumerate(DEFAULT_CATEGORIES)
+    ]
+
+
 def rule_of(category: RetentionCategory) -> Rule:
     return Rule(
         name=category.name,
@@ -93,7 +104,7 @@ def _ensure_categories(
             available = (
                 retention_categories_for(case.service)
                 if store
-                else RetentionCategory.objects.filter(service_id=case.service_id)
+                else _schedule_without_writing(case.service_id)
             )
             defaults_by_service[case.service_id] = [
                 category for category in available if category.applies_to_every_case

@@ -13,12 +13,7 @@ from django.utils.dateformat import format as date_format
 
 from cases.models import Case
 from retention.models import RetentionCategory
-from retention.schedule import (
-    CLOSED_STATUSES,
-    case_categories,
-    case_retention_refresh,
-    retention_categories_for,
-)
+from retention.schedule import CLOSED_STATUSES, case_categories, case_retention_refresh
 
 
 def _ordinal(number: int) -> str:
@@ -47,7 +42,6 @@ def rule_in_words(category: RetentionCategory, *, children: int) -> str:
 
 def retention_statement(case: Case) -> dict:
     """``rules`` (one line per rule that applies) and ``when`` (the date, or why not yet)."""
-    retention_categories_for(case.service)  # the default schedule, the first time only
     categories = sorted(case_categories(case), key=lambda c: (c.position, c.name))
     children = case.children.count()
     rules = [rule_in_words(category, children=children) for category in categories]

@@ -76,3 +76,13 @@ def test_com4_open_case_and_a_date_that_cannot_be_worked_out(service, staff, coo
     facts = privacy_statement_facts(closed.parents.get())["retention"]
     assert facts["rules"] == ["Children with supervision orders: until your child is 21 years old."]
     assert "cannot work out the date yet" in facts["when"]  # no child recorded
+
+
+def test_com4_the_statement_writes_nothing(service, staff):
+    """Before the service's schedule is first stored, the statement uses the
+    schedule it would be given, and producing it stores nothing (SEC-4)."""
+    case = make_case(service, staff)
+    RetentionCategory.objects.filter(service=service).delete()  # as on a brand-new service
+    facts = privacy_statement_facts(case.parents.get())["retention"]
+    assert facts["rules"] == ["Parent support: for 12 years after your case is closed."]
+    assert not RetentionCategory.objects.filter(service=service).exists()
