@@ -152,7 +152,9 @@ def detail(request, case_id: int, request_id: int):
     return _detail_page(request, case, item)
 
 
-def _staff_step(request, case_id, request_id, form_class, form_name, step, done: str):
+def _step(request, case_id, request_id, form_class, form_name, step, done: str, page=None):
+    """Run one workflow step from its form; on a refusal, show ``page`` again with the reason."""
+    page = page or _detail_page
     case, item = _load(request, case_id, request_id)
     form = form_class(request.POST)
     if form.is_valid():
@@ -165,13 +167,13 @@ def _staff_step(request, case_id, request_id, form_class, form_name, step, done:
             messages.success(request, done)
             return _to_detail(item)
     item.refresh_from_db()
-    return _detail_page(request, case, item, **{form_name: form})
+    return page(request, case, item, **{form_name: form})
 
 
 @require_POST
 @staff_only
 def notified_save(request, case_id: int, request_id: int):
-    return _staff_step(
+    return _step(
         request, case_id, request_id, forms.NotifiedForm, "notified_form",
         services.disclosure_parent_notified, "Recorded that the parent was told.",
     )  # fmt: skip
@@ -180,7 +182,7 @@ def notified_save(request, case_id: int, request_id: int):
 @require_POST
 @staff_only
 def answer_save(request, case_id: int, request_id: int):
-    return _staff_step(
+    return _step(
         request, case_id, request_id, forms.AnswerForm, "answer_form",
         services.disclosure_consent_recorded, "The parent's answer is recorded.",
     )  # fmt: skip
@@ -189,7 +191,7 @@ def answer_save(request, case_id: int, request_id: int):
 @require_POST
 @staff_only
 def close_save(request, case_id: int, request_id: int):
-    return _staff_step(
+    return _step(
         request, case_id, request_id, forms.CloseForm, "close_form",
         services.disclosure_close, "Request closed.",
     )  # fmt: skip
@@ -229,33 +231,13 @@ def decide(request, case_id: int, request_id: int):
     return _decide_page(request, case, item)
 
 
-def _decision(request, case_id, request_id, form_class, form_name, step, done):
-    case, item = _load(request, case_id, request_id)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            step(
-                request=item,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except CaseRuleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done)
-            return _to_detail(item)
-    item.refresh_from_db()
-    return _decide_page(request, case, item, **{form_name: form})
-
-
 @require_POST
 @staff_only
 @sudo_required
 def approve_save(request, case_id: int, request_id: int):
-    return _decision(
+    return _step(
         request, case_id, request_id, forms.ApproveForm, "approve_form",
-        services.disclosure_approve, "Request approved.",
+        services.disclosure_approve, "Request approved.", _decide_page,
     )  # fmt: skip
 
 
@@ -263,9 +245,9 @@ def approve_save(request, case_id: int, request_id: int):
 @staff_only
 @sudo_required
 def refuse_save(request, case_id: int, request_id: int):
-    return _decision(
+    return _step(
         request, case_id, request_id, forms.RefuseForm, "refuse_form",
-        services.disclosure_refuse, "Request refused.",
+        services.disclosure_refuse, "Request refused.", _decide_page,
     )  # fmt: skip
 
 

@@ -73,3 +73,29 @@ def test_dis8_log_lists_every_step_and_registered_sources_for_the_life_of_the_ca
     assert "to Ms Officer, SEN team, County Hall" in released.summary
     assert "approved by" in released.summary
     assert disclosure_log(case)[1].action == "Parent told"  # the fake source is gone
+
+
+def test_ret3_purge_removes_every_disclosure_record_of_the_case(
+    service, staff, coordinator, admin_user
+):
+    from cases import services as case_services
+    from disclosure.models import DisclosureEvent, DisclosureRelease, DisclosureRequest, ParentCopy
+    from disclosure.services import disclosure_close
+    from tests.factories import parent_fields
+    from tests.retention.helpers import years_ago
+
+    opened = years_ago(14)
+    case = case_services.case_open(
+        service=service, by=staff, opened_on=opened, summary="Old enquiry.",
+        parent=parent_fields(storage_agreed_on=opened),
+    )  # fmt: skip
+    request = approved_request(case, staff, coordinator)
+    release(request, coordinator)
+    request.refresh_from_db()
+    disclosure_close(request=request, by=staff, expected_version=request.version)
+    case_services.case_close(case=case, by=staff, closed_on=years_ago(13))
+    run = purge_execute(case_ids=[case.pk], by=admin_user, method="screen", service=service)
+    assert run.purged == 1
+    for model in (DisclosureRequest, DisclosureRelease, DisclosureEvent, ParentCopy):
+        assert not model.objects.exists()
+        assert not model.history.exists()

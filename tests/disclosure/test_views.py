@@ -199,3 +199,13 @@ def test_dis3_whole_record_released_through_the_family_route(ready, staff, coord
     request.refresh_from_db()
     assert request.state == State.RELEASED and request.release.sharing_event is None
     assert client.get(url("family_pack_download", request))["Content-Type"] == "application/pdf"
+
+
+def test_dis1_coordinators_case_list_counts_requests_due(case, staff, coordinator, client_for):
+    import datetime
+
+    log_request(case, staff, received_on=timezone.localdate() - datetime.timedelta(days=60))
+    page = client_for(coordinator).get(reverse("cases:list")).content.decode()
+    assert "1 overdue, 0 due within 5 working days" in page
+    staff_page = client_for(staff).get(reverse("cases:list")).content.decode()
+    assert "due within 5 working days" not in staff_page
