@@ -224,7 +224,7 @@ class DisclosureRelease(models.Model):
     )
     released_at = models.DateTimeField()
     sharing_event = models.ForeignKey(
-        "consent.SharingEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "consent.SharingEvent", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     data_key_id = CaseKeyField()
 
