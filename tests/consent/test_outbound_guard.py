@@ -18,6 +18,7 @@ marking the view and adding its refused-consent exercise here.
 import inspect
 import re
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -34,7 +35,9 @@ from consent.sharing import (
     sharing_record,
     sharing_require,
 )
+from disclosure.services import disclosure_release
 from pps import pdf, uploads
+from pps.security.sudo import SUDO_UNTIL_KEY
 from tests.consent.helpers import record, refuse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,10 +184,18 @@ def refused_world(case, staff, coordinator, volunteer):
         what="Dear SENCO,\n\nThe parent has asked us to write about the support plan.",
         by=staff,
     )
+    from tests.disclosure.helpers import approved_request, release
+
+    # A disclosure approved, and another released, while the parent agreed.
+    disclosure_approved = approved_request(case, staff, coordinator, consent=False)
+    disclosure_released = approved_request(case, staff, coordinator, consent=False)
+    release(disclosure_released, coordinator)
     refuse(case, staff, review_of=full)
     return {
         "case": case,
         "letter": letter,
+        "disclosure_approved": disclosure_approved,
+        "disclosure_released": disclosure_released,
         "volunteer": volunteer,
         "users": {"staff": staff, "coordinator": coordinator},
     }
@@ -197,6 +208,10 @@ def _share_form(kind):
         "party": "SEN team, County Hall",
         "what": "The parent's concerns about the draft plan.",
     }
+
+
+def _disclosure_url(name, request):
+    return reverse(f"disclosure:{name}", args=[request.case_id, request.pk])
 
 
 # url name -> (who does it, how); each must be refused because the parent refused.
@@ -218,6 +233,19 @@ EXERCISES = {
         "staff",
         lambda client, w: client.get(
             reverse("consent:letter_pdf", args=[w["case"].pk, w["letter"].pk]), follow=True
+        ),
+    ),
+    "disclosure:release_save": (
+        "coordinator",
+        lambda client, w: client.post(
+            _disclosure_url("release_save", w["disclosure_approved"]),
+            {"version": w["disclosure_approved"].version, "items": ["summary:0"]},
+        ),
+    ),
+    "disclosure:pack_download": (
+        "coordinator",
+        lambda client, w: client.get(
+            _disclosure_url("pack_download", w["disclosure_released"]), follow=True
         ),
     ),
     "cases:volunteer_assign": (
@@ -243,7 +271,11 @@ def test_con6_every_outbound_view_has_a_refused_consent_exercise():
 def test_con6_outbound_views_refuse_when_the_parent_refused(refused_world, client_for, name):
     before = SharingEvent.objects.count()
     persona, exercise = EXERCISES[name]
-    response = exercise(client_for(refused_world["users"][persona]), refused_world)
+    client = client_for(refused_world["users"][persona])
+    session = client.session  # dangerous actions are exercised past their sudo step
+    session[SUDO_UNTIL_KEY] = int(time.time()) + 3600
+    session.save()
+    response = exercise(client, refused_world)
     assert response.status_code in (200, 400)  # the form again, with the reason
     assert "attachment" not in response.get("Content-Disposition", "")
     assert response["Content-Type"].startswith("text/html")
@@ -264,6 +296,12 @@ def test_con6_every_kind_of_share_is_checked(refused_world, client_for, kind):
 
 # Service functions that record a share, each with a refused-consent exercise.
 SERVICE_EXERCISES = {
+    "disclosure.services.disclosure_release": lambda w, volunteer: disclosure_release(
+        request=w["disclosure_approved"],
+        by=w["users"]["coordinator"],
+        expected_version=w["disclosure_approved"].version,
+        items=["summary:0"],
+    ),
     "cases.services.volunteer_assign": lambda w, volunteer: case_services.volunteer_assign(
         case=w["case"], volunteer=volunteer, by=w["users"]["coordinator"]
     ),

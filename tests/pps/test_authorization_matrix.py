@@ -565,3 +565,60 @@ def test_sec4_every_post_needs_a_csrf_token(world, name):
         client = signed_in_client(world["users"][persona], enforce_csrf_checks=True)
         with rolled_back():
             assert client.post(url).status_code == 403, (persona, name)
+
+
+# Requests for information (DIS-1 to DIS-8): staff and coordinators of the case's
+# service; never volunteers or administrators. Approving, refusing, releasing and
+# the packs first ask who they are (sudo), a redirect; empty POSTs are forms
+# shown again with their errors (200).
+def _disclosure_kwargs(world):
+    from tests.disclosure.helpers import log_request
+
+    case = world["case"]
+    request = case.disclosure_requests.first() or log_request(case, world["users"]["staff"])
+    return {"case_id": case.pk, "request_id": request.pk}
+
+
+DISCLOSURE_SUDO = row(
+    "denied",
+    staff="redirect",
+    coordinator="redirect",
+    other_service_staff="redirect",
+    other_service_coordinator="redirect",
+)
+MATRIX.update(
+    {
+        "disclosure:requests_due": ("get", None, CASE_WORKERS_ANY_SERVICE),
+        "disclosure:approvers": (
+            "get",
+            None,
+            row("denied", coordinator="ok", other_service_coordinator="ok", admin="ok"),
+        ),
+        "disclosure:approvers_save": (
+            "post",
+            None,
+            row("denied", coordinator="ok", other_service_coordinator="ok", admin="redirect"),
+        ),
+        "disclosure:case_log": ("get", CASE, CASE_WORKERS_RECORD),
+        "disclosure:new": ("get", CASE, CASE_WORKERS_RECORD),
+        "disclosure:create": ("post", CASE, CASE_WORKERS_RECORD),
+        "disclosure:detail": ("get", _disclosure_kwargs, CASE_WORKERS_RECORD),
+        **{
+            f"disclosure:{name}": ("post", _disclosure_kwargs, CASE_WORKERS_RECORD)
+            for name in ("notified_save", "answer_save", "close_save")
+        },
+        **{
+            f"disclosure:{name}": (method, _disclosure_kwargs, DISCLOSURE_SUDO)
+            for name, method in [
+                ("decide", "get"),
+                ("approve_save", "post"),
+                ("refuse_save", "post"),
+                ("release", "get"),
+                ("release_save", "post"),
+                ("family_release_save", "post"),
+                ("pack_download", "get"),
+                ("family_pack_download", "get"),
+            ]
+        },
+    }
+)

@@ -23,7 +23,11 @@ from tests.retention.helpers import case_footprint, make_expired_case, rich_case
 
 # Historical models of configuration, which hold no case data (a new one here
 # must be a deliberate decision, or the purge would leave its rows behind).
-NOT_CASE_DATA = {"historicalretentioncategory", "historicalserviceretentionsettings"}
+NOT_CASE_DATA = {
+    "historicalretentioncategory",
+    "historicalserviceretentionsettings",
+    "historicaldisclosureapprovers",  # who approves disclosures in a service: no case data
+}
 
 
 def purge(*args) -> str:

@@ -29,6 +29,7 @@ from cases.models import (
     ParentalResponsibility,
 )
 from consent import demo as consent_demo
+from disclosure.demo import seed_disclosure
 from pps import demo
 from pps.models import Service, User
 from pps.roles import Role
@@ -125,6 +126,7 @@ class Command(BaseCommand):
         seed_helpline(service, users, topics, today, self.fake, self.random)
         self.seed_access_log(service, users)
         seed_retention(service=service, users=users, fake=self.fake, rnd=self.random)
+        seed_disclosure(service=service, users=users)
         for _ in range(case_count // 2):
             services.anonymous_contact_log(
                 service=service,

@@ -1,0 +1,64 @@
+"""The release pack (DIS-5, COM-1): cover letter, schedule, then the chosen items.
+
+Rendered by ``pps.pdf.render_pdf`` from ``pdf/disclosure_pack.html``, which
+extends ``pdf/base.html``: "Strictly private and confidential" and the case's
+coded reference print on every page. The cover letter names the recipient and
+the case reference only.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from disclosure.items import Item, case_items
+from disclosure.models import DisclosureRequest
+from pps.models import User
+from pps.pdf import render_pdf
+
+
+@dataclass
+class Pack:
+    recipient: str
+    items: list[Item]
+    withheld: list[str] = field(default_factory=list)
+    title: str = "Information released"
+
+    @property
+    def keys(self) -> list[str]:
+        return [item.key for item in self.items]
+
+    @property
+    def schedule(self) -> str:
+        return "\n".join(item.schedule_line for item in self.items)
+
+
+def third_party_recipient(request: DisclosureRequest) -> str:
+    return ", ".join(
+        part for part in (request.requester_name, request.requester_organisation) if part
+    )
+
+
+def chosen_pack(request: DisclosureRequest, keys: Iterable[str]) -> Pack:
+    """Only the items the coordinator ticked, in the case's order; unknown keys are refused."""
+    wanted = set(keys)
+    items = [item for item in case_items(request.case) if item.key in wanted]
+    if len(items) != len(wanted):
+        raise ValueError("unknown item")
+    return Pack(recipient=third_party_recipient(request), items=items)
+
+
+def render_pack(request: DisclosureRequest, pack: Pack, *, approved_by: User) -> bytes:
+    case = request.case
+    return render_pdf(
+        "pdf/disclosure_pack.html",
+        {
+            "document_title": pack.title,
+            "coded_reference": case.reference,
+            "service_name": case.service.name,
+            "generated_on": timezone.localdate(),
+            "request": request,
+            "pack": pack,
+            "approved_by": approved_by.get_full_name() or approved_by.username,
+        },
+    )
