@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class DisclosureConfig(AppConfig):
     name = "disclosure"
+
+    def ready(self) -> None:
+        from disclosure import override_statistics
+
+        override_statistics.register()

@@ -21,6 +21,7 @@ urlpatterns = [
     path("helpline/", include("cases.helpline_urls")),
     path("statistics/", include("cases.statistics_urls")),
     path("retention/", include("retention.urls")),
+    path("safeguarding/", include("disclosure.override_urls")),
     path("", include("consent.urls")),
     path("admin/", admin.site.urls),
 ]
