@@ -16,13 +16,13 @@ from disclosure.override_services import non_disclosure_record, override_record,
 from pps.models import Service, User
 
 
-def _open_cases(service: Service):
-    return Case.objects.filter(service=service, status=Case.Status.OPEN).order_by("pk")
+def _workable_cases(service: Service):
+    return Case.objects.filter(service=service).exclude(status=Case.Status.ARCHIVED).order_by("pk")
 
 
 def _refused_case(service: Service) -> Case | None:
     refused = ConsentDecision.objects.filter(
-        case__service=service, case__status=Case.Status.OPEN, kind=ConsentKind.REFUSED
+        case__in=_workable_cases(service), kind=ConsentKind.REFUSED
     ).order_by("case_id")
     return refused.first().case if refused.exists() else None
 
@@ -35,7 +35,9 @@ def _ago(case: Case, delta: datetime.timedelta) -> datetime.datetime:
 
 def seed_overrides(*, service: Service, users: dict[str, User]) -> None:
     staff, staff2, coordinator = users["staff"], users["staff2"], users["coordinator"]
-    cases = list(_open_cases(service)[:3])
+    cases = list(_workable_cases(service)[:3])
+    if not cases:  # a demo asked for almost no cases
+        return
     refused = _refused_case(service) or cases[0]
     override_record(
         case=refused,
@@ -52,7 +54,7 @@ def seed_overrides(*, service: Service, users: dict[str, User]) -> None:
         child=refused.children.first(),
         notify_coordinators=False,
     )
-    reviewed_case = next(case for case in cases if case.pk != refused.pk)
+    reviewed_case = next((case for case in cases if case.pk != refused.pk), refused)
     reviewed = override_record(
         case=reviewed_case,
         by=staff2,

@@ -77,9 +77,11 @@ class ChildProtectionOverride(ImmutableRecord):
     """Information shared without consent because a child was believed to be at risk."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cp_overrides")
-    # The child the concern is about, when it is one child on the case.
+    # The child the concern is about, when it is one child on the case. Children
+    # are only ever deleted with their case (the purge), so this cascades like
+    # every other row about the case.
     child = models.ForeignKey(
-        Child, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Child, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     category = models.CharField(max_length=20, choices=ConcernCategory.choices)
     reason = EncryptedTextField()
