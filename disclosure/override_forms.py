@@ -16,15 +16,18 @@ TEXT_LIMIT = 5000
 PRIVATE = {"spellcheck": "false", "rows": 5}
 
 
-def _category_field():
+def _radio_field(label: str, choices, message: str):
     return forms.ChoiceField(
-        label="Category of concern",
-        choices=ConcernCategory.choices,
+        label=label,
+        choices=choices,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the category of concern.",
-            "invalid_choice": "Choose the category of concern.",
-        },
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+def _category_field():
+    return _radio_field(
+        "Category of concern", ConcernCategory.choices, "Choose the category of concern."
     )
 
 
@@ -59,14 +62,10 @@ class OverrideForm(forms.Form):
         "This is why consent was not asked for or was overridden.",
         "Give the reason you believe a child is at risk.",
     )
-    recipient = forms.ChoiceField(
-        label="Who was the information shared with?",
-        choices=OverrideRecipient.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose who the information was shared with.",
-            "invalid_choice": "Choose who the information was shared with.",
-        },
+    recipient = _radio_field(
+        "Who was the information shared with?",
+        OverrideRecipient.choices,
+        "Choose who the information was shared with.",
     )
     recipient_detail = forms.CharField(
         label="Name, team or reference of the recipient",
@@ -119,14 +118,10 @@ class OverrideForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="Outcome of the review",
-        choices=OverrideReview.Outcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the outcome of the review.",
-            "invalid_choice": "Choose the outcome of the review.",
-        },
+    outcome = _radio_field(
+        "Outcome of the review",
+        OverrideReview.Outcome.choices,
+        "Choose the outcome of the review.",
     )
     notes = _reason_field(
         "Review notes",

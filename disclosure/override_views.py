@@ -36,10 +36,8 @@ case_workers = role_required(*CASE_WORKER_ROLES)
 STATUS_FILTERS = [("", "All"), (WAITING, "Waiting for review"), (REVIEWED, "Reviewed")]
 
 
-def _override_page(request, case, form, status=200):
-    return render(
-        request, "safeguarding/override_form.html", {"case": case, "form": form}, status=status
-    )
+def _form_page(request, template: str, case, form, status=200):
+    return render(request, f"safeguarding/{template}", {"case": case, "form": form}, status=status)
 
 
 @require_GET
@@ -47,7 +45,7 @@ def _override_page(request, case, form, status=200):
 @sudo_required
 def override_new(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
-    return _override_page(request, case, OverrideForm(case=case))
+    return _form_page(request, "override_form.html", case, OverrideForm(case=case))
 
 
 @require_POST
@@ -68,23 +66,14 @@ def override_create(request, case_id: int):
                 "it is waiting for review.",
             )
             return redirect("safeguarding:detail", override_id=override.pk)
-    return _override_page(request, case, form, status=400)
-
-
-def _non_disclosure_page(request, case, form, status=200):
-    return render(
-        request,
-        "safeguarding/non_disclosure_form.html",
-        {"case": case, "form": form},
-        status=status,
-    )
+    return _form_page(request, "override_form.html", case, form, status=400)
 
 
 @require_GET
 @case_workers
 def non_disclosure_new(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
-    return _non_disclosure_page(request, case, NonDisclosureForm())
+    return _form_page(request, "non_disclosure_form.html", case, NonDisclosureForm())
 
 
 @require_POST
@@ -100,7 +89,7 @@ def non_disclosure_create(request, case_id: int):
         else:
             messages.success(request, "Decision not to share recorded.")
             return redirect("cases:detail", case_id=case.pk)
-    return _non_disclosure_page(request, case, form, status=400)
+    return _form_page(request, "non_disclosure_form.html", case, form, status=400)
 
 
 @require_GET

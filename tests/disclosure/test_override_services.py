@@ -16,7 +16,7 @@ from disclosure.override_models import (
     NonDisclosureDecision,
     OverrideReview,
 )
-from disclosure.override_services import override_record, override_review, review_refusal
+from disclosure.override_services import override_review, review_refusal
 from tests.consent.helpers import record, refuse
 from tests.disclosure.helpers import record_non_disclosure, record_override
 from tests.factories import make_user
@@ -212,12 +212,23 @@ def test_dis7_history_records_who_recorded_it(case, staff):
 # --- telling the coordinators at once (COM-3) ---------------------------------
 
 
+def with_email(user, address="coordinator@example.org"):
+    user.email = address
+    user.save(update_fields=["email"])
+    return user
+
+
+def record_and_commit(capture, case, by, **extra):
+    """Record with the real notification, running what waits for the commit."""
+    with capture(execute=True):
+        return record_override(case, by, notify_coordinators=True, **extra)
+
+
 def test_com3_coordinators_emailed_on_commit_with_the_coded_reference_only(
     case, staff, coordinator, service, django_capture_on_commit_callbacks
 ):
     other_coordinator = make_user(service, "coordinator", email="deputy@example.org")
-    coordinator.email = "coordinator@example.org"
-    coordinator.save(update_fields=["email"])
+    with_email(coordinator)
     child = case_services.child_add(
         case=case,
         by=staff,
@@ -226,16 +237,9 @@ def test_com3_coordinators_emailed_on_commit_with_the_coded_reference_only(
         date_of_birth=datetime.date(2015, 3, 4),
     )
     parent = case.parents.get()
-    with django_capture_on_commit_callbacks(execute=True):
-        override = override_record(
-            case=case,
-            by=staff,
-            category="physical",
-            reason="The child told us an adult at home hits them.",
-            recipient="police",
-            what_was_shared="What the child said.",
-            child=child,
-        )
+    override = record_and_commit(
+        django_capture_on_commit_callbacks, case, staff, recipient="police", child=child
+    )
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [coordinator.email, other_coordinator.email]
     )
@@ -250,38 +254,20 @@ def test_com3_coordinators_emailed_on_commit_with_the_coded_reference_only(
 def test_com3_the_recorder_is_not_emailed_about_their_own_override(
     case, coordinator, django_capture_on_commit_callbacks
 ):
-    coordinator.email = "coordinator@example.org"
-    coordinator.save(update_fields=["email"])
-    with django_capture_on_commit_callbacks(execute=True):
-        override_record(
-            case=case,
-            by=coordinator,
-            category="neglect",
-            reason="The parent said the children are left alone at night.",
-            recipient="social_care",
-            what_was_shared="What the parent said.",
-        )
+    with_email(coordinator)
+    record_and_commit(django_capture_on_commit_callbacks, case, coordinator)
     assert mail.outbox == []
 
 
 def test_dis7_a_failing_mail_server_does_not_lose_the_override(
     case, staff, coordinator, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
-    coordinator.email = "coordinator@example.org"
-    coordinator.save(update_fields=["email"])
+    with_email(coordinator)
     monkeypatch.setattr(
         "django.core.mail.EmailMessage.send",
         lambda self, *a, **k: (_ for _ in ()).throw(OSError("refused for coordinator@example.org")),
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        override = override_record(
-            case=case,
-            by=staff,
-            category="neglect",
-            reason="The parent said the children are left alone at night.",
-            recipient="social_care",
-            what_was_shared="What the parent said.",
-        )
+    override = record_and_commit(django_capture_on_commit_callbacks, case, staff)
     assert ChildProtectionOverride.objects.filter(pk=override.pk).exists()
     assert f"override {override.pk}" in caplog.text and "OSError" in caplog.text
     assert "example.org" not in caplog.text and case.reference not in caplog.text
