@@ -59,6 +59,5 @@ def overrides_review_status(service: Service, period: Period) -> StatTable:
 
 def register() -> None:
     allow_dimension(MODEL, "category")
-    allow_dimension(MODEL, "recipient")
     register_table("overrides", overrides_by_category_and_recipient)
     register_table("overrides_review", overrides_review_status)
