@@ -6,8 +6,10 @@ class DisclosureConfig(AppConfig):
 
     def ready(self) -> None:
         from cases.statistics import allow_dimension
-        from disclosure import statistics
+        from disclosure import override_statistics, statistics
+        from disclosure.log import register_log_source
         from disclosure.models import OPEN_STATES, DisclosureRequest
+        from disclosure.override_log import override_log_entries
         from retention.blockers import register_purge_blocker
 
         def open_request_case_ids(case_ids: list[int]) -> set[int]:
@@ -21,3 +23,5 @@ class DisclosureConfig(AppConfig):
         register_purge_blocker("Open disclosure request", open_request_case_ids)
         allow_dimension("disclosure.DisclosureRequest", "requester_type")
         statistics.register()
+        override_statistics.register()
+        register_log_source(override_log_entries, name="disclosure.overrides")

@@ -13,6 +13,16 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case, Child, Parent
+
+# The child-protection override (DIS-7) lives in its own module.
+from disclosure.override_models import (  # noqa: F401 (models of this app)
+    ChildProtectionOverride,
+    ConcernCategory,
+    ImmutableRecordError,
+    NonDisclosureDecision,
+    OverrideRecipient,
+    OverrideReview,
+)
 from pps.constraints import one_of
 from pps.fields import CaseKeyField, EncryptedBinaryField, EncryptedCharField, EncryptedTextField
 from pps.models import Service
@@ -158,9 +168,9 @@ class DisclosureRequest(models.Model):
             models.CheckConstraint(
                 name="disclosure_subject_access_route",
                 condition=(
-                    models.Q(requester_type__in=list(SUBJECT_ACCESS), route="subject_access")
+                    models.Q(requester_type__in=sorted(SUBJECT_ACCESS), route="subject_access")
                     | (
-                        ~models.Q(requester_type__in=list(SUBJECT_ACCESS))
+                        ~models.Q(requester_type__in=sorted(SUBJECT_ACCESS))
                         & ~models.Q(route="subject_access")
                     )
                 ),
@@ -347,3 +357,4 @@ class DisclosureApprovers(models.Model):
         return bool(
             self.head_absent_from and self.head_absent_from <= day <= self.head_absent_until
         )
+

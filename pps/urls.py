@@ -22,6 +22,7 @@ urlpatterns = [
     path("statistics/", include("cases.statistics_urls")),
     path("retention/", include("retention.urls")),
     path("disclosure/", include("disclosure.urls")),
+    path("safeguarding/", include("disclosure.override_urls")),
     path("", include("consent.urls")),
     path("admin/", admin.site.urls),
 ]

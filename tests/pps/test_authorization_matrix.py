@@ -450,6 +450,54 @@ MATRIX.update(
         ),
     }
 )
+
+
+# Child-protection overrides (DIS-7): staff and coordinators only. Recording an
+# override and reviewing one first ask for re-authentication (sudo), a redirect
+# for every persona the role gate lets through; reviewing is for coordinators.
+def an_override(world):
+    from disclosure.override_services import override_record
+
+    override = override_record(
+        case=world["case"],
+        by=world["users"]["staff"],
+        category="neglect",
+        reason="The parent said the children are left alone at night.",
+        recipient="social_care",
+        what_was_shared="What the parent said on the call.",
+        notify_coordinators=False,
+    )
+    return {"override_id": override.pk}
+
+
+SUDO_FOR_CASE_WORKERS = row(
+    "denied",
+    staff="redirect",
+    coordinator="redirect",
+    other_service_staff="redirect",
+    other_service_coordinator="redirect",
+)
+MATRIX.update(
+    {
+        "safeguarding:list": ("get", None, CASE_WORKERS_ANY_SERVICE),
+        "safeguarding:detail": ("get", an_override, CASE_WORKERS_RECORD),
+        "safeguarding:review": (
+            "post",
+            an_override,
+            row("denied", coordinator="redirect", other_service_coordinator="redirect"),
+        ),
+        "safeguarding:override_new": ("get", CASE, SUDO_FOR_CASE_WORKERS),
+        "safeguarding:override_create": ("post", CASE, SUDO_FOR_CASE_WORKERS),
+        "safeguarding:non_disclosure_new": ("get", CASE, CASE_WORKERS_RECORD),
+        "safeguarding:non_disclosure_create": (
+            "post",
+            CASE,
+            {**CASE_WORKERS_RECORD, "staff": "invalid", "coordinator": "invalid"},
+        ),
+    }
+)
+
+
 # The Django admin site (users, services, topics) is checked through its index;
 # only administrators get in, everyone else is sent to its sign-in page.
 NAMESPACE_ROWS = {

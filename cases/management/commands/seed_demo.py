@@ -30,6 +30,7 @@ from cases.models import (
 )
 from consent import demo as consent_demo
 from disclosure.demo import seed_disclosure
+from disclosure.override_demo import seed_overrides
 from pps import demo
 from pps.models import Service, User
 from pps.roles import Role
@@ -122,6 +123,7 @@ class Command(BaseCommand):
         for number in range(case_count - HELPLINE_DEMO_CASES):
             self.seed_case(service, caseworkers, topics, today, number)
         consent_demo.seed_consent(service=service, users=users, rnd=self.random)
+        seed_overrides(service=service, users=users)
         self.seed_assignments(service, users)
         seed_helpline(service, users, topics, today, self.fake, self.random)
         self.seed_access_log(service, users)

@@ -1,0 +1,63 @@
+"""Statistics tables for child-protection overrides (STA-1).
+
+Counts only, by category of concern and recipient, and how many are still
+waiting for review; every cell goes through the usual small-count suppression.
+"""
+
+from cases.statistics import Period, StatTable, allow_dimension, register_table, tally
+from disclosure.override_models import ChildProtectionOverride, ConcernCategory, OverrideRecipient
+from pps.models import Service
+
+MODEL = "disclosure.childprotectionoverride"
+
+
+def _in_period(service: Service, period: Period):
+    start, end = period.moments()
+    return ChildProtectionOverride.objects.filter(
+        case__service=service, shared_at__gte=start, shared_at__lt=end
+    )
+
+
+def overrides_by_category_and_recipient(service: Service, period: Period) -> StatTable:
+    overrides = _in_period(service, period)
+    by_recipient = {
+        recipient: tally(overrides.filter(recipient=recipient), "category")
+        for recipient in OverrideRecipient.values
+    }
+    return StatTable(
+        key="overrides",
+        title="Child-protection overrides by category of concern and recipient",
+        description="Information shared without consent because a child was believed to be at risk.",
+        row_heading="Category of concern",
+        row_labels=tuple(str(label) for _, label in ConcernCategory.choices),
+        column_labels=tuple(str(label) for _, label in OverrideRecipient.choices),
+        counts=tuple(
+            tuple(
+                by_recipient[recipient].get(category, 0) for recipient in OverrideRecipient.values
+            )
+            for category in ConcernCategory.values
+        ),
+        row_totals=True,
+    )
+
+
+def overrides_review_status(service: Service, period: Period) -> StatTable:
+    overrides = _in_period(service, period)
+    return StatTable(
+        key="overrides_review",
+        title="Child-protection overrides reviewed and waiting for review",
+        description="Overrides in the period, by whether a coordinator has reviewed them yet.",
+        row_heading="Review",
+        row_labels=("Reviewed", "Waiting for review"),
+        column_labels=("Overrides",),
+        counts=(
+            (tally(overrides.filter(review__isnull=False))[None],),
+            (tally(overrides.filter(review__isnull=True))[None],),
+        ),
+    )
+
+
+def register() -> None:
+    allow_dimension(MODEL, "category")
+    register_table("overrides", overrides_by_category_and_recipient)
+    register_table("overrides_review", overrides_review_status)
