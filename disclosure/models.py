@@ -357,4 +357,3 @@ class DisclosureApprovers(models.Model):
         return bool(
             self.head_absent_from and self.head_absent_from <= day <= self.head_absent_until
         )
-
