@@ -45,6 +45,7 @@ from pps import crypto
 from pps.benchmark.history import copy_into_history, write_access_log
 from pps.keystore.models import DataKey
 from pps.models import Service, User
+from retention.models import RetentionCategory
 
 BATCH = 1000
 PASSWORD = "benchmark-password-2026"
@@ -67,6 +68,7 @@ class World:
     rnd: random.Random
     fake: Faker
     view_case: Permission
+    every_case_category: RetentionCategory
     counts: dict[str, int] = field(default_factory=dict)
     due_case_ids: list[int] = field(default_factory=list)
 
@@ -246,6 +248,26 @@ def anonymous_contacts(world: World, cases: list[Case]) -> None:
     world.add("anonymous contacts", len(rows))
 
 
+def retention_dates(world: World, cases: list[Case]) -> None:
+    """What the daily purge run has stored for every closed case: its category and date."""
+    from retention.models import CaseCategory, CaseRetention
+    from retention.rules import add_years
+
+    closed = [case for case in cases if case.closed_on is not None]
+    CaseCategory.objects.bulk_create(
+        CaseCategory(case=case, category=world.every_case_category) for case in closed
+    )
+    CaseRetention.objects.bulk_create(
+        CaseRetention(
+            case=case,
+            last_closed_on=case.closed_on,
+            destroy_on=add_years(case.closed_on, world.every_case_category.years),
+        )
+        for case in closed
+    )
+    world.add("retention dates", len(closed))
+
+
 def audit_rows(world: World, cases: list[Case]) -> None:
     """History (creation, then 2-4 edits of each case) and access-log rows, set-based."""
     first, last = cases[0].pk, cases[-1].pk
@@ -263,6 +285,7 @@ STEPS: list[tuple[str, Step]] = [
     ("consent history", consent_history),
     ("volunteer assignments", volunteer_assignments),
     ("anonymous contacts", anonymous_contacts),
+    ("retention dates", retention_dates),
     ("audit", audit_rows),
 ]
 
@@ -290,7 +313,7 @@ def make_world(seed: int = 10) -> World:
     topics = topics_create_defaults(service=service)
     topics_create_defaults(service=other)
     recipient_roles_ensure(service=service)
-    retention_categories_for(service)
+    every_case = [c for c in retention_categories_for(service) if c.applies_to_every_case]
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     people = make_people(service)
@@ -301,6 +324,7 @@ def make_world(seed: int = 10) -> World:
         rnd=random.Random(seed),
         fake=fake,
         view_case=Permission.objects.get(codename="view_case", content_type__app_label="cases"),
+        every_case_category=every_case[0],
         **people,
     )
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cases.models import Case, Child, Contact, Parent
 from consent.models import ConsentDecision
 from pps.models import AccessLogEntry
+from retention.models import CaseCategory, CaseRetention
 
 
 def _quote(name: str) -> str:
@@ -61,7 +62,7 @@ def copy_into_history(first: int, last: int, *, edits: int, users: list[int]) ->
     rows = 0
     by_case = f"{_quote('case_id')} BETWEEN %s AND %s"
     creators = {Case: "created_by_id", Contact: "staff_id", ConsentDecision: "recorded_by_id"}
-    for model in (Case, Parent, Child, Contact, ConsentDecision):
+    for model in (Case, Parent, Child, Contact, ConsentDecision, CaseCategory, CaseRetention):
         where = f"{_quote('id')} BETWEEN %s AND %s" if model is Case else by_case
         rows += _history_insert(
             model, where, [first, last], kind="+", age_days=400,

@@ -10,7 +10,6 @@ Issue 6 adds the 50-item release pack PDF with ``register_measurement`` (see
 docs/performance.md, "Adding a measurement").
 """
 
-import datetime
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,12 +55,6 @@ class Bench:
         """Surnames of the first cases' parents, decrypted: what staff would type."""
         parents = Parent.objects.filter(case_id__in=self.open_case_ids[:30]).order_by("pk")
         return [parent.family_name for parent in parents]
-
-    def due_case_ids(self) -> list[int]:
-        # The builder opened due cases 14 years ago or more, every other case since.
-        cutoff = timezone.localdate() - datetime.timedelta(days=14 * 365)
-        cases = Case.objects.filter(service=self.service, status="closed", opened_on__lte=cutoff)
-        return list(cases.order_by("pk").values_list("pk", flat=True))
 
     def visible_count(self) -> int:
         return Case.objects.filter(service=self.service).exclude(status="archived").count()

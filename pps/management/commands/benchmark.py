@@ -117,7 +117,7 @@ class Command(BaseCommand):
             *(f"--only={key}" for key in options["only"]),
         ]  # fmt: skip
         env = {**os.environ, **target.env(), "DJANGO_LOG_LEVEL": "WARNING"}
-        completed = subprocess.run(command, env=env, check=False)
+        completed = subprocess.run(command, env=env, check=False)  # noqa: S603 - this program
         if completed.returncode:
             raise CommandError(f"The {phase} step for {size:,} cases failed (see above).")
 
