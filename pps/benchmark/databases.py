@@ -84,11 +84,15 @@ class PostgresTarget:
         return {"DATABASE_URL": self._url(cases), "KEYSTORE_DATABASE_URL": self._url(keystore)}
 
     def _admin(self, *statements: str) -> list:
+        """Run statements on the server's maintenance database; the rows of each."""
         import psycopg
 
+        results = []
         with psycopg.connect(self._url("postgres"), autocommit=True) as connection:
-            return [connection.execute(sql).fetchall() if sql.startswith("SELECT") else None
-                    for sql in statements]  # fmt: skip
+            for sql in statements:
+                cursor = connection.execute(sql)
+                results.append(cursor.fetchall() if cursor.description else None)
+        return results
 
     def exists(self) -> bool:
         found = self._admin(f"SELECT 1 FROM pg_database WHERE datname = '{self.name}'")[0]

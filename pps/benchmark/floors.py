@@ -93,7 +93,7 @@ def volunteer_list(*, service_id: int, user_id: int, permission_id: int) -> None
 def case_detail(*, case_id: int) -> None:
     with connections["default"].cursor() as cursor:
         cursor.execute(
-            f"SELECT c.*, u.first_name, u.last_name FROM {CASE} c "
+            f"SELECT c.data_key_id, c.*, u.first_name, u.last_name FROM {CASE} c "
             f"LEFT JOIN {USER} u ON u.id = c.assigned_staff_id WHERE c.id = %s",
             [case_id],
         )
@@ -105,7 +105,7 @@ def case_detail(*, case_id: int) -> None:
             f"SELECT * FROM {CONTACT} WHERE case_id = %s ORDER BY occurred_at DESC", [case_id]
         )
         cursor.fetchall()
-    key_id = row[[col[0] for col in cursor.description].index("data_key_id")] if row else None
+    key_id = row[0] if row else None
     with connections["keystore"].cursor() as keystore:
         keystore.execute(
             f"SELECT id, master_key_id, wrapped FROM {_q(DataKey._meta.db_table)} WHERE id = %s",

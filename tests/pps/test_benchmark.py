@@ -73,5 +73,7 @@ def test_page_query_counts_do_not_grow_with_the_data(report):
     small, large = (data["sizes"][str(size)]["measurements"] for size in SIZES)
     for key in ("staff_list_first", "surname_search", "case_detail", "volunteer_list"):
         assert small[key]["app"]["queries"] == large[key]["app"]["queries"], key
-    constant = {c["target"]: c["result"] for c in data["targets"] if "constant queries" in c["target"]}
+    constant = {
+        c["target"]: c["result"] for c in data["targets"] if "constant queries" in c["target"]
+    }
     assert constant and all(result in ("PASS", "MISS") for result in constant.values())
