@@ -6,8 +6,9 @@ is the time from request to response inside this process. Lists and search
 also time their raw SQL floor (``floors``) and, where the stock admin can
 show the same list, the admin changelist for the same model and page size.
 
-Issue 6 adds the 50-item release pack PDF with ``register_measurement`` (see
-docs/performance.md, "Adding a measurement").
+Apps add measurements from their own ``benchmark`` module with
+``register_measurement`` (the disclosure app: the 50-item release pack PDF);
+see docs/performance.md, "Adding a measurement".
 """
 
 import uuid
@@ -71,7 +72,7 @@ class Measurement:
     kind: str = "page"  # "page" (a request), "call" (a service function), "batch"
 
 
-def _get(client: Client, url: str, *, expect: int = 200) -> Callable[[int], None]:
+def get_page(client: Client, url: str, *, expect: int = 200) -> Callable[[int], None]:
     def send(_: int) -> None:
         response = client.get(url)
         if response.status_code != expect:
@@ -80,7 +81,7 @@ def _get(client: Client, url: str, *, expect: int = 200) -> Callable[[int], None
     return send
 
 
-def _compare(app: dict, raw: dict | None = None, admin: dict | None = None) -> dict:
+def compare(app: dict, raw: dict | None = None, admin: dict | None = None) -> dict:
     result = {"app": app}
     if raw:
         result["raw_sql"] = raw
@@ -93,7 +94,7 @@ def _compare(app: dict, raw: dict | None = None, admin: dict | None = None) -> d
 
 def _admin_list(bench: Bench, page: int) -> dict:
     url = reverse("benchmark_admin:cases_case_changelist") + f"?p={page}"
-    return bench.times(_get(bench.client("benchmark.superuser"), url))
+    return bench.times(get_page(bench.client("benchmark.superuser"), url))
 
 
 def _deep_page(bench: Bench) -> int:
@@ -101,16 +102,16 @@ def _deep_page(bench: Bench) -> int:
 
 
 def staff_list_first(bench: Bench) -> dict:
-    app = bench.times(_get(bench.client("staff1"), reverse("cases:list")))
+    app = bench.times(get_page(bench.client("staff1"), reverse("cases:list")))
     raw = bench.times(lambda _: floors.staff_list(service_id=bench.service.pk, page=1))
-    return _compare(app, raw, _admin_list(bench, 1))
+    return compare(app, raw, _admin_list(bench, 1))
 
 
 def staff_list_deep(bench: Bench) -> dict:
     page = _deep_page(bench)
-    app = bench.times(_get(bench.client("staff1"), reverse("cases:list") + f"?page={page}"))
+    app = bench.times(get_page(bench.client("staff1"), reverse("cases:list") + f"?page={page}"))
     raw = bench.times(lambda _: floors.staff_list(service_id=bench.service.pk, page=page))
-    return {**_compare(app, raw, _admin_list(bench, page)), "page": page}
+    return {**compare(app, raw, _admin_list(bench, page)), "page": page}
 
 
 def surname_search(bench: Bench) -> dict:
@@ -126,7 +127,7 @@ def surname_search(bench: Bench) -> dict:
         floors.surname_search(service_id=bench.service.pk, digest=digest)
 
     # The stock admin cannot search encrypted names at all: no admin column.
-    return _compare(bench.times(send), bench.times(floor))
+    return compare(bench.times(send), bench.times(floor))
 
 
 def case_detail(bench: Bench) -> dict:
@@ -138,19 +139,19 @@ def case_detail(bench: Bench) -> dict:
             raise RuntimeError(f"case page answered {response.status_code}")
 
     raw = bench.times(lambda i: floors.case_detail(case_id=ids[i % len(ids)]))
-    return _compare(bench.times(send), raw)
+    return compare(bench.times(send), raw)
 
 
 def volunteer_list(bench: Bench) -> dict:
     volunteer = bench.user("volunteer")
     permission = Permission.objects.get(codename="view_case", content_type__app_label="cases")
-    app = bench.times(_get(bench.client("volunteer"), reverse("cases:list")))
+    app = bench.times(get_page(bench.client("volunteer"), reverse("cases:list")))
     raw = bench.times(
         lambda _: floors.volunteer_list(
             service_id=bench.service.pk, user_id=volunteer.pk, permission_id=permission.pk
         )
     )
-    return _compare(app, raw)
+    return compare(app, raw)
 
 
 def helpline_save(bench: Bench) -> dict:
@@ -178,7 +179,7 @@ def helpline_save(bench: Bench) -> dict:
         if response.status_code != 302:
             raise RuntimeError(f"helpline save answered {response.status_code}")
 
-    return _compare(bench.times(send))
+    return compare(bench.times(send))
 
 
 def sharing_check(bench: Bench) -> dict:
@@ -190,7 +191,7 @@ def sharing_check(bench: Bench) -> dict:
     def send(i: int) -> None:
         check(case=cases[i % len(cases)], recipient_role="school_senco")
 
-    return _compare(bench.times(send))
+    return compare(bench.times(send))
 
 
 def quarter_statistics(bench: Bench) -> dict:
@@ -198,7 +199,7 @@ def quarter_statistics(bench: Bench) -> dict:
 
     quarter = recent_periods(timezone.localdate(), quarters=2, months=0)[1]
     url = reverse("statistics:page") + f"?period={quarter.code}"
-    result = _compare(bench.times(_get(bench.client("staff1"), url)))
+    result = compare(bench.times(get_page(bench.client("staff1"), url)))
     return {**result, "period": quarter.code}
 
 

@@ -14,8 +14,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 from django.urls import clear_url_caches, set_urlconf
+from django.utils.module_loading import autodiscover_modules
 
 from pps import crypto
+
+
+def discover() -> None:
+    """Import every app's ``benchmark`` module, where it registers steps and measurements."""
+    autodiscover_modules("benchmark")
 
 
 def _migrate() -> None:
@@ -27,6 +33,7 @@ def build_phase(size: int, result: Path, write) -> None:
     from pps.benchmark.builder import build
 
     started = time.perf_counter()
+    discover()
     _migrate()
     world = build(size, progress=lambda line: write(f"  built {line}"))
     counts = dict(world.counts)
@@ -68,6 +75,7 @@ def _database_version(alias: str) -> str:
 def measure_phase(size: int, *, repeat: int, warmup: int, only: list[str], result: Path, write):
     from pps.benchmark.measurements import MEASUREMENTS, Bench
 
+    discover()
     _prepare_for_requests()
     bench = Bench(repeat=repeat, warmup=warmup)
     results = {}
