@@ -101,6 +101,19 @@ def _deep_page(bench: Bench) -> int:
     return max(1, int(bench.visible_count() / floors.PAGE * 0.8))
 
 
+def signed_in_baseline(bench: Bench) -> dict:
+    """A signed-in request that does nothing (the keep-alive): what every page pays
+    for the middleware (session, user, second factor, headers) before its own work."""
+    client, url = bench.client("staff1"), reverse("keepalive")
+
+    def send(_: int) -> None:
+        response = client.post(url)
+        if response.status_code != 204:
+            raise RuntimeError(f"keep-alive answered {response.status_code}")
+
+    return compare(bench.times(send))
+
+
 def staff_list_first(bench: Bench) -> dict:
     app = bench.times(get_page(bench.client("staff1"), reverse("cases:list")))
     raw = bench.times(lambda _: floors.staff_list(service_id=bench.service.pk, page=1))
@@ -211,6 +224,7 @@ def purge(bench: Bench) -> dict:
 
 # Measured in this order; the purge last because it destroys cases.
 MEASUREMENTS: list[Measurement] = [
+    Measurement("baseline", "Signed-in request doing nothing (baseline)", signed_in_baseline),
     Measurement("staff_list_first", "Staff case list, first page", staff_list_first),
     Measurement("staff_list_deep", "Staff case list, deep page", staff_list_deep),
     Measurement("surname_search", "Search by surname (blind index)", surname_search),
