@@ -46,6 +46,12 @@ def case_allows_in_depth_support(case: Case) -> bool:
     someone on the case is recorded as holding it ("not yet established" counts
     as not), the case is limited to general information.
     """
+    if "parents" in getattr(case, "_prefetched_objects_cache", {}):
+        # The case page prefetched them for its panels: no further query.
+        return any(
+            parent.parental_responsibility == ParentalResponsibility.YES
+            for parent in case.parents.all()
+        )
     return case.parents.filter(parental_responsibility=ParentalResponsibility.YES).exists()
 
 

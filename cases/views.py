@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -89,6 +90,8 @@ def case_search(request):
 @role_required(*CASE_READER_ROLES)
 def case_detail(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
+    # Several panels read the parents: one query for all of them.
+    prefetch_related_objects([case], "parents")
     children = list(case.children.all())
     information = list(visible_child_information(request.user, case))
     for child in children:

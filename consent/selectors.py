@@ -86,8 +86,13 @@ class ConsentStatus:
 
 def consent_status(case: Case) -> ConsentStatus:
     now = timezone.now()
-    in_force = decision_in_force(case, now)
     latest = latest_decision(case)
+    # The latest recorded decision is the one in force once it has taken effect;
+    # only a scheduled one needs the second look.
+    if latest is None or latest.effective_from <= now:
+        in_force = latest
+    else:
+        in_force = decision_in_force(case, now)
     scheduled = latest if latest is not None and latest.effective_from > now else None
     review_due = None
     if in_force is not None:

@@ -154,11 +154,19 @@ def get_data_key(key_id: uuid.UUID) -> bytes:
 
 def destroy_data_key(key_id: uuid.UUID) -> bool:
     """Crypto-shred: remove the wrapped key. Returns whether a key was removed."""
+    return bool(destroy_data_keys([key_id]))
+
+
+def destroy_data_keys(key_ids) -> int:
+    """Crypto-shred several keys in one statement (the purge's chunks); returns how many."""
     from pps.keystore.models import DataKey
 
-    deleted, _ = DataKey.objects.filter(id=key_id).delete()
-    forget_cached_keys(key_id)
-    return bool(deleted)
+    key_ids = [key_id for key_id in key_ids if key_id is not None]
+    if not key_ids:
+        return 0
+    deleted, _ = DataKey.objects.filter(id__in=key_ids).delete()
+    forget_cached_keys(*key_ids)
+    return deleted
 
 
 def rewrap_all_data_keys(*, dry_run: bool = False, batch_size: int = 500) -> tuple[int, int]:

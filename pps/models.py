@@ -90,7 +90,11 @@ class AccessLogEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["service", "allowed", "-at"])]
+        indexes = [
+            models.Index(fields=["service", "allowed", "-at"]),
+            # The purge finds the rows naming each removed record by these two.
+            models.Index(fields=["object_type", "object_id"]),
+        ]
 
     def __str__(self) -> str:
         verdict = "allowed" if self.allowed else "denied"

@@ -3,13 +3,17 @@
 - ``purge_preview`` lists due cases by reference, categories and dates (never
   a name), the ones a blocker holds back, and the ones whose date cannot be
   worked out.
-- ``purge_execute`` destroys each case in its own transaction: everything is
-  checked again inside it (still closed, still due, still not blocked), then
-  every row about the case goes and a destruction log entry is written in the
-  same commit. A crash leaves every case either whole or gone.
-- The case's data key lives in the other database, so it is destroyed just
-  after that commit; the log entry remembers the key id until then, and every
-  run first finishes any key a crashed run left behind. Re-running is safe.
+- ``purge_execute`` destroys the cases in chunks of CHUNK, one transaction
+  each: the chunk's cases are locked and everything is checked again inside it
+  (still closed, still due, still not blocked), then every row about them goes
+  (set-based, a few statements per table for the whole chunk) and their
+  destruction log entries are written in the same commit. A crash leaves every
+  case either whole or gone. If a chunk fails, its cases are retried one by
+  one, so one bad case cannot hold back the others.
+- The data keys live in the other database, so each chunk's keys are destroyed
+  (one statement) just after that commit; the log entries remember the key ids
+  until then, and every run first finishes any key a crashed run left behind.
+  Re-running is safe.
 - Finally the space is reclaimed so deleted bytes do not linger (RET-6).
 """
 
@@ -22,18 +26,21 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from cases.models import AnonymousContact, Case
-from pps.crypto import destroy_data_key
+from pps.crypto import destroy_data_keys
 from pps.models import Service, User
 from pps.roles import Role
 from retention.blockers import blocked_case_ids
-from retention.erase import erase_case
-from retention.models import CaseRetention, DestructionLogEntry, PurgeRun
+from retention.erase import erase_cases
+from retention.models import CaseCategory, CaseRetention, DestructionLogEntry, PurgeRun
 from retention.rules import add_years
 from retention.schedule import CLOSED_STATUSES, cases_retention_refresh
 from retention.services import retention_settings_for
 
 logger = logging.getLogger(__name__)
 REFRESH_BATCH = 500
+# Cases destroyed per transaction: big enough that each table is visited once
+# for many cases, small enough to stay far below the databases' parameter limits.
+CHUNK = 100
 
 
 class PurgeRefused(ValueError):
@@ -150,44 +157,75 @@ def purge_preview(*, service: Service | None = None, today: datetime.date | None
 Progress = Callable[[PurgeRun], None]
 
 
-def _purge_one(
-    case_id: int, *, run: PurgeRun, today: datetime.date
-) -> tuple[DestructionLogEntry | None, set[str]]:
-    """Destroy one case in one transaction; (None, set()) if it is no longer due."""
+def _still_due(case_ids: list[int], *, run: PurgeRun, today: datetime.date) -> list[tuple]:
+    """Lock the cases and check each again: (case, retention) for those still due."""
+    cases = list(
+        Case.objects.select_for_update()
+        .filter(pk__in=case_ids, status__in=CLOSED_STATUSES)
+        .order_by("pk")
+    )
+    if run.service_id is not None:
+        cases = [case for case in cases if case.service_id == run.service_id]
+    retentions = cases_retention_refresh(cases)
+    due = [
+        (case, retention)
+        for case, retention in zip(cases, retentions, strict=True)
+        if retention.destroy_on is not None and retention.destroy_on <= today
+    ]
+    blocked = blocked_case_ids([case.pk for case, _ in due])
+    return [(case, retention) for case, retention in due if case.pk not in blocked]
+
+
+def _category_names(cases: list[Case]) -> dict[int, str]:
+    names: dict[int, list[str]] = {case.pk: [] for case in cases}
+    links = CaseCategory.objects.filter(case__in=cases).select_related("category")
+    for link in links.order_by("pk"):
+        names[link.case_id].append(link.category.name)
+    return {case_id: ", ".join(found)[:400] for case_id, found in names.items()}
+
+
+def _purge_chunk(
+    case_ids: list[int], *, run: PurgeRun, today: datetime.date
+) -> tuple[list[DestructionLogEntry], set[str]]:
+    """Destroy the cases of one chunk that are still due, in one transaction.
+
+    Everything is checked again under the lock, so a legal hold placed since the
+    preview still wins; the destruction log entries commit with the deletions.
+    """
     with transaction.atomic():
-        case = Case.objects.select_for_update().filter(pk=case_id).first()
-        if case is None or case.status not in CLOSED_STATUSES:
-            return None, set()
-        if run.service_id is not None and case.service_id != run.service_id:
-            return None, set()
-        retention = cases_retention_refresh([case])[0]
-        if retention.destroy_on is None or retention.destroy_on > today:
-            return None, set()
-        if blocked_case_ids([case.pk]):
-            return None, set()
-        entry = DestructionLogEntry(
-            service_id=case.service_id,
-            run=run,
-            case_reference=case.reference or f"case {case.pk}",
-            categories=", ".join(
-                link.category.name for link in case.retention_categories.select_related("category")
-            )[:400],
-            closed_on=retention.last_closed_on,
-            destroy_due_on=retention.destroy_on,
-            authorised_by=run.authorised_by,
-            data_key_id=case.data_key_id,
-        )
-        touched = erase_case(case)
-        entry.save()
+        due = _still_due(case_ids, run=run, today=today)
+        if not due:
+            return [], set()
+        cases = [case for case, _ in due]
+        categories = _category_names(cases)
+        entries = [
+            DestructionLogEntry(
+                service_id=case.service_id,
+                run=run,
+                case_reference=case.reference or f"case {case.pk}",
+                categories=categories[case.pk],
+                closed_on=retention.last_closed_on,
+                destroy_due_on=retention.destroy_on,
+                authorised_by=run.authorised_by,
+                data_key_id=case.data_key_id,
+            )
+            for case, retention in due
+        ]
+        touched = erase_cases(cases)
+        entries = DestructionLogEntry.objects.bulk_create(entries)
         touched.add(DestructionLogEntry._meta.db_table)
-        return entry, touched
+        return entries, touched
 
 
-def _destroy_key(entry: DestructionLogEntry) -> None:
-    destroy_data_key(entry.data_key_id)
-    entry.key_destroyed_at = timezone.now()
-    entry.data_key_id = None
-    entry.save(update_fields=["key_destroyed_at", "data_key_id"])
+def _destroy_keys(entries: list[DestructionLogEntry]) -> int:
+    """Shred the chunk's data keys (one key-store statement), then note it in the log."""
+    if not entries:
+        return 0
+    destroy_data_keys([entry.data_key_id for entry in entries])
+    DestructionLogEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(
+        key_destroyed_at=timezone.now(), data_key_id=None
+    )
+    return len(entries)
 
 
 def finish_pending_keys(*, service: Service | None = None) -> int:
@@ -195,11 +233,34 @@ def finish_pending_keys(*, service: Service | None = None) -> int:
     pending = DestructionLogEntry.objects.filter(key_destroyed_at__isnull=True)
     if service is not None:
         pending = pending.filter(service=service)
+    entries = list(pending.order_by("pk").only("pk", "data_key_id"))
     count = 0
-    for entry in pending.order_by("pk"):
-        _destroy_key(entry)
-        count += 1
+    for start in range(0, len(entries), CHUNK):
+        count += _destroy_keys(entries[start : start + CHUNK])
     return count
+
+
+def _purge_ids(
+    case_ids: list[int], *, run: PurgeRun, today: datetime.date
+) -> tuple[int, int, set[str]]:
+    """Purge a chunk; if it fails, each of its cases alone. (purged, failed, tables)."""
+    try:
+        entries, touched = _purge_chunk(case_ids, run=run, today=today)
+    except Exception as exc:  # noqa: BLE001 - one case failing must not stop the rest
+        if len(case_ids) == 1:
+            # Only the id and the kind of error: a database message may quote values.
+            logger.error(
+                "Purge of case %s failed (%s); it is unchanged.", case_ids[0], type(exc).__name__
+            )
+            return 0, 1, set()
+        purged = failed = 0
+        touched: set[str] = set()
+        for case_id in case_ids:
+            one_purged, one_failed, tables = _purge_ids([case_id], run=run, today=today)
+            purged, failed, touched = purged + one_purged, failed + one_failed, touched | tables
+        return purged, failed, touched
+    run.keys_destroyed += _destroy_keys(entries)
+    return len(entries), 0, touched
 
 
 def _delete_anonymous_contacts(service: Service | None, today: datetime.date) -> int:
@@ -234,23 +295,13 @@ def purge_execute(
     )
     touched: set[str] = set()
     run.keys_destroyed = finish_pending_keys(service=service)
-    for case_id in ids:
-        try:
-            entry, tables = _purge_one(case_id, run=run, today=today)
-        except Exception as exc:  # noqa: BLE001 - one case failing must not stop the rest
-            # Only the id and the kind of error: a database message may quote values.
-            logger.error(
-                "Purge of case %s failed (%s); it is unchanged.", case_id, type(exc).__name__
-            )
-            run.failed += 1
-        else:
-            if entry is None:
-                run.skipped += 1
-            else:
-                touched |= tables
-                _destroy_key(entry)
-                run.purged += 1
-                run.keys_destroyed += 1
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        purged, failed, tables = _purge_ids(chunk, run=run, today=today)
+        touched |= tables
+        run.purged += purged
+        run.failed += failed
+        run.skipped += len(chunk) - purged - failed
         run.save(update_fields=["purged", "skipped", "failed", "keys_destroyed"])
         if progress:
             progress(run)

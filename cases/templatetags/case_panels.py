@@ -13,8 +13,15 @@ register = template.Library()
 
 
 def _parents_without_statement(case):
-    sent = set(PrivacyStatementSent.objects.filter(case=case).values_list("parent_id", flat=True))
-    return [parent for parent in case.parents.all() if parent.pk not in sent]
+    # Two panels ask on the same page: remembered on the case for the request.
+    if not hasattr(case, "_parents_without_statement"):
+        sent = set(
+            PrivacyStatementSent.objects.filter(case=case).values_list("parent_id", flat=True)
+        )
+        case._parents_without_statement = [
+            parent for parent in case.parents.all() if parent.pk not in sent
+        ]
+    return case._parents_without_statement
 
 
 @register.inclusion_tag("letters/_statement_reminder.html", takes_context=True)

@@ -33,16 +33,24 @@ def three_due_cases(service, staff):
 
 
 def fail_on(case_to_fail, real, error):
-    """Wrap ``erase_case`` so it raises half-way through the case: after its rows are deleted."""
+    """Wrap ``erase_cases`` so it raises half-way through the chunk holding the case:
+    after its rows are deleted."""
 
-    def erase_then_fail(case):
-        failing = case.pk == case_to_fail.pk
-        touched = real(case)
+    def erase_then_fail(cases):
+        failing = any(case.pk == case_to_fail.pk for case in cases)
+        touched = real(cases)
         if failing:
             raise error
         return touched
 
     return erase_then_fail
+
+
+@pytest.fixture
+def one_case_per_chunk(monkeypatch):
+    """Chunks of one case: the purge then commits case by case, as a long run does
+    between chunks."""
+    monkeypatch.setattr(purge, "CHUNK", 1)
 
 
 def test_ret5_one_case_failing_mid_erase_is_left_whole_and_the_command_fails(
@@ -51,7 +59,7 @@ def test_ret5_one_case_failing_mid_erase_is_left_whole_and_the_command_fails(
     first, middle, last = three_due_cases
     middle_before = case_footprint(middle)
     monkeypatch.setattr(
-        purge, "erase_case", fail_on(middle, erase.erase_case, RuntimeError("disk full"))
+        purge, "erase_cases", fail_on(middle, erase.erase_cases, RuntimeError("disk full"))
     )
 
     with pytest.raises(CommandError, match="1 cases could not be purged"):
@@ -70,12 +78,34 @@ def test_ret5_one_case_failing_mid_erase_is_left_whole_and_the_command_fails(
     assert DestructionLogEntry.objects.count() == 3
 
 
-def test_ret5_process_killed_mid_case_leaves_it_whole_and_rerun_completes(
+def test_ret5_process_killed_mid_chunk_leaves_the_whole_chunk_and_rerun_completes(
     three_due_cases, monkeypatch
+):
+    before = {case.pk: case_footprint(case) for case in three_due_cases}
+    monkeypatch.setattr(
+        purge, "erase_cases", fail_on(three_due_cases[1], erase.erase_cases, KeyboardInterrupt())
+    )
+
+    with pytest.raises(KeyboardInterrupt):
+        run_purge()
+
+    # The three cases were one chunk, one transaction: all of them are whole.
+    assert {case.pk: case_footprint(case) for case in three_due_cases} == before
+    assert not DestructionLogEntry.objects.exists()
+
+    monkeypatch.undo()
+    assert "Purged 3 cases" in run_purge()
+    assert not Case.objects.exists()
+
+
+def test_ret5_process_killed_mid_case_leaves_it_whole_and_rerun_completes(
+    three_due_cases, one_case_per_chunk, monkeypatch
 ):
     first, middle, last = three_due_cases
     before = {case.pk: case_footprint(case) for case in (middle, last)}
-    monkeypatch.setattr(purge, "erase_case", fail_on(middle, erase.erase_case, KeyboardInterrupt()))
+    monkeypatch.setattr(
+        purge, "erase_cases", fail_on(middle, erase.erase_cases, KeyboardInterrupt())
+    )
 
     with pytest.raises(KeyboardInterrupt):
         run_purge()
@@ -96,15 +126,15 @@ def test_ret5_process_killed_mid_case_leaves_it_whole_and_rerun_completes(
 
 
 def test_ret5_crash_between_deleting_rows_and_destroying_the_key_is_finished_by_rerun(
-    three_due_cases, monkeypatch
+    three_due_cases, one_case_per_chunk, monkeypatch
 ):
     first = three_due_cases[0]
-    real_destroy = purge.destroy_data_key
+    real_destroy = purge.destroy_data_keys
 
-    def crash(key_id):
+    def crash(key_ids):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(purge, "destroy_data_key", crash)
+    monkeypatch.setattr(purge, "destroy_data_keys", crash)
     with pytest.raises(KeyboardInterrupt):
         run_purge()
 
@@ -115,7 +145,7 @@ def test_ret5_crash_between_deleting_rows_and_destroying_the_key_is_finished_by_
     assert pending.data_key_id == first.data_key_id and pending.key_destroyed_at is None
     assert purge_preview().keys_pending == 1
 
-    monkeypatch.setattr(purge, "destroy_data_key", real_destroy)
+    monkeypatch.setattr(purge, "destroy_data_keys", real_destroy)
     output = run_purge()
     assert "Purged 2 cases" in output and "3 data keys destroyed" in output
     assert not DataKey.objects.filter(

@@ -1,0 +1,114 @@
+"""The physical floor: the SQL a page cannot do without, through the same connections.
+
+For each list the page of 25 case rows with the columns shown (and the
+caseworker's name), the count the pager needs, the page's parents, and the
+page's wrapped data keys from the key store. No decryption, no templates, no
+permission checks: what is left when everything the app adds is taken away.
+"""
+
+from django.db import connections
+
+from cases.models import Case, CaseUserObjectPermission, Child, Contact, Parent
+from pps.keystore.models import DataKey
+from pps.models import User
+
+PAGE = 25
+
+
+def _q(name: str) -> str:
+    return connections["default"].ops.quote_name(name)
+
+
+CASE, PARENT, CHILD, CONTACT, USER, PERMISSION = (
+    _q(model._meta.db_table)
+    for model in (Case, Parent, Child, Contact, User, CaseUserObjectPermission)
+)
+COLUMNS = (
+    "c.id, c.reference, c.status, c.opened_on, c.closed_on, c.data_key_id, "
+    "u.first_name, u.last_name"
+)
+ORDER = "ORDER BY c.opened_on DESC, c.id DESC"
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+def _fetch_people_and_keys(cursor, rows) -> None:
+    case_ids = [row[0] for row in rows]
+    if not case_ids:
+        return
+    cursor.execute(
+        f"SELECT id, case_id, given_name, family_name FROM {PARENT} "
+        f"WHERE case_id IN ({_placeholders(len(case_ids))}) ORDER BY id",
+        case_ids,
+    )
+    cursor.fetchall()
+    # Raw rows hold the key ids in the database's own form, ready to send back.
+    key_ids = list({row[5] for row in rows})
+    with connections["keystore"].cursor() as keystore:
+        keystore.execute(
+            f"SELECT id, master_key_id, wrapped FROM {_q(DataKey._meta.db_table)} "
+            f"WHERE id IN ({_placeholders(len(key_ids))})",
+            key_ids,
+        )
+        keystore.fetchall()
+
+
+def _list_page(where: str, params: list, *, page: int, joins: str = "") -> None:
+    base = f"FROM {CASE} c {joins} WHERE {where}"
+    with connections["default"].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) {base}", params)
+        cursor.fetchone()
+        cursor.execute(
+            f"SELECT {COLUMNS} {base.replace('WHERE', f'LEFT JOIN {USER} u ON u.id = c.assigned_staff_id WHERE', 1)} "  # noqa: E501
+            f"{ORDER} LIMIT {PAGE} OFFSET %s",
+            [*params, (page - 1) * PAGE],
+        )
+        rows = cursor.fetchall()
+        _fetch_people_and_keys(cursor, rows)
+
+
+def staff_list(*, service_id: int, page: int) -> None:
+    _list_page("c.service_id = %s AND c.status <> 'archived'", [service_id], page=page)
+
+
+def surname_search(*, service_id: int, digest: str) -> None:
+    matching = (
+        f"c.id IN (SELECT case_id FROM {PARENT} WHERE family_name_bidx = %s "
+        f"UNION SELECT case_id FROM {CHILD} WHERE family_name_bidx = %s)"
+    )
+    where = f"c.service_id = %s AND c.status <> 'archived' AND {matching}"
+    _list_page(where, [service_id, digest, digest], page=1)
+
+
+def volunteer_list(*, service_id: int, user_id: int, permission_id: int) -> None:
+    joins = (
+        f"JOIN {PERMISSION} p ON p.content_object_id = c.id "
+        "AND p.user_id = %s AND p.permission_id = %s"
+    )
+    _list_page("c.service_id = %s", [user_id, permission_id, service_id], page=1, joins=joins)
+
+
+def case_detail(*, case_id: int) -> None:
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.data_key_id, c.*, u.first_name, u.last_name FROM {CASE} c "
+            f"LEFT JOIN {USER} u ON u.id = c.assigned_staff_id WHERE c.id = %s",
+            [case_id],
+        )
+        row = cursor.fetchone()
+        for table in (PARENT, CHILD):
+            cursor.execute(f"SELECT * FROM {table} WHERE case_id = %s ORDER BY id", [case_id])
+            cursor.fetchall()
+        cursor.execute(
+            f"SELECT * FROM {CONTACT} WHERE case_id = %s ORDER BY occurred_at DESC", [case_id]
+        )
+        cursor.fetchall()
+    key_id = row[0] if row else None
+    with connections["keystore"].cursor() as keystore:
+        keystore.execute(
+            f"SELECT id, master_key_id, wrapped FROM {_q(DataKey._meta.db_table)} WHERE id = %s",
+            [key_id],
+        )
+        keystore.fetchone()

@@ -1,0 +1,246 @@
+"""The benchmark's output: the environment, the figures per size, and the targets.
+
+The targets are those of the performance issue (SQLite on a 2-core machine).
+Each is checked against the figures and marked PASS or MISS; "at 100,000"
+targets are checked at the largest size measured, which the table names.
+"""
+
+import datetime
+import os
+import platform
+import sys
+
+import django
+
+PAGES_WITH_FLOOR = ("staff_list_first", "staff_list_deep", "surname_search", "case_detail")
+MAX_QUERIES = 12
+FLOOR_RATIO = 3.0
+LARGE_MEDIAN_MS = 50.0
+GROWTH_RATIO = 1.5
+VOLUNTEER_RATIO = 2.0
+HELPLINE_MS = 30.0
+STATISTICS_MS = 2000.0
+RELEASE_PACK_MS = 3000.0
+PURGE_RATE = 200.0
+PURGE_MEMORY_SLACK_MB = 10.0
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory_gb() -> float | None:
+    try:
+        with open("/proc/meminfo") as meminfo:
+            kb = int(meminfo.readline().split()[1])
+        return round(kb / 1024 / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def environment(database: str) -> dict:
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": {
+            "cpu": _cpu_model(),
+            "cores": os.cpu_count(),
+            "memory_gb": _memory_gb(),
+            "system": platform.platform(),
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        },
+        "database": database,
+        "python": sys.version.split()[0],
+        "django": django.get_version(),
+    }
+
+
+def assemble(results: dict[int, dict], *, database_url: str | None, repeat: int, elapsed: float):
+    sizes = sorted(results)
+    database = results[sizes[0]]["database"]
+    data = {
+        "environment": environment(database),
+        "repeat": repeat,
+        "seconds": round(elapsed),
+        "sizes": {str(size): results[size] for size in sizes},
+    }
+    data["targets"] = targets(data)
+    return data
+
+
+# --- targets -------------------------------------------------------------------
+
+
+def _m(data: dict, size: int, key: str) -> dict | None:
+    return data["sizes"][str(size)]["measurements"].get(key)
+
+
+def _check(name: str, passed: bool, detail: str) -> dict:
+    return {"target": name, "result": "PASS" if passed else "MISS", "detail": detail}
+
+
+def targets(data: dict) -> list[dict]:
+    sizes = sorted(int(s) for s in data["sizes"])
+    small, large = sizes[0], sizes[-1]
+    checks = []
+    keys = list(data["sizes"][str(large)]["measurements"])
+    for key in keys:
+        per_size = [_m(data, size, key) for size in sizes]
+        if any(m is None or "app" not in m for m in per_size):
+            continue
+        counts = [m["app"]["queries"] for m in per_size]
+        label = per_size[-1]["label"]
+        checks.append(
+            _check(
+                f"{label}: constant queries, at most {MAX_QUERIES}",
+                len(set(counts)) == 1 and max(counts) <= MAX_QUERIES,
+                " / ".join(str(c) for c in counts) + " queries",
+            )
+        )
+    for key in PAGES_WITH_FLOOR:
+        first, last = _m(data, small, key), _m(data, large, key)
+        if not (first and last):
+            continue
+        label, median = last["label"], last["app"]["median_ms"]
+        checks.append(
+            _check(
+                f"{label}: within {FLOOR_RATIO:g}x raw SQL",
+                last["ratio_raw"] <= FLOOR_RATIO,
+                f"{last['ratio_raw']}x at {large:,}",
+            )
+        )
+        checks.append(
+            _check(
+                f"{label}: median under {LARGE_MEDIAN_MS:g} ms at {large:,}",
+                median < LARGE_MEDIAN_MS,
+                f"{median} ms",
+            )
+        )
+        if large > small:
+            growth = median / max(first["app"]["median_ms"], 0.001)
+            checks.append(
+                _check(
+                    f"{label}: at {large:,} at most {GROWTH_RATIO:g}x its time at {small:,}",
+                    growth <= GROWTH_RATIO,
+                    f"{growth:.2f}x",
+                )
+            )
+    checks += _single_targets(data, large)
+    return checks
+
+
+def _single_targets(data: dict, large: int) -> list[dict]:
+    checks = []
+    volunteer, staff = _m(data, large, "volunteer_list"), _m(data, large, "staff_list_first")
+    if volunteer and staff:
+        ratio = volunteer["app"]["median_ms"] / max(staff["app"]["median_ms"], 0.001)
+        checks.append(
+            _check(
+                f"Volunteer list within {VOLUNTEER_RATIO:g}x the staff list",
+                ratio <= VOLUNTEER_RATIO,
+                f"{ratio:.2f}x",
+            )
+        )
+    for key, limit in (
+        ("helpline_save", HELPLINE_MS),
+        ("quarter_statistics", STATISTICS_MS),
+        ("release_pack_pdf", RELEASE_PACK_MS),
+    ):
+        measured = _m(data, large, key)
+        if measured:
+            median = measured["app"]["median_ms"]
+            checks.append(
+                _check(
+                    f"{measured['label']}: median under {limit:g} ms at {large:,}",
+                    median < limit,
+                    f"{median} ms",
+                )
+            )
+    purge = _m(data, large, "purge")
+    if purge and "cases_per_second" in purge:
+        checks.append(
+            _check(
+                f"Purge: at least {PURGE_RATE:g} cases per second",
+                purge["cases_per_second"] >= PURGE_RATE,
+                f"{purge['cases_per_second']} cases/s ({purge['cases']} cases)",
+            )
+        )
+        growth = list(purge["memory_growth_mb"].values())
+        checks.append(
+            _check(
+                "Purge: memory flat as the batch grows",
+                growth[-1] - growth[0] <= PURGE_MEMORY_SLACK_MB,
+                " -> ".join(f"{k}: +{v} MB" for k, v in purge["memory_growth_mb"].items()),
+            )
+        )
+    return checks
+
+
+# --- Markdown -----------------------------------------------------------------
+
+
+def _cell(measured: dict | None, part: str) -> str:
+    if not measured or part not in measured:
+        return "–"
+    figures = measured[part]
+    return f"{figures['median_ms']} / {figures['p95_ms']} ms, {figures['queries']} q"
+
+
+def _ratio(measured: dict | None, key: str) -> str:
+    return f"{measured[key]}x" if measured and key in measured else "–"
+
+
+def markdown(data: dict) -> str:
+    env = data["environment"]
+    machine = env["machine"]
+    lines = [
+        f"Benchmark of {env['date']}: {machine['cpu']}, {machine['cores']} cores, "
+        f"{machine['memory_gb']} GB RAM, {machine['system']}; {env['database']}; "
+        f"Python {env['python']}, Django {env['django']}; load average at the end "
+        f"{', '.join(map(str, machine['load_average_at_end']))} (a shared machine). "
+        f"{data['repeat']} timed runs per figure; median / 95th percentile server time, "
+        "q = SQL queries (cases database + key store).",
+        "",
+    ]
+    for size, sized in data["sizes"].items():
+        build = sized["build"]
+        rows = build["rows"]
+        lines += [
+            f"### {int(size):,} cases",
+            "",
+            f"Built in {build['seconds']:,} s{' (reused)' if build['reused'] else ''}: "
+            + ", ".join(f"{value:,} {name}" for name, value in rows.items())
+            + ".",
+            "",
+            "| Measurement | App | Raw SQL floor | Django admin | App / raw | App / admin |",
+            "|---|---|---|---|---|---|",
+        ]
+        for measured in sized["measurements"].values():
+            if "app" not in measured:
+                continue
+            lines.append(
+                f"| {measured['label']} | {_cell(measured, 'app')} | "
+                f"{_cell(measured, 'raw_sql')} | {_cell(measured, 'admin')} | "
+                f"{_ratio(measured, 'ratio_raw')} | {_ratio(measured, 'ratio_admin')} |"
+            )
+        purge = sized["measurements"].get("purge")
+        if purge and "cases_per_second" in purge:
+            memory = ", ".join(f"{k} +{v} MB" for k, v in purge["memory_growth_mb"].items())
+            lines += [
+                "",
+                f"Purge of {purge['cases']:,} due cases: {purge['cases_per_second']} cases/s "
+                f"({purge['destroy_seconds']} s, {purge['queries_per_case']} queries per case), "
+                f"then reclaiming space {purge['reclaim_seconds']} s "
+                f"({purge['cases_per_second_with_reclaim']} cases/s overall); "
+                f"memory {memory}.",
+            ]
+        lines.append("")
+    lines += ["### Targets", "", "| Target | Result | Measured |", "|---|---|---|"]
+    lines += [f"| {c['target']} | {c['result']} | {c['detail']} |" for c in data["targets"]]
+    return "\n".join(lines) + "\n"

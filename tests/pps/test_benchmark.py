@@ -1,0 +1,79 @@
+"""The performance benchmark runs end to end at a tiny size (never a timed assertion).
+
+It builds two small databases in child processes, measures every registered
+measurement, and writes the JSON and Markdown reports; the figures themselves
+are for docs/performance.md, not for the test suite.
+"""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from pps.benchmark.measurements import MEASUREMENTS
+
+SIZES = (20, 40)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("benchmark")
+    call_command(
+        "benchmark",
+        *(f"--cases={size}" for size in SIZES),
+        "--repeat=2",
+        "--warmup=1",
+        f"--json={folder / 'result.json'}",
+        f"--markdown={folder / 'result.md'}",
+        stdout=open(folder / "stdout.txt", "w"),  # noqa: SIM115 - closed with the process
+    )
+    return json.loads((folder / "result.json").read_text()), (folder / "result.md").read_text()
+
+
+def test_report_names_the_machine_database_and_versions(report):
+    data, markdown = report
+    environment = data["environment"]
+    assert environment["machine"]["cores"] >= 1
+    assert environment["database"].startswith("SQLite ")
+    assert environment["python"] and environment["django"].startswith("6.")
+    assert "load average" in markdown and environment["database"] in markdown
+
+
+def test_every_measurement_reports_times_and_queries_at_every_size(report):
+    data, _ = report
+    assert list(data["sizes"]) == [str(size) for size in SIZES]
+    for size in SIZES:
+        measured = data["sizes"][str(size)]["measurements"]
+        assert list(measured) == [m.key for m in MEASUREMENTS]
+        for key, result in measured.items():
+            if key == "purge":
+                assert result["purged"] == result["cases"] > 0 and result["failed"] == 0
+                assert result["cases_per_second"] > 0 and result["memory_growth_mb"]
+                continue
+            app = result["app"]
+            assert app["runs"] == 2 and 0 < app["median_ms"] <= app["p95_ms"]
+            assert app["queries"] > 0
+            assert set(app["queries_by_database"]) == {"default", "keystore"}
+        build = data["sizes"][str(size)]["build"]
+        assert build["rows"]["cases"] == size and build["rows"]["history rows"] > size
+
+
+def test_lists_compare_with_raw_sql_and_the_stock_admin(report):
+    data, markdown = report
+    measured = data["sizes"][str(SIZES[-1])]["measurements"]
+    for key in ("staff_list_first", "staff_list_deep"):
+        assert measured[key]["ratio_raw"] > 0 and measured[key]["ratio_admin"] > 0
+    for key in ("surname_search", "case_detail", "volunteer_list"):
+        assert measured[key]["ratio_raw"] > 0
+    assert "| Staff case list, first page |" in markdown and "### Targets" in markdown
+
+
+def test_page_query_counts_do_not_grow_with_the_data(report):
+    data, _ = report
+    small, large = (data["sizes"][str(size)]["measurements"] for size in SIZES)
+    for key in ("staff_list_first", "surname_search", "case_detail", "volunteer_list"):
+        assert small[key]["app"]["queries"] == large[key]["app"]["queries"], key
+    constant = {
+        c["target"]: c["result"] for c in data["targets"] if "constant queries" in c["target"]
+    }
+    assert constant and all(result in ("PASS", "MISS") for result in constant.values())
