@@ -10,6 +10,15 @@ class SignInForm(AuthenticationForm):
         "inactive": "Enter a correct username and password.",
     }
 
+    def clean_username(self):
+        # Django's form sets max_length on the field after it is built, so no
+        # length validator runs: an over-long name would reach authenticate()
+        # and overflow the failed-attempt log (a database error, not a message).
+        username = self.cleaned_data["username"]
+        if len(username) > self.fields["username"].max_length:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return username
+
 
 class AuthenticatorCodeForm(forms.Form):
     code = forms.CharField(

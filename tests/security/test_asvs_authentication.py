@@ -388,3 +388,14 @@ def test_asvs_6_3_2_signing_in_fully_works_end_to_end(staff):
     client = Client()
     sign_in_fully(client, staff)
     assert client.get(reverse("cases:list")).status_code == 200
+
+
+def test_sec4_an_over_long_username_is_a_failed_sign_in_not_a_database_error(client):
+    """A 300-character name never reaches the attempt log (whose column holds 255)."""
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    response = client.post(reverse("login"), {"username": "x" * 300, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Enter a correct username and password." in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+    assert not AccessFailureLog.objects.exists()
