@@ -99,3 +99,23 @@ def test_ret3_purge_removes_every_disclosure_record_of_the_case(
     for model in (DisclosureRequest, DisclosureRelease, DisclosureEvent, ParentCopy):
         assert not model.objects.exists()
         assert not model.history.exists()
+
+
+def test_dis8_the_case_log_page_shows_requests_and_overrides_together(
+    case, staff, coordinator, client_for
+):
+    from django.urls import reverse
+
+    from tests.disclosure.override_helpers import record_non_disclosure, record_override
+
+    release(approved_request(case, staff, coordinator), coordinator)
+    record_override(case, staff)
+    record_non_disclosure(case, staff)
+    actions = [entry.action for entry in disclosure_log(case)]
+    assert {"Request logged", "Approved", "Released"} <= set(actions)
+    assert "Child-protection override" in actions
+    assert "Decision not to share" in actions
+    page = client_for(coordinator).get(reverse("disclosure:case_log", args=[case.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Child-protection override" in text and "Decision not to share" in text
