@@ -38,7 +38,12 @@ def get_case_for_user(user: User, pk, *, action: str = AccessLogEntry.Action.VIE
     case_id = int(pk) if str(pk).isdigit() else None
     case = None
     if case_id is not None:
-        case = visible_cases(user).select_related("assigned_staff").filter(pk=case_id).first()
+        case = (
+            visible_cases(user)
+            .select_related("assigned_staff", "service")
+            .filter(pk=case_id)
+            .first()
+        )
     return logged_or_404(
         user,
         case,

@@ -185,7 +185,8 @@ def case_page_helpline_context(user: User, case: Case) -> dict:
         "linked_enquiries": linked_enquiries(user, case),
         # Referrers and their evidence are case-file information, not the parent's (ACC-3).
         "referrals": list(case.referrals.all()) if case_worker else [],
-        "follow_up_form": CaseContactForm(service=user.service)
+        # The case's service is the user's (access checked) and already loaded with it.
+        "follow_up_form": CaseContactForm(service=case.service)
         if case_worker and case.status != Case.Status.ARCHIVED
         else None,
     }

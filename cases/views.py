@@ -90,6 +90,9 @@ def case_search(request):
 @role_required(*CASE_READER_ROLES)
 def case_detail(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
+    # The header shows the user's service, which is the case's (access checked):
+    # reuse the row read with the case instead of reading it again.
+    request.user.service = case.service
     # Several panels read the parents: one query for all of them.
     prefetch_related_objects([case], "parents")
     children = list(case.children.all())

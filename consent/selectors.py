@@ -42,7 +42,9 @@ def lock_case(case: Case) -> None:
 
 
 def latest_decision(case: Case) -> ConsentDecision | None:
-    return ConsentDecision.objects.filter(case=case).order_by(*RECORDING_ORDER).first()
+    # The case page shows who recorded it and what it reviewed: read them in the same query.
+    decisions = ConsentDecision.objects.filter(case=case).select_related("recorded_by", "review_of")
+    return decisions.order_by(*RECORDING_ORDER).first()
 
 
 def signed_form_attached(decision: ConsentDecision, at: datetime.datetime) -> bool:

@@ -12,16 +12,16 @@ from pps.roles import CASE_WORKER_ROLES, Role
 register = template.Library()
 
 
+def _statements(case) -> list[PrivacyStatementSent]:
+    # Both panels need the statements sent: read once, remembered on the case for the request.
+    if not hasattr(case, "_statements_sent"):
+        case._statements_sent = list(case.privacy_statements.select_related("parent", "sent_by"))
+    return case._statements_sent
+
+
 def _parents_without_statement(case):
-    # Two panels ask on the same page: remembered on the case for the request.
-    if not hasattr(case, "_parents_without_statement"):
-        sent = set(
-            PrivacyStatementSent.objects.filter(case=case).values_list("parent_id", flat=True)
-        )
-        case._parents_without_statement = [
-            parent for parent in case.parents.all() if parent.pk not in sent
-        ]
-    return case._parents_without_statement
+    sent = {statement.parent_id for statement in _statements(case)}
+    return [parent for parent in case.parents.all() if parent.pk not in sent]
 
 
 @register.inclusion_tag("letters/_statement_reminder.html", takes_context=True)
@@ -43,7 +43,7 @@ def case_communications(context, case):
         "case": case,
         "csrf_token": context.get("csrf_token"),
         "letters": case.letters.select_related("parent", "sent_by"),
-        "statements": case.privacy_statements.select_related("parent", "sent_by"),
+        "statements": _statements(case),
         "parents": case.parents.all(),
         "parents_without_statement": _parents_without_statement(case),
         "archived": case.status == case.Status.ARCHIVED,

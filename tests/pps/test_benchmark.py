@@ -10,6 +10,8 @@ import json
 import pytest
 from django.core.management import call_command
 
+import disclosure.benchmark  # noqa: F401 - registers its step and measurement, as the runner does
+from pps.benchmark.builder import STEPS
 from pps.benchmark.measurements import MEASUREMENTS
 
 SIZES = (20, 40)
@@ -77,3 +79,16 @@ def test_page_query_counts_do_not_grow_with_the_data(report):
         c["target"]: c["result"] for c in data["targets"] if "constant queries" in c["target"]
     }
     assert constant and all(result in ("PASS", "MISS") for result in constant.values())
+
+
+def test_disclosures_are_built_and_the_release_pack_is_measured(report):
+    data, markdown = report
+    assert "disclosures" in [name for name, _ in STEPS]
+    for size in SIZES:
+        built = data["sizes"][str(size)]["build"]["rows"]
+        assert built["disclosure requests"] > 0
+        # Every request has at least its "logged" row, most several.
+        assert built["disclosure log rows"] > built["disclosure requests"]
+        pack = data["sizes"][str(size)]["measurements"]["release_pack_pdf"]
+        assert pack["items"] == 50 and pack["app"]["median_ms"] > 0
+    assert "| 50-item release pack PDF |" in markdown
