@@ -63,3 +63,14 @@ def _force_login_with_second_factor(self, user, backend=None):
 def install() -> None:
     """Make ``Client.force_login`` a full (two-factor) sign-in for the whole test run."""
     ClientMixin.force_login = _force_login_with_second_factor
+
+
+def with_sudo(client):
+    """As if the user had just re-authenticated (``pps.security.sudo``): dangerous
+    actions are exercised past their confirmation step, which has its own tests."""
+    from pps.security.sudo import SUDO_UNTIL_KEY
+
+    session = client.session
+    session[SUDO_UNTIL_KEY] = int(time.time()) + 3600
+    session.save()
+    return client

@@ -18,7 +18,6 @@ marking the view and adding its refused-consent exercise here.
 import inspect
 import re
 import sys
-import time
 import types
 from pathlib import Path
 
@@ -37,8 +36,8 @@ from consent.sharing import (
 )
 from disclosure.services import disclosure_release
 from pps import pdf, uploads
-from pps.security.sudo import SUDO_UNTIL_KEY
 from tests.consent.helpers import record, refuse
+from tests.two_factor import with_sudo
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_PACKAGES = {"pps", "cases", "consent", "disclosure", "retention"}
@@ -271,10 +270,7 @@ def test_con6_every_outbound_view_has_a_refused_consent_exercise():
 def test_con6_outbound_views_refuse_when_the_parent_refused(refused_world, client_for, name):
     before = SharingEvent.objects.count()
     persona, exercise = EXERCISES[name]
-    client = client_for(refused_world["users"][persona])
-    session = client.session  # dangerous actions are exercised past their sudo step
-    session[SUDO_UNTIL_KEY] = int(time.time()) + 3600
-    session.save()
+    client = with_sudo(client_for(refused_world["users"][persona]))
     response = exercise(client, refused_world)
     assert response.status_code in (200, 400)  # the form again, with the reason
     assert "attachment" not in response.get("Content-Disposition", "")

@@ -1,13 +1,10 @@
 """Building overrides for tests, through the same services the app uses."""
 
 import datetime
-import time
 
-from django.test import Client
 from django.utils import timezone
 
 from disclosure.override_services import non_disclosure_record, override_record
-from pps.security.sudo import SUDO_UNTIL_KEY
 from tests.consent.helpers import refuse
 
 REASON = "The parent said the children are often left alone overnight."
@@ -30,14 +27,6 @@ def record_non_disclosure(case, by, **extra):
     fields = {"category": "emotional", "reason": "Discussed anonymously; below the threshold."}
     fields.update(extra)
     return non_disclosure_record(case=case, by=by, **fields)
-
-
-def with_sudo(client: Client) -> Client:
-    """As if the user had just confirmed their password and code (pps.security.sudo)."""
-    session = client.session
-    session[SUDO_UNTIL_KEY] = int(time.time()) + 3600
-    session.save()
-    return client
 
 
 def refused_a_while_ago(case, by):

@@ -11,9 +11,9 @@ from tests.disclosure.override_helpers import (
     record_non_disclosure,
     record_override,
     refused_a_while_ago,
-    with_sudo,
 )
 from tests.factories import make_user
+from tests.two_factor import with_sudo
 
 FORM = {
     "category": "sexual",

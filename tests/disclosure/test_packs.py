@@ -136,7 +136,7 @@ def test_dis6_withheld_items_are_shown_to_the_coordinator_before_release(
 ):
     from django.urls import reverse
 
-    from tests.disclosure.test_views import with_sudo
+    from tests.two_factor import with_sudo
 
     case_a, _ = separate_enquiries
     request = _sar(case_a, staff)

@@ -1,22 +1,13 @@
 """Disclosure screens (DIS-1 to DIS-8): who sees what, and the journey through the forms."""
 
-import time
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.models import DisclosureRequest, State
-from pps.security.sudo import SUDO_UNTIL_KEY
 from tests.consent.helpers import record
 from tests.disclosure.helpers import answer, approve, log_request, notify
-
-
-def with_sudo(client):
-    session = client.session
-    session[SUDO_UNTIL_KEY] = int(time.time()) + 3600
-    session.save()
-    return client
+from tests.two_factor import with_sudo
 
 
 def url(name, request, **kwargs):

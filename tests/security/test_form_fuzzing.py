@@ -18,7 +18,6 @@ A response below 500 is required every time. A request that was not accepted
 import datetime
 import importlib
 import inspect
-import time
 
 import pytest
 from django import forms as django_forms
@@ -31,11 +30,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pps.models import Service, User
-from pps.security.sudo import SUDO_UNTIL_KEY
 from tests.factories import make_user
 from tests.pps.test_authorization_matrix import MATRIX, fast_passwords, world  # noqa: F401
 from tests.security.forms_in_html import post_forms
-from tests.two_factor import authenticator, force_login_password_only
+from tests.two_factor import authenticator, force_login_password_only, with_sudo
 
 PROJECT_APPS = ["pps", "pps.security", "cases", "consent", "disclosure", "retention"]
 FORM_PAGES = {name for name, row in MATRIX.items() if row[0] == "get+post"}
@@ -158,9 +156,7 @@ def clients(world):  # noqa: F811 - world is the matrix fixture
             client = Client()
             force_login_password_only(client, make_user(service, "volunteer"))
         if persona != "anonymous":  # dangerous actions are fuzzed past their sudo step
-            session = client.session
-            session[SUDO_UNTIL_KEY] = int(time.time()) + 3600
-            session.save()
+            with_sudo(client)
         return client
 
     return make
