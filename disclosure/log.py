@@ -24,7 +24,8 @@ class LogEntry:
     action: str
     summary: str
     by: User | None
-    request_id: int | None = None
+    request_id: int | None = None  # the request an entry belongs to, if any
+    override_id: int | None = None  # the child-protection override, if any
 
 
 def register_log_source(fn: LogSource, *, name: str | None = None) -> None:

@@ -7,25 +7,13 @@ are for staff of the service (who may read the case); they hold no names
 beyond what the case already shows them.
 """
 
-import datetime
-from dataclasses import dataclass
-
 from cases.models import Case
+from disclosure.log import LogEntry
 from disclosure.override_models import ChildProtectionOverride, NonDisclosureDecision
-from pps.models import User
 
 OVERRIDE = "Child-protection override"
 REVIEWED = "Override reviewed"
 NOT_SHARED = "Decision not to share"
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    at: datetime.datetime
-    action: str
-    summary: str
-    by: User | None
-    override_id: int | None = None
 
 
 def _override_summary(override: ChildProtectionOverride) -> str:
