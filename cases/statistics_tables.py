@@ -2,7 +2,7 @@
 
 Contacts (anonymous contacts included) by channel, topic and outcome; cases
 opened, closed and archived; children by age band and school phase. Registered
-in ``CasesConfig.ready``. Each reads rows only through ``tally`` (or, for ages,
+in ``CasesConfig.ready``. Each reads rows only through ``Tally`` (or, for ages,
 computes a band and keeps nothing else), so nothing but counts leaves here.
 """
 
@@ -12,7 +12,7 @@ from collections import Counter
 from django.db.models import Q
 
 from cases.models import AnonymousContact, Case, Channel, Child, Contact, Outcome, Topic
-from cases.statistics import Period, StatTable, choice_rows, register_table, tally
+from cases.statistics import Period, StatTable, TableRecipe, Tally, choice_rows, register_table
 from pps.crypto import load_data_keys
 from pps.models import Service
 
@@ -41,22 +41,26 @@ def _contacts(service: Service, period: Period):
 
 
 def _contacts_by(column: str, choices, *, key: str, title: str, heading: str):
-    def build(service: Service, period: Period) -> StatTable:
+    def build(service: Service, period: Period) -> TableRecipe:
         known, anonymous = _contacts(service, period)
-        labels, counts = choice_rows(
-            choices(service) if callable(choices) else choices,
-            tally(known, column),
-            tally(anonymous, column),
-        )
-        return StatTable(
-            key=key,
-            title=title,
-            description=CONTACTS_NOTE,
-            row_heading=heading,
-            row_labels=labels,
-            column_labels=("Contacts",),
-            counts=counts,
-            shares_total=CONTACTS_TOTAL,
+        rows = choices(service) if callable(choices) else choices
+
+        def make(counts) -> StatTable:
+            labels, grid = choice_rows(rows, counts["known"], counts["anonymous"])
+            return StatTable(
+                key=key,
+                title=title,
+                description=CONTACTS_NOTE,
+                row_heading=heading,
+                row_labels=labels,
+                column_labels=("Contacts",),
+                counts=grid,
+                shares_total=CONTACTS_TOTAL,
+            )
+
+        return TableRecipe(
+            tallies={"known": Tally.of(known, column), "anonymous": Tally.of(anonymous, column)},
+            make=make,
         )
 
     return build
@@ -66,36 +70,45 @@ def _topic_choices(service: Service):
     return [(topic.pk, topic.name) for topic in Topic.objects.filter(service=service)]
 
 
-def contacts_by_kind(service: Service, period: Period) -> StatTable:
+def contacts_by_kind(service: Service, period: Period) -> TableRecipe:
     known, anonymous = _contacts(service, period)
-    return StatTable(
-        key="contacts_by_kind",
-        title="Contacts from parents with a case and anonymous contacts",
-        description="Anonymous contacts are from parents who gave no details or asked us not to keep them.",
-        row_heading="Kind of contact",
-        row_labels=("Parent with a case", "Anonymous"),
-        column_labels=("Contacts",),
-        counts=((tally(known)[None],), (tally(anonymous)[None],)),
-        shares_total=CONTACTS_TOTAL,
+    return TableRecipe(
+        tallies={"known": Tally.of(known), "anonymous": Tally.of(anonymous)},
+        make=lambda counts: StatTable(
+            key="contacts_by_kind",
+            title="Contacts from parents with a case and anonymous contacts",
+            description="Anonymous contacts are from parents who gave no details or asked us not to keep them.",
+            row_heading="Kind of contact",
+            row_labels=("Parent with a case", "Anonymous"),
+            column_labels=("Contacts",),
+            counts=((counts["known"][None],), (counts["anonymous"][None],)),
+            shares_total=CONTACTS_TOTAL,
+        ),
     )
 
 
-def cases_opened_closed_archived(service: Service, period: Period) -> StatTable:
+CASE_EVENTS = (("Opened", "opened_on"), ("Closed", "closed_on"), ("Archived", "archived_on"))
+
+
+def cases_opened_closed_archived(service: Service, period: Period) -> TableRecipe:
     in_service = Case.objects.filter(service=service)
-    span = {"__gte": period.start, "__lt": period.end}
-    counts = [
-        tally(in_service.filter(**{f"{column}{op}": day for op, day in span.items()}))[None]
-        for column in ("opened_on", "closed_on", "archived_on")
-    ]
-    return StatTable(
-        key="cases",
-        title="Cases opened, closed and archived",
-        description="Cases of parents who agreed to their details being kept.",
-        row_heading="Cases",
-        row_labels=("Opened", "Closed", "Archived"),
-        column_labels=("Cases",),
-        counts=tuple((count,) for count in counts),
-        column_totals=False,
+    return TableRecipe(
+        tallies={
+            label: Tally.of(
+                in_service.filter(**{f"{column}__gte": period.start, f"{column}__lt": period.end})
+            )
+            for label, column in CASE_EVENTS
+        },
+        make=lambda counts: StatTable(
+            key="cases",
+            title="Cases opened, closed and archived",
+            description="Cases of parents who agreed to their details being kept.",
+            row_heading="Cases",
+            row_labels=tuple(label for label, _ in CASE_EVENTS),
+            column_labels=("Cases",),
+            counts=tuple((counts[label][None],) for label, _ in CASE_EVENTS),
+            column_totals=False,
+        ),
     )
 
 
@@ -112,11 +125,13 @@ def children_by_age_and_phase(service: Service, period: Period) -> StatTable:
     in_scope = Child.objects.filter(case__in=worked_on.values("pk"))
     # Unwrap every data key in one query before the dates of birth are decrypted.
     load_data_keys(set(in_scope.values_list("data_key_id", flat=True)))
-    children = list(in_scope.only("pk", "data_key_id", "date_of_birth", "school_phase"))
+    # Two columns, not model instances: a quarter of a large service has tens
+    # of thousands of children, and only the band and phase are kept.
+    children = in_scope.values_list("date_of_birth", "school_phase")
     phases = [*Child.SchoolPhase.choices, ("", NOT_RECORDED)]
     bands = [*(label for label, _, _ in AGE_BANDS), NOT_RECORDED]
     grid = Counter(
-        (_age_band(child.date_of_birth, period.last_day), child.school_phase) for child in children
+        (_age_band(date_of_birth, period.last_day), phase) for date_of_birth, phase in children
     )
     return StatTable(
         key="children",

@@ -4,7 +4,14 @@ Counts only, by category of concern and recipient, and how many are still
 waiting for review; every cell goes through the usual small-count suppression.
 """
 
-from cases.statistics import Period, StatTable, allow_dimension, register_table, tally
+from cases.statistics import (
+    Period,
+    StatTable,
+    TableRecipe,
+    Tally,
+    allow_dimension,
+    register_table,
+)
 from disclosure.override_models import ChildProtectionOverride, ConcernCategory, OverrideRecipient
 from pps.models import Service
 
@@ -18,46 +25,50 @@ def _in_period(service: Service, period: Period):
     )
 
 
-def overrides_by_category_and_recipient(service: Service, period: Period) -> StatTable:
+def overrides_by_category_and_recipient(service: Service, period: Period) -> TableRecipe:
     overrides = _in_period(service, period)
-    by_recipient = {
-        recipient: tally(overrides.filter(recipient=recipient), "category")
-        for recipient in OverrideRecipient.values
-    }
-    return StatTable(
-        key="overrides",
-        title="Child-protection overrides by category of concern and recipient",
-        description="Information shared without consent because a child was believed to be at risk.",
-        row_heading="Category of concern",
-        row_labels=tuple(str(label) for _, label in ConcernCategory.choices),
-        column_labels=tuple(str(label) for _, label in OverrideRecipient.choices),
-        counts=tuple(
-            tuple(
-                by_recipient[recipient].get(category, 0) for recipient in OverrideRecipient.values
-            )
-            for category in ConcernCategory.values
+    return TableRecipe(
+        tallies={"grid": Tally.of(overrides, "category", "recipient")},
+        make=lambda counts: StatTable(
+            key="overrides",
+            title="Child-protection overrides by category of concern and recipient",
+            description="Information shared without consent because a child was believed to be at risk.",
+            row_heading="Category of concern",
+            row_labels=tuple(str(label) for _, label in ConcernCategory.choices),
+            column_labels=tuple(str(label) for _, label in OverrideRecipient.choices),
+            counts=tuple(
+                tuple(
+                    counts["grid"].get((category, recipient), 0)
+                    for recipient in OverrideRecipient.values
+                )
+                for category in ConcernCategory.values
+            ),
+            row_totals=True,
         ),
-        row_totals=True,
     )
 
 
-def overrides_review_status(service: Service, period: Period) -> StatTable:
+def overrides_review_status(service: Service, period: Period) -> TableRecipe:
     overrides = _in_period(service, period)
-    return StatTable(
-        key="overrides_review",
-        title="Child-protection overrides reviewed and waiting for review",
-        description="Overrides in the period, by whether a coordinator has reviewed them yet.",
-        row_heading="Review",
-        row_labels=("Reviewed", "Waiting for review"),
-        column_labels=("Overrides",),
-        counts=(
-            (tally(overrides.filter(review__isnull=False))[None],),
-            (tally(overrides.filter(review__isnull=True))[None],),
+    return TableRecipe(
+        tallies={
+            "reviewed": Tally.of(overrides.filter(review__isnull=False)),
+            "waiting": Tally.of(overrides.filter(review__isnull=True)),
+        },
+        make=lambda counts: StatTable(
+            key="overrides_review",
+            title="Child-protection overrides reviewed and waiting for review",
+            description="Overrides in the period, by whether a coordinator has reviewed them yet.",
+            row_heading="Review",
+            row_labels=("Reviewed", "Waiting for review"),
+            column_labels=("Overrides",),
+            counts=((counts["reviewed"][None],), (counts["waiting"][None],)),
         ),
     )
 
 
 def register() -> None:
     allow_dimension(MODEL, "category")
+    allow_dimension(MODEL, "recipient")
     register_table("overrides", overrides_by_category_and_recipient)
     register_table("overrides_review", overrides_review_status)

@@ -1,13 +1,13 @@
 """The statistics table the disclosure app contributes (STA-1): requests by type and outcome.
 
-Counts only, read through ``cases.statistics.tally`` by requester type (a fixed
+Counts only, read through ``cases.statistics.Tally`` by requester type (a fixed
 list of choices); the outcome is decided by which of three filters a request
 falls in, never by anything written on it.
 """
 
 from django.db.models import Q
 
-from cases.statistics import Period, StatTable, register_table, tally
+from cases.statistics import Period, StatTable, TableRecipe, Tally, register_table
 from disclosure.models import OPEN_STATES, DisclosureRequest, RequesterType
 from pps.models import Service
 
@@ -18,22 +18,28 @@ OUTCOMES = (
 )
 
 
-def requests_by_type_and_outcome(service: Service, period: Period) -> StatTable:
+def requests_by_type_and_outcome(service: Service, period: Period) -> TableRecipe:
     received = DisclosureRequest.objects.filter(
         case__service=service, received_on__gte=period.start, received_on__lt=period.end
     )
-    columns = [tally(received.filter(condition), "requester_type") for _, condition in OUTCOMES]
-    return StatTable(
-        key="disclosure_requests",
-        title="Requests for information by requester and outcome",
-        description="Requests received in the period, by who asked and where each stands now.",
-        row_heading="Requester",
-        row_labels=tuple(str(label) for _, label in RequesterType.choices),
-        column_labels=tuple(label for label, _ in OUTCOMES),
-        counts=tuple(
-            tuple(column.get(value, 0) for column in columns) for value, _ in RequesterType.choices
+    return TableRecipe(
+        tallies={
+            label: Tally.of(received.filter(condition), "requester_type")
+            for label, condition in OUTCOMES
+        },
+        make=lambda counts: StatTable(
+            key="disclosure_requests",
+            title="Requests for information by requester and outcome",
+            description="Requests received in the period, by who asked and where each stands now.",
+            row_heading="Requester",
+            row_labels=tuple(str(label) for _, label in RequesterType.choices),
+            column_labels=tuple(label for label, _ in OUTCOMES),
+            counts=tuple(
+                tuple(counts[label].get(value, 0) for label, _ in OUTCOMES)
+                for value, _ in RequesterType.choices
+            ),
+            row_totals=True,
         ),
-        row_totals=True,
     )
 
 

@@ -35,7 +35,7 @@ def test_sta1_requests_counted_by_requester_type_and_outcome(service, case, staf
     )
     release(approved_request(case, staff, coordinator), coordinator)
     period = Period.parse(f"{today:%Y-%m}")
-    table = requests_by_type_and_outcome(service, period)
+    table = requests_by_type_and_outcome(service, period).table()
     rows = dict(zip(table.row_labels, table.counts, strict=True))
     assert rows["Freedom of Information request"] == (1, 0, 0)
     assert rows["School"] == (0, 0, 1)

@@ -137,11 +137,11 @@ def test_sta1_overrides_counted_by_category_and_recipient_with_review_status(
     done = record_override(case, staff, category="physical", recipient="police")
     override_review(override=done, by=coordinator, outcome="appropriate", notes=NOTES)
 
-    grid = overrides_by_category_and_recipient(service, period)
+    grid = overrides_by_category_and_recipient(service, period).table()
     assert grid.counts[grid.row_labels.index("Neglect")][0] == 5
     assert grid.counts[grid.row_labels.index("Physical abuse")][1] == 1
     assert sum(map(sum, grid.counts)) == 6
-    assert overrides_review_status(service, period).counts == ((1,), (5,))
+    assert overrides_review_status(service, period).table().counts == ((1,), (5,))
     suppressed = build_report(service=service, period=period, threshold=5)
     rows = {published.table.key: published.rows() for published in suppressed.tables}
     assert ["Reviewed", "<5"] in rows["overrides_review"]
