@@ -155,7 +155,7 @@ AUTH_USER_MODEL = "pps.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a throttled account or address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "pps.security.backends.ServiceModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [
