@@ -1,19 +1,19 @@
 """Coordinators' access-log pages: who has seen this case, and refused attempts (ACC-7)."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cases.access import get_case_for_user
 from cases.access_reports import case_access_entries, denied_entries, describe
 from pps.decorators import role_required
+from pps.paging import IdFirstPaginator
 from pps.roles import Role
 
 ENTRIES_PER_PAGE = 50
 
 
 def _page(request, entries):
-    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = IdFirstPaginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     return page, describe(page.object_list, service_id=request.user.service_id)
 
 

@@ -6,7 +6,6 @@ HTML forms; htmx only makes the search appear as staff type.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,6 +44,7 @@ from cases.services import CaseRuleError, anonymous_contact_log, contact_log
 from pps.access_log import record_access
 from pps.decorators import role_required
 from pps.models import AccessLogEntry
+from pps.paging import IdFirstPaginator
 from pps.roles import CASE_WORKER_ROLES
 
 ROUTES = {
@@ -257,7 +257,7 @@ def follow_up(request, case_id: int):
 @role_required(*CASE_WORKER_ROLES)
 def voicemail_list(request):
     awaiting = visible_voicemails(request.user).filter(status=Voicemail.Status.AWAITING)
-    page = Paginator(awaiting.select_related("recorded_by"), VOICEMAILS_PER_PAGE).get_page(
+    page = IdFirstPaginator(awaiting.select_related("recorded_by"), VOICEMAILS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     for voicemail in page.object_list:

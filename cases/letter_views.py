@@ -6,7 +6,6 @@ through the access helper and every download is logged.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from consent.sharing import internal_document
 from pps.access_log import logged_or_404, record_listing
 from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
+from pps.paging import IdFirstPaginator
 from pps.pdf import pdf_response
 from pps.roles import CASE_WORKER_ROLES
 
@@ -154,7 +154,7 @@ def statement_download(request, case_id: int, statement_id: int):
 @role_required(*CASE_WORKER_ROLES)
 def statements_due(request):
     """Open cases where a parent has not yet been sent the statement (the reminder, COM-4)."""
-    paginator = Paginator(cases_missing_a_statement(request.user), CASES_PER_PAGE)
+    paginator = IdFirstPaginator(cases_missing_a_statement(request.user), CASES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     cases = list(page.object_list)
     record_listing(request.user, object_type="case", case_ids=[case.pk for case in cases])

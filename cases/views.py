@@ -1,7 +1,6 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from cases.services import CaseRuleError, case_update
 from pps.access_log import record_listing
 from pps.decorators import role_required
 from pps.locking import ConflictError
+from pps.paging import IdFirstPaginator
 from pps.roles import CASE_READER_ROLES, CASE_WORKER_ROLES
 
 CASES_PER_PAGE = 25
@@ -27,7 +27,9 @@ def _case_list_page(request, *, archived: bool, query: str = "", search: str = "
     with a ``form`` that did not validate, the errors are shown and nothing is listed."""
     page, cases = None, []
     if form is None:
-        paginator = Paginator(search_cases(request.user, query, archived=archived), CASES_PER_PAGE)
+        paginator = IdFirstPaginator(
+            search_cases(request.user, query, archived=archived), CASES_PER_PAGE
+        )
         page = paginator.get_page(request.GET.get("page"))
         cases = with_people(list(page.object_list))
         record_listing(request.user, object_type="case", case_ids=[case.pk for case in cases])

@@ -7,7 +7,6 @@ nothing (ACC-5), so every view here is for staff and coordinators.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -33,6 +32,7 @@ from consent.sharing import internal_document
 from pps.access_log import record_listing
 from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
+from pps.paging import IdFirstPaginator
 from pps.pdf import pdf_response
 from pps.roles import CASE_WORKER_ROLES
 from pps.uploads import document_response
@@ -263,7 +263,9 @@ def signed_form_download(request, case_id: int, form_id: int):
 def reviews(request):
     """Consent reviews due, and in-person consents still waiting for the signed form."""
     months = review_interval_months(request.user.service_id)
-    page = Paginator(reviews_due(request.user), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = IdFirstPaginator(reviews_due(request.user), REVIEWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     due = list(page.object_list)
     awaiting = list(awaiting_signed_forms(request.user)[:REVIEWS_PER_PAGE])
     decisions = decisions_by_id(case.consent_decision_id for case in [*due, *awaiting])

@@ -5,12 +5,12 @@ here shows references, categories, dates and counts only.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from pps.decorators import no_volunteer_export, role_required
+from pps.paging import IdFirstPaginator
 from pps.pdf import pdf_response
 from pps.roles import Role
 from pps.security.sudo import sudo_required
@@ -225,7 +225,7 @@ def _log_page(request, form, status=200):
     entries = DestructionLogEntry.objects.filter(service=request.user.service).select_related(
         "authorised_by"
     )
-    page = Paginator(entries, LOG_PER_PAGE).get_page(request.GET.get("page"))
+    page = IdFirstPaginator(entries, LOG_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "retention/log.html",

@@ -1,9 +1,10 @@
 """The physical floor: the SQL a page cannot do without, through the same connections.
 
 For each list the page of 25 case rows with the columns shown (and the
-caseworker's name), the count the pager needs, the page's parents, and the
-page's wrapped data keys from the key store. No decryption, no templates, no
-permission checks: what is left when everything the app adds is taken away.
+caseworker's name; read by id, as the app's pager does), the count the pager
+needs, the page's parents, and the page's wrapped data keys from the key
+store. No decryption, no templates, no permission checks: what is left when
+everything the app adds is taken away.
 """
 
 from django.db import connections
@@ -60,9 +61,11 @@ def _list_page(where: str, params: list, *, page: int, joins: str = "") -> None:
     with connections["default"].cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) {base}", params)
         cursor.fetchone()
+        # As the app's pager (pps.paging): the page's ids from the ordering
+        # index alone, then only those rows, however far down the page is.
         cursor.execute(
-            f"SELECT {COLUMNS} {base.replace('WHERE', f'LEFT JOIN {USER} u ON u.id = c.assigned_staff_id WHERE', 1)} "  # noqa: E501
-            f"{ORDER} LIMIT {PAGE} OFFSET %s",
+            f"SELECT {COLUMNS} FROM {CASE} c LEFT JOIN {USER} u ON u.id = c.assigned_staff_id "
+            f"WHERE c.id IN (SELECT c.id {base} {ORDER} LIMIT {PAGE} OFFSET %s) {ORDER}",
             [*params, (page - 1) * PAGE],
         )
         rows = cursor.fetchall()
