@@ -13,15 +13,19 @@ from pps.models import AccessLogEntry, User
 from pps.roles import CASE_WORKER_ROLES, Role
 
 
+def sees_archived_cases(user: User) -> bool:
+    """Archived files are kept for the retention period, not worked on: only
+    coordinators still see them (RET-2)."""
+    return user.role == Role.COORDINATOR
+
+
 def visible_cases(user: User) -> QuerySet[Case]:
     """Cases this user may see (ACC-2): never another service's, whatever the role."""
     if not (user.is_authenticated and user.is_active and user.service_id):
         return Case.objects.none()
     in_service = Case.objects.filter(service_id=user.service_id)
     if user.role in CASE_WORKER_ROLES:
-        if user.role != Role.COORDINATOR:
-            # Archived files are kept for the retention period, not worked on:
-            # only coordinators still see them (RET-2).
+        if not sees_archived_cases(user):
             in_service = in_service.exclude(status=Case.Status.ARCHIVED)
         return in_service
     if user.role == Role.VOLUNTEER:

@@ -4,7 +4,7 @@ import re
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
-from cases.access import visible_cases
+from cases.access import sees_archived_cases, visible_cases
 from cases.models import Case, Channel, Child, Contact, Parent
 from pps.crypto import load_data_keys
 from pps.fields import blind_index_for
@@ -24,7 +24,13 @@ def search_cases(user: User, query: str, *, archived: bool = False) -> QuerySet[
     """
     cases = visible_cases(user).select_related("assigned_staff").defer("summary")
     archived_only = Q(status=Case.Status.ARCHIVED)
-    cases = cases.filter(archived_only) if archived else cases.exclude(archived_only)
+    if archived:
+        cases = cases.filter(archived_only)
+    elif sees_archived_cases(user):
+        # For anyone else ``visible_cases`` has already left them out: saying
+        # it twice made PostgreSQL misjudge the pager's count (a parallel scan,
+        # 20 ms instead of 16 at 100,000 cases).
+        cases = cases.exclude(archived_only)
     query = query.strip()
     if not query:
         return cases

@@ -226,6 +226,10 @@ def test_ret2_archived_cases_leave_everyday_lists_but_coordinators_can_ask(
     assert list(search_cases(coordinator, "", archived=True)) == [archived]
     # Staff no longer see archived files at all; coordinators still do.
     assert list(search_cases(staff, "", archived=True)) == []
+    assert list(search_cases(staff, "")) == [current]
+    # The rule is applied once, not once by access and again by the list.
+    for user in (staff, coordinator):
+        assert str(search_cases(user, "").query).count('"status" = archived') == 1
     assert client_for(staff).get(f"/cases/{archived.pk}/").status_code == 404
     assert client_for(coordinator).get(f"/cases/{archived.pk}/").status_code == 200
 
