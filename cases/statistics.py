@@ -313,6 +313,11 @@ class Tally:
             values[f"stat_value_{slot}"] = Cast(source, output_field=CharField())
         return self.queryset.order_by().values(**values).annotate(stat_n=Count("pk"))
 
+    def signature(self) -> tuple:
+        """What the tally asks: equal for two tallies of the same rows and columns."""
+        sql, params = self.queryset.query.sql_with_params()
+        return (sql, tuple(params), tuple(model_field.attname for model_field in self.fields))
+
     def key(self, texts: tuple[str | None, ...]):
         if not self.fields:
             return None
@@ -344,11 +349,18 @@ def _python_value(model_field: models.Field, text: str):
 
 
 def run_tallies(tallies: Iterable[Tally]) -> list[Counter]:
-    """Every tally's counts, in order, from one query (per ``TALLIES_PER_QUERY``)."""
+    """Every tally's counts, in order, from one query (per ``TALLIES_PER_QUERY``).
+
+    Tallies asking the same thing (the same rows by the same columns, as the
+    contacts tables all do) are counted once and share their Counter.
+    """
     tallies = list(tallies)
-    counters = [Counter() for _ in tallies]
-    for first in range(0, len(tallies), TALLIES_PER_QUERY):
-        chunk = tallies[first : first + TALLIES_PER_QUERY]
+    distinct: dict[tuple, int] = {}
+    slots = [distinct.setdefault(tally.signature(), len(distinct)) for tally in tallies]
+    unique = [tallies[slots.index(slot)] for slot in range(len(distinct))]
+    counters = [Counter() for _ in unique]
+    for first in range(0, len(unique), TALLIES_PER_QUERY):
+        chunk = unique[first : first + TALLIES_PER_QUERY]
         parts = [tally.grouped(first + offset) for offset, tally in enumerate(chunk)]
         union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
         # The parts already select (index, values..., count): read them as
@@ -357,11 +369,19 @@ def run_tallies(tallies: Iterable[Tally]) -> list[Counter]:
             "stat_index", *(f"stat_value_{slot}" for slot in range(MAX_COLUMNS)), "stat_n"
         ):
             index, texts, n = row[0], row[1:-1], row[-1]
-            counters[index][tallies[index].key(texts)] += n
-    for tally, counter in zip(tallies, counters, strict=True):
+            counters[index][unique[index].key(texts)] += n
+    for tally, counter in zip(unique, counters, strict=True):
         if not tally.fields:
             counter.setdefault(None, 0)
-    return counters
+    return [counters[slot] for slot in slots]
+
+
+def by_column(counter: Counter, position: int) -> Counter:
+    """One column's counts from a tally of several (the others summed over)."""
+    totals = Counter()
+    for values, n in counter.items():
+        totals[values[position]] += n
+    return totals
 
 
 def tally(queryset: QuerySet, *columns: str) -> Counter:

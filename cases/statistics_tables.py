@@ -9,10 +9,19 @@ computes a band and keeps nothing else), so nothing but counts leaves here.
 import datetime
 from collections import Counter
 
-from django.db.models import Q
+from django.db.models import BinaryField, Q
+from django.db.models.functions import Cast
 
 from cases.models import AnonymousContact, Case, Channel, Child, Contact, Outcome, Topic
-from cases.statistics import Period, StatTable, TableRecipe, Tally, choice_rows, register_table
+from cases.statistics import (
+    Period,
+    StatTable,
+    TableRecipe,
+    Tally,
+    by_column,
+    choice_rows,
+    register_table,
+)
 from pps.crypto import load_data_keys
 from pps.models import Service
 
@@ -30,23 +39,38 @@ AGE_BANDS = [
 NOT_RECORDED = "Not recorded"
 
 
-def _contacts(service: Service, period: Period):
+# Every contacts table reads the same tally of the period's contacts by all
+# three columns: the report counts them once (one pass over the period's
+# contacts, not one per table) and each table keeps the column it shows.
+CONTACT_COLUMNS = ("channel", "topic", "outcome")
+
+
+def _contact_tallies(service: Service, period: Period) -> dict[str, Tally]:
     start, end = period.moments()
-    return (
-        Contact.objects.filter(case__service=service, occurred_at__gte=start, occurred_at__lt=end),
-        AnonymousContact.objects.filter(
-            service=service, occurred_at__gte=start, occurred_at__lt=end
-        ),
+    known = Contact.objects.filter(
+        case__service=service, occurred_at__gte=start, occurred_at__lt=end
     )
+    anonymous = AnonymousContact.objects.filter(
+        service=service, occurred_at__gte=start, occurred_at__lt=end
+    )
+    return {
+        "known": Tally.of(known, *CONTACT_COLUMNS),
+        "anonymous": Tally.of(anonymous, *CONTACT_COLUMNS),
+    }
 
 
 def _contacts_by(column: str, choices, *, key: str, title: str, heading: str):
+    position = CONTACT_COLUMNS.index(column)
+
     def build(service: Service, period: Period) -> TableRecipe:
-        known, anonymous = _contacts(service, period)
         rows = choices(service) if callable(choices) else choices
 
         def make(counts) -> StatTable:
-            labels, grid = choice_rows(rows, counts["known"], counts["anonymous"])
+            labels, grid = choice_rows(
+                rows,
+                by_column(counts["known"], position),
+                by_column(counts["anonymous"], position),
+            )
             return StatTable(
                 key=key,
                 title=title,
@@ -58,10 +82,7 @@ def _contacts_by(column: str, choices, *, key: str, title: str, heading: str):
                 shares_total=CONTACTS_TOTAL,
             )
 
-        return TableRecipe(
-            tallies={"known": Tally.of(known, column), "anonymous": Tally.of(anonymous, column)},
-            make=make,
-        )
+        return TableRecipe(tallies=_contact_tallies(service, period), make=make)
 
     return build
 
@@ -71,9 +92,8 @@ def _topic_choices(service: Service):
 
 
 def contacts_by_kind(service: Service, period: Period) -> TableRecipe:
-    known, anonymous = _contacts(service, period)
     return TableRecipe(
-        tallies={"known": Tally.of(known), "anonymous": Tally.of(anonymous)},
+        tallies=_contact_tallies(service, period),
         make=lambda counts: StatTable(
             key="contacts_by_kind",
             title="Contacts from parents with a case and anonymous contacts",
@@ -81,7 +101,7 @@ def contacts_by_kind(service: Service, period: Period) -> TableRecipe:
             row_heading="Kind of contact",
             row_labels=("Parent with a case", "Anonymous"),
             column_labels=("Contacts",),
-            counts=((counts["known"][None],), (counts["anonymous"][None],)),
+            counts=((counts["known"].total(),), (counts["anonymous"].total(),)),
             shares_total=CONTACTS_TOTAL,
         ),
     )
@@ -122,16 +142,23 @@ def children_by_age_and_phase(service: Service, period: Period) -> StatTable:
         Q(opened_on__gte=period.start, opened_on__lt=period.end)
         | Q(pk__in=contacted.values("case_id"))
     )
-    in_scope = Child.objects.filter(case__in=worked_on.values("pk"))
-    # Unwrap every data key in one query before the dates of birth are decrypted.
-    load_data_keys(set(in_scope.values_list("data_key_id", flat=True)))
-    # Two columns, not model instances: a quarter of a large service has tens
-    # of thousands of children, and only the band and phase are kept.
-    children = in_scope.values_list("date_of_birth", "school_phase")
+    # One pass over a quarter's children (tens of thousands in a large
+    # service): the dates of birth are read still encrypted, every data key is
+    # then unwrapped in one key-store query, and only then decrypted, through
+    # the field itself. Reading them decrypted would unwrap the keys one query
+    # at a time; reading the keys first would read the children twice.
+    date_of_birth = Child._meta.get_field("date_of_birth")
+    children = list(
+        Child.objects.filter(case__in=worked_on.values("pk")).values_list(
+            "data_key_id", Cast("date_of_birth", output_field=BinaryField()), "school_phase"
+        )
+    )
+    load_data_keys({key_id for key_id, _, _ in children})
     phases = [*Child.SchoolPhase.choices, ("", NOT_RECORDED)]
     bands = [*(label for label, _, _ in AGE_BANDS), NOT_RECORDED]
     grid = Counter(
-        (_age_band(date_of_birth, period.last_day), phase) for date_of_birth, phase in children
+        (_age_band(date_of_birth.from_db_value(sealed, None, None), period.last_day), phase)
+        for _, sealed, phase in children
     )
     return StatTable(
         key="children",

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import AnonymousContact, Contact
-from cases.statistics import Period, Tally, run_tallies, tally
+from cases.statistics import Period, Tally, by_column, run_tallies, tally
 from pps import crypto
 from tests.cases.test_statistics import at, log_anonymous, log_contacts
 from tests.factories import make_case
@@ -88,3 +88,23 @@ def test_run_tallies_reads_many_tallies_in_one_query(service, staff):
     assert grid == {("email", "advice"): 3, ("helpline", "signposted"): 1}
     assert none_at_all == {None: 0}
     assert tally(anonymous, "channel") == {"letter": 2}
+
+
+def test_equal_tallies_are_counted_once_and_columns_read_from_a_wider_tally(service, staff):
+    case = make_case(service, staff)
+    log_contacts(case, staff, count=2, channel="email")
+    log_contacts(case, staff, count=1, channel="helpline", outcome="signposted")
+    contacts = Contact.objects.filter(case__service=service)
+    with CaptureQueriesContext(connections["default"]) as queries:
+        first, second, other = run_tallies(
+            [
+                Tally.of(contacts, "channel", "outcome"),
+                Tally.of(Contact.objects.filter(case__service=service), "channel", "outcome"),
+                Tally.of(contacts, "channel"),
+            ]
+        )
+    sql = queries.captured_queries[0]["sql"]
+    assert len(queries) == 1 and sql.count("UNION ALL") == 1, "two parts, not three"
+    assert first is second
+    assert by_column(first, 0) == other == {"email": 2, "helpline": 1}
+    assert by_column(first, 1) == {"advice": 2, "signposted": 1}
