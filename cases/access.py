@@ -5,6 +5,9 @@ the user may not see alike (so ids reveal nothing), and writes an access-log
 row either way (ACC-6, ACC-7). ``visible_cases`` is the list equivalent.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import QuerySet
 
 from cases.models import Case, ChildInformation
@@ -38,16 +41,22 @@ def visible_cases(user: User) -> QuerySet[Case]:
     return Case.objects.none()
 
 
-def get_case_for_user(user: User, pk, *, action: str = AccessLogEntry.Action.VIEW) -> Case:
+def get_case_for_user(
+    user: User,
+    pk,
+    *,
+    action: str = AccessLogEntry.Action.VIEW,
+    annotations: Mapping[str, Any] | None = None,
+) -> Case:
+    """``annotations`` (name -> expression) ride on the one permission-checked read,
+    so a page can show counts and statuses without a query each."""
     case_id = int(pk) if str(pk).isdigit() else None
     case = None
     if case_id is not None:
-        case = (
-            visible_cases(user)
-            .select_related("assigned_staff", "service")
-            .filter(pk=case_id)
-            .first()
-        )
+        cases = visible_cases(user).select_related("assigned_staff", "service")
+        if annotations:
+            cases = cases.annotate(**annotations)
+        case = cases.filter(pk=case_id).first()
     return logged_or_404(
         user,
         case,

@@ -6,6 +6,7 @@ is loaded through the access helper; the download is logged.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -45,7 +46,7 @@ def case_study_new(request, case_id: int):
         study = case_study_prepare(case=case, by=request.user)
     except CaseRuleError as exc:
         messages.error(request, str(exc))
-        return redirect("cases:detail", case.pk)
+        return redirect(reverse("cases:section_letters", args=[case.pk]) + "#case-studies")
     return redirect("cases:case_study", case.pk, study.pk)
 
 

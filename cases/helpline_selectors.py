@@ -176,15 +176,15 @@ def linked_enquiries(user: User, case: Case) -> list[LinkedEnquiry]:
 
 
 def case_page_helpline_context(user: User, case: Case) -> dict:
-    """What the case page shows from the helpline work (REF-5, REF-6)."""
+    """What the case summary shows from the helpline work (REF-5).
+
+    Linked enquiries and referrals (REF-4, REF-6) have their own section page.
+    """
     from cases.helpline_forms import CaseContactForm
 
     case_worker = user.role in CASE_WORKER_ROLES
     return {
         "in_depth_support": case_allows_in_depth_support(case),
-        "linked_enquiries": linked_enquiries(user, case),
-        # Referrers and their evidence are case-file information, not the parent's (ACC-3).
-        "referrals": list(case.referrals.all()) if case_worker else [],
         # The case's service is the user's (access checked) and already loaded with it.
         "follow_up_form": CaseContactForm(service=case.service)
         if case_worker and case.status != Case.Status.ARCHIVED

@@ -37,7 +37,7 @@ TO_THE_FAMILY = "Goes to a parent of the case, not to anyone outside the family.
 
 
 def _case_page(case, anchor: str = "letters") -> str:
-    return reverse("cases:detail", args=[case.pk]) + f"#{anchor}"
+    return reverse("cases:section_letters", args=[case.pk]) + f"#{anchor}"
 
 
 @require_GET

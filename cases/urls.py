@@ -1,6 +1,13 @@
 from django.urls import path
 
-from cases import access_log_views, assignment_views, case_study_views, letter_views, views
+from cases import (
+    access_log_views,
+    assignment_views,
+    case_study_views,
+    letter_views,
+    section_views,
+    views,
+)
 
 app_name = "cases"
 
@@ -8,6 +15,19 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("search/", views.case_search, name="search"),
     path("<int:case_id>/", views.case_detail, name="detail"),
+    # The case record's sections beyond the summary (issue 10: no page reads every table).
+    path("<int:case_id>/consent-status/", section_views.section_consent, name="section_consent"),
+    path(
+        "<int:case_id>/letters-and-statements/",
+        section_views.section_letters,
+        name="section_letters",
+    ),
+    path("<int:case_id>/referrals/", section_views.section_referrals, name="section_referrals"),
+    path(
+        "<int:case_id>/safeguarding/",
+        section_views.section_safeguarding,
+        name="section_safeguarding",
+    ),
     path("<int:case_id>/edit/", views.case_edit, name="edit"),
     path("<int:case_id>/access-log/", access_log_views.case_access_log, name="access_log"),
     path("<int:case_id>/volunteers/", assignment_views.case_volunteers, name="volunteers"),

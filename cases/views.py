@@ -1,16 +1,17 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import get_case_for_user, visible_child_information
+from cases.case_overview import consent_line, get_case_overview
 from cases.forms import CaseEditForm, CaseSearchForm
 from cases.helpline_selectors import case_page_helpline_context
 from cases.models import Case
 from cases.saved_searches import search_recall, search_remember
+from cases.section_views import parents_with_statement_flag, render_section
 from cases.selectors import can_read_case_notes, search_cases, visible_contacts, with_people
 from cases.services import CaseRuleError, case_update
 from pps.access_log import record_listing
@@ -91,25 +92,30 @@ def case_search(request):
 @require_GET
 @role_required(*CASE_READER_ROLES)
 def case_detail(request, case_id: int):
-    case = get_case_for_user(request.user, case_id)
-    # The header shows the user's service, which is the case's (access checked):
-    # reuse the row read with the case instead of reading it again.
-    request.user.service = case.service
-    # Several panels read the parents: one query for all of them.
-    prefetch_related_objects([case], "parents")
+    """The case summary: what a helpline worker needs while the parent is on the line.
+
+    The other sections (consent, letters, referrals, safeguarding) are their own
+    pages (cases.section_views); what the summary says about them (the consent
+    status, the safeguarding indicator, the counts) comes with the case read.
+    """
+    case = get_case_overview(request, case_id)
+    # Parents with their statement flag: the reminder and the parents' cards share one read.
+    parents_with_statement_flag(case)
     children = list(case.children.all())
     information = list(visible_child_information(request.user, case))
     for child in children:
         child.visible_information = [item for item in information if item.child_id == child.pk]
-    return render(
+    return render_section(
         request,
+        case,
+        "summary",
         "cases/case_detail.html",
         {
-            "case": case,
             "parents": case.parents.all(),
             "children": children,
             "contacts": visible_contacts(request.user, case),
             "show_notes": can_read_case_notes(request.user),
+            "consent": consent_line(case),
             **case_page_helpline_context(request.user, case),
         },
     )

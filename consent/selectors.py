@@ -86,6 +86,13 @@ class ConsentStatus:
     can_withdraw: bool
 
 
+def _review_months(case: Case) -> int:
+    if hasattr(case, "consent_review_months"):
+        # Read with the case on its section pages (cases.case_overview): no query.
+        return case.consent_review_months or ConsentSettings().review_interval_months
+    return review_interval_months(case.service_id)
+
+
 def consent_status(case: Case) -> ConsentStatus:
     now = timezone.now()
     latest = latest_decision(case)
@@ -98,7 +105,7 @@ def consent_status(case: Case) -> ConsentStatus:
     scheduled = latest if latest is not None and latest.effective_from > now else None
     review_due = None
     if in_force is not None:
-        review_due = review_due_on(in_force, review_interval_months(case.service_id))
+        review_due = review_due_on(in_force, _review_months(case))
     return ConsentStatus(
         in_force=in_force,
         scheduled=scheduled,

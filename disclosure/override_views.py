@@ -88,7 +88,7 @@ def non_disclosure_create(request, case_id: int):
             form.add_error(None, str(error))
         else:
             messages.success(request, "Decision not to share recorded.")
-            return redirect("cases:detail", case_id=case.pk)
+            return redirect("cases:section_safeguarding", case_id=case.pk)
     return _form_page(request, "non_disclosure_form.html", case, form, status=400)
 
 

@@ -1,6 +1,7 @@
-"""Panels on the case page for letters, statements and case studies (COM-1, COM-4, COM-6).
+"""Panels on the case's "Letters and statements" section for letters, statements and case studies (COM-1, COM-4, COM-6).
 
-Inclusion tags, so the case page needs one line each and no extra view code.
+Inclusion tags, so the section pages need one line each and no extra view code;
+the statement reminder is on the summary too.
 Shown to staff and coordinators only; the case-study part to coordinators only.
 """
 
@@ -20,8 +21,12 @@ def _statements(case) -> list[PrivacyStatementSent]:
 
 
 def _parents_without_statement(case):
+    parents = list(case.parents.all())
+    if all(hasattr(parent, "statement_sent") for parent in parents):
+        # Marked when the page read the parents (cases.section_views): no query.
+        return [parent for parent in parents if not parent.statement_sent]
     sent = {statement.parent_id for statement in _statements(case)}
-    return [parent for parent in case.parents.all() if parent.pk not in sent]
+    return [parent for parent in parents if parent.pk not in sent]
 
 
 @register.inclusion_tag("letters/_statement_reminder.html", takes_context=True)
@@ -42,7 +47,8 @@ def case_communications(context, case):
         "show": True,
         "case": case,
         "csrf_token": context.get("csrf_token"),
-        "letters": case.letters.select_related("parent", "sent_by"),
+        # The stored PDF stays in the database until someone downloads a copy.
+        "letters": case.letters.select_related("parent", "sent_by").defer("pdf"),
         "statements": _statements(case),
         "parents": case.parents.all(),
         "parents_without_statement": _parents_without_statement(case),

@@ -33,6 +33,12 @@ def overrides_waiting(context) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.role != Role.COORDINATOR:
         return 0
+    # Case section pages read this count with the case itself (cases.case_overview)
+    # so the navigation costs no query of its own there. It is this request's
+    # own read, set after the access check, never kept for another request.
+    counted = getattr(request, "overrides_waiting", None)
+    if counted is not None:
+        return counted
     return waiting_for_review_count(user)
 
 

@@ -9,7 +9,10 @@ everything the app adds is taken away.
 
 from django.db import connections
 
-from cases.models import Case, CaseUserObjectPermission, Child, Contact, Parent
+from cases.letter_models import PrivacyStatementSent
+from cases.models import Case, CaseUserObjectPermission, Child, ChildInformation, Contact, Parent
+from consent.models import ConsentDecision
+from disclosure.override_models import ChildProtectionOverride
 from pps.keystore.models import DataKey
 from pps.models import User
 
@@ -29,6 +32,10 @@ COLUMNS = (
     "u.first_name, u.last_name"
 )
 ORDER = "ORDER BY c.opened_on DESC, c.id DESC"
+CHILD_INFORMATION, STATEMENT, DECISION, OVERRIDE = (
+    _q(model._meta.db_table)
+    for model in (ChildInformation, PrivacyStatementSent, ConsentDecision, ChildProtectionOverride)
+)
 
 
 def _placeholders(count: int) -> str:
@@ -94,14 +101,26 @@ def volunteer_list(*, service_id: int, user_id: int, permission_id: int) -> None
 
 
 def case_detail(*, case_id: int) -> None:
+    """The case summary: the case with its consent status and child-protection count,
+    the parents (each with whether the privacy statement went), children and what is
+    known about them, and the contacts."""
     with connections["default"].cursor() as cursor:
         cursor.execute(
-            f"SELECT c.data_key_id, c.*, u.first_name, u.last_name FROM {CASE} c "
-            f"LEFT JOIN {USER} u ON u.id = c.assigned_staff_id WHERE c.id = %s",
+            f"SELECT c.data_key_id, c.*, u.first_name, u.last_name, "
+            f"(SELECT d.kind FROM {DECISION} d WHERE d.case_id = c.id "
+            "ORDER BY d.recorded_at DESC, d.id DESC LIMIT 1), "
+            f"(SELECT COUNT(*) FROM {OVERRIDE} o WHERE o.case_id = c.id) "
+            f"FROM {CASE} c LEFT JOIN {USER} u ON u.id = c.assigned_staff_id WHERE c.id = %s",
             [case_id],
         )
         row = cursor.fetchone()
-        for table in (PARENT, CHILD):
+        cursor.execute(
+            f"SELECT p.*, EXISTS(SELECT 1 FROM {STATEMENT} s WHERE s.parent_id = p.id) "
+            f"FROM {PARENT} p WHERE p.case_id = %s ORDER BY p.id",
+            [case_id],
+        )
+        cursor.fetchall()
+        for table in (CHILD, CHILD_INFORMATION):
             cursor.execute(f"SELECT * FROM {table} WHERE case_id = %s ORDER BY id", [case_id])
             cursor.fetchall()
         cursor.execute(

@@ -144,6 +144,7 @@ def surname_search(bench: Bench) -> dict:
 
 
 def case_detail(bench: Bench) -> dict:
+    """The case summary, the section a helpline worker opens while the parent is on the line."""
     client, ids = bench.client("staff1"), bench.open_case_ids
 
     def send(i: int) -> None:
@@ -228,7 +229,7 @@ MEASUREMENTS: list[Measurement] = [
     Measurement("staff_list_first", "Staff case list, first page", staff_list_first),
     Measurement("staff_list_deep", "Staff case list, deep page", staff_list_deep),
     Measurement("surname_search", "Search by surname (blind index)", surname_search),
-    Measurement("case_detail", "Case detail", case_detail),
+    Measurement("case_detail", "Case page (summary section)", case_detail),
     Measurement("volunteer_list", "Volunteer case list (guardian)", volunteer_list),
     Measurement("helpline_save", "Helpline save (call on a found case)", helpline_save),
     Measurement("sharing_check", "Consent sharing check", sharing_check, kind="call"),

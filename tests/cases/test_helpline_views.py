@@ -400,14 +400,14 @@ def test_ref6_link_recorded_when_the_caller_knows_and_shows_no_content(
     link = CaseLink.objects.get()
     assert {link.case_id, link.other_case_id} == {new_case.pk, mothers_case.pk}
     # Staff may open both cases, so see the reference; nothing else crosses over.
-    staff_page = page_text(client_for(staff).get(reverse("cases:detail", args=[new_case.pk])))
+    # Linked enquiries have their own section of the case record.
+    linked = reverse("cases:section_referrals", args=[new_case.pk])
+    staff_page = page_text(client_for(staff).get(linked))
     assert mothers_case.reference in staff_page and "Rosalind" not in staff_page
     # A volunteer on the new case cannot open the other: "another enquiry", no reference.
     record(new_case, coordinator)  # the parent agreed to a volunteer (CON-8)
     services.volunteer_assign(case=new_case, volunteer=volunteer, by=coordinator)
-    volunteer_page = page_text(
-        client_for(volunteer).get(reverse("cases:detail", args=[new_case.pk]))
-    )
+    volunteer_page = page_text(client_for(volunteer).get(linked))
     assert "Linked to another enquiry" in volunteer_page
     assert mothers_case.reference not in volunteer_page and "Rosalind" not in volunteer_page
 
@@ -452,11 +452,15 @@ def test_ref4_referral_with_evidence_opens_a_case_shown_to_staff_only(
         referral.parent_agreed_on,
         "letter",
     )
-    url = reverse("cases:detail", args=[case.pk])
+    url = reverse("cases:section_referrals", args=[case.pk])
     assert "Ottoline Quibble" in page_text(client_for(staff).get(url))
     record(case, coordinator)  # the parent agreed to a volunteer (CON-8)
     services.volunteer_assign(case=case, volunteer=volunteer, by=coordinator)
-    assert "Ottoline Quibble" not in page_text(client_for(volunteer).get(url))
+    # The volunteer may open the section (for the linked enquiries), never the referral.
+    for page in ("cases:section_referrals", "cases:detail"):
+        response = client_for(volunteer).get(reverse(page, args=[case.pk]))
+        assert response.status_code == 200
+        assert "Ottoline Quibble" not in page_text(response)
 
 
 # --- REF-5 parental responsibility --------------------------------------------------

@@ -182,7 +182,7 @@ def test_com1_staff_write_a_letter_and_download_the_copy(family, staff, client_f
     )
     assert response.status_code == 302
     letter = Letter.objects.get()
-    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("cases:section_letters", args=[case.pk])).content.decode()
     assert (
         "Appointment" in page
         and reverse("cases:letter_download", args=[case.pk, letter.pk]) in page
@@ -266,6 +266,8 @@ def test_acc5_volunteer_sees_no_letters_panel_and_cannot_download(
     client = client_for(volunteer)
     page = client.get(reverse("cases:detail", args=[assigned_case.pk])).content.decode()
     assert "Letters and statements" not in page and "has not been sent" not in page
+    # The section itself is refused by role, as the panel was never shown.
+    assert client.get(reverse("cases:section_letters", args=[assigned_case.pk])).status_code == 403
     url = reverse("cases:letter_download", args=[assigned_case.pk, letter.pk])
     assert client.get(url).status_code == 403
 

@@ -134,8 +134,10 @@ def test_con7_withdraw_screen(case, staff, client_for):
     )
     assert response.status_code == 302
     assert ConsentDecision.objects.filter(case=case).first().kind == "withdrawn"
-    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    detail = client.get(reverse("cases:section_consent", args=[case.pk])).content.decode()
     assert "Consent withdrawn" in detail and "Nothing about this family may be shared" in detail
+    summary = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Consent withdrawn" in summary  # the summary's one-line status
 
 
 def test_con2_in_person_consent_shows_incomplete_until_the_signed_copy_is_attached(
@@ -146,6 +148,7 @@ def test_con2_in_person_consent_shows_incomplete_until_the_signed_copy_is_attach
     decision = ConsentDecision.objects.get(case=case)
     places = [
         reverse("cases:detail", args=[case.pk]),
+        reverse("cases:section_consent", args=[case.pk]),
         url("timeline", case),
         url("signed_form", case, decision_id=decision.pk),
     ]
@@ -265,6 +268,8 @@ def test_con1_volunteer_sees_the_decision_in_force_but_cannot_change_it(
 ):
     client = client_for(volunteer)
     page = client.get(reverse("cases:detail", args=[assigned_case.pk])).content.decode()
+    assert "Consent to share" in page and "Full consent" in page  # the summary's status line
+    page = client.get(reverse("cases:section_consent", args=[assigned_case.pk])).content.decode()
     assert "Consent to share" in page and "Full consent" in page
     assert url("record", assigned_case) not in page
     assert url("withdraw", assigned_case) not in page

@@ -29,16 +29,16 @@ def test_dis7_case_page_link_for_staff_and_coordinators_only(
     assigned_case, staff, coordinator, volunteer, client_for
 ):
     link = "Record a child-protection concern"
+    section = reverse("cases:section_safeguarding", args=[assigned_case.pk])
     for user in (staff, coordinator):
-        assert (
-            link
-            in client_for(user)
-            .get(reverse("cases:detail", args=[assigned_case.pk]))
-            .content.decode()
-        )
+        assert link in client_for(user).get(section).content.decode()
+        summary = client_for(user).get(reverse("cases:detail", args=[assigned_case.pk]))
+        assert section in summary.content.decode()  # the indicator and the sub-navigation
     page = client_for(volunteer).get(reverse("cases:detail", args=[assigned_case.pk]))
     assert page.status_code == 200 and link not in page.content.decode()
     assert "Child protection" not in page.content.decode()
+    assert section not in page.content.decode()
+    assert client_for(volunteer).get(section).status_code == 403
 
 
 def test_dis7_recording_needs_sudo(case, staff, client_for):
@@ -179,7 +179,8 @@ def test_dis8_case_page_shows_overrides_reviews_and_decisions(case, staff, coord
         notes="Appropriate; should have called the coordinator first.",
     )
     record_non_disclosure(case, coordinator)
-    page = client_for(staff).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    section = reverse("cases:section_safeguarding", args=[case.pk])
+    page = client_for(staff).get(section).content.decode()
     for text in (
         "Child-protection override",
         "Override reviewed",
@@ -188,6 +189,10 @@ def test_dis8_case_page_shows_overrides_reviews_and_decisions(case, staff, coord
         "Appropriate, with points to learn from",
     ):
         assert text in page
+    # The summary says they exist and links to them, whatever else it leaves out.
+    summary = client_for(staff).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "1 child-protection override recorded" in summary
+    assert "1 decision not to share recorded" in summary and section in summary
 
 
 def test_dis7_decision_not_to_share_through_the_form(case, staff, client_for):
@@ -197,7 +202,7 @@ def test_dis7_decision_not_to_share_through_the_form(case, staff, client_for):
     response = client.post(
         url, {"category": "neglect", "reason": "Talked it through with the coordinator; no risk."}
     )
-    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert response["Location"] == reverse("cases:section_safeguarding", args=[case.pk])
     assert NonDisclosureDecision.objects.get().category == "neglect"
     assert "Talked it through" in client.get(reverse("safeguarding:list")).content.decode()
 
@@ -205,8 +210,9 @@ def test_dis7_decision_not_to_share_through_the_form(case, staff, client_for):
 def test_dis7_archived_case_offers_no_new_override(case, staff, coordinator, client_for):
     case_services.case_close(case=case, by=staff)
     case_services.case_archive(case=case, by=staff)
-    page = client_for(coordinator).get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "Record a child-protection concern" not in page
+    section = reverse("cases:section_safeguarding", args=[case.pk])
+    page = client_for(coordinator).get(section).content.decode()
+    assert "Child protection" in page and "Record a child-protection concern" not in page
     client = with_sudo(client_for(coordinator))
     response = client.post(
         reverse("safeguarding:override_create", args=[case.pk]),

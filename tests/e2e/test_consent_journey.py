@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from consent.models import SharingEvent, SignedConsentForm
 from pps.pdf import MARKING
+from tests.e2e.case_sections import open_section
 from tests.factories import make_case
 
 
@@ -27,6 +28,8 @@ def test_record_in_person_consent_print_form_attach_signed_copy(
     page.goto(f"/cases/{case.pk}/")
     expect(page.get_by_text("No consent recorded.")).to_be_visible()
 
+    open_section(page, "Consent")
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/consent-status/$"))
     page.get_by_role("link", name="Record consent").click()
     page.get_by_label("Restricted consent: only the roles chosen below").check()
     page.get_by_label("School SENCO").check()
@@ -60,6 +63,8 @@ def test_record_in_person_consent_print_form_attach_signed_copy(
     assert SignedConsentForm.objects.get(case=case).content == form.read_bytes()
 
     page.goto(f"/cases/{case.pk}/")
+    expect(page.locator("[data-consent-status]")).to_contain_text("Restricted consent")
+    open_section(page, "Consent")
     expect(page.locator("#consent")).to_be_visible()
     expect(page.get_by_text("Restricted consent").first).to_be_visible()
     expect(page.get_by_text("Incomplete")).to_have_count(0)

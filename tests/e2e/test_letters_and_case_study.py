@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from cases import services
 from cases.letter_models import CaseStudy, Letter, PrivacyStatementSent
+from tests.e2e.case_sections import open_section
 from tests.factories import make_case
 
 
@@ -59,6 +60,7 @@ def test_coordinator_signs_off_and_downloads_a_case_study(
     )
     sign_in("coordinator")
     page.goto(f"/cases/{case.pk}/")
+    open_section(page, "Letters and statements")
     page.get_by_role("button", name="Prepare a training case study").click()
     expect(page.get_by_role("heading", name="Training case study")).to_be_visible()
     text = page.locator("#case-study-text")

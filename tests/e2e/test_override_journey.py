@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from cases import services as case_services
 from disclosure.override_models import ChildProtectionOverride
 from tests.disclosure.override_helpers import refused_a_while_ago
+from tests.e2e.case_sections import open_section
 from tests.e2e.conftest import sign_in_page
 from tests.factories import PASSWORD, make_case
 from tests.two_factor import authenticator, next_code
@@ -39,6 +40,8 @@ def test_dis7_staff_override_a_refusal_and_the_coordinator_reviews_it(
 
     sign_in("staff")
     page.goto(f"/cases/{case.pk}/")
+    expect(page.locator("[data-safeguarding-indicator]")).to_contain_text("No child-protection")
+    open_section(page, "Safeguarding")
     page.get_by_role("link", name="Record a child-protection concern").click()
     confirm_it_is_you(page, staff)
 

@@ -146,6 +146,20 @@ MATRIX = {
             admin="denied",
         ),
     ),
+    # The case record's sections: consent and linked enquiries as the summary;
+    # letters and safeguarding for staff and coordinators only (as their panels were).
+    "cases:section_consent": (
+        "get",
+        CASE,
+        row("hidden", staff="ok", coordinator="ok", volunteer="ok", admin="denied"),
+    ),
+    "cases:section_referrals": (
+        "get",
+        CASE,
+        row("hidden", staff="ok", coordinator="ok", volunteer="ok", admin="denied"),
+    ),
+    "cases:section_letters": ("get", CASE, CASE_WORKERS_RECORD),
+    "cases:section_safeguarding": ("get", CASE, CASE_WORKERS_RECORD),
     "cases:access_log": ("get", CASE, COORDINATOR_ONLY_RECORD),
     "cases:volunteers": ("get", CASE, COORDINATOR_ONLY_RECORD),
     "cases:volunteer_assign": (
