@@ -36,3 +36,21 @@ def test_a_page_is_one_query_that_reads_only_its_rows(service, staff):
     assert len(page) == 2 and len(queries) == 1
     sql = queries.captured_queries[0]["sql"]
     assert "IN (SELECT" in sql and "LIMIT 2 OFFSET 2" in sql
+
+
+def _page_sql(paginator, number) -> str:
+    with CaptureQueriesContext(connections["default"]) as queries:
+        list(paginator.page(number))
+    return queries.captured_queries[-1]["sql"]
+
+
+def test_pages_past_the_middle_are_found_from_the_end_when_no_two_rows_can_tie(service, staff):
+    for _ in range(10):
+        make_case(service, staff)
+    totally_ordered = IdFirstPaginator(Case.objects.filter(service=service), 3)  # (-opened_on, -id)
+    assert "ASC" not in _page_sql(totally_ordered, 1)
+    assert '"opened_on" ASC' in _page_sql(totally_ordered, 4), "the last page counts from the end"
+    # Cases opened the same day tie on this order: a reversed window could pick
+    # other rows, so it is never reversed.
+    ties_possible = IdFirstPaginator(Case.objects.filter(service=service).order_by("-opened_on"), 3)
+    assert "ASC" not in _page_sql(ties_possible, 4)
