@@ -389,6 +389,21 @@ def tally(queryset: QuerySet, *columns: str) -> Counter:
     return run_tallies([Tally.of(queryset, *columns)])[0]
 
 
+def choice_grid(
+    rows, columns, count: Callable[[object, object], int]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[int, ...], ...]]:
+    """Row labels, column labels and a two-way grid for every pair of choices.
+
+    ``rows`` and ``columns`` are (value, label) choices and ``count(row value,
+    column value)`` gives each cell, so a choice nobody picked still shows as zeros.
+    """
+    return (
+        tuple(str(label) for _, label in rows),
+        tuple(str(label) for _, label in columns),
+        tuple(tuple(count(row, column) for column, _ in columns) for row, _ in rows),
+    )
+
+
 def choice_rows(choices, *counters: Counter) -> tuple[tuple[str, ...], tuple[tuple[int, ...], ...]]:
     """Labels and a one-column grid for every choice, however many rows it has."""
     labels = tuple(str(label) for _, label in choices)

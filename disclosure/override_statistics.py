@@ -10,6 +10,7 @@ from cases.statistics import (
     TableRecipe,
     Tally,
     allow_dimension,
+    choice_grid,
     register_table,
 )
 from disclosure.override_models import ChildProtectionOverride, ConcernCategory, OverrideRecipient
@@ -27,25 +28,25 @@ def _in_period(service: Service, period: Period):
 
 def overrides_by_category_and_recipient(service: Service, period: Period) -> TableRecipe:
     overrides = _in_period(service, period)
-    return TableRecipe(
-        tallies={"grid": Tally.of(overrides, "category", "recipient")},
-        make=lambda counts: StatTable(
+
+    def make(counts) -> StatTable:
+        rows, columns, grid = choice_grid(
+            ConcernCategory.choices,
+            OverrideRecipient.choices,
+            lambda category, recipient: counts["grid"].get((category, recipient), 0),
+        )
+        return StatTable(
             key="overrides",
             title="Child-protection overrides by category of concern and recipient",
             description="Information shared without consent because a child was believed to be at risk.",
             row_heading="Category of concern",
-            row_labels=tuple(str(label) for _, label in ConcernCategory.choices),
-            column_labels=tuple(str(label) for _, label in OverrideRecipient.choices),
-            counts=tuple(
-                tuple(
-                    counts["grid"].get((category, recipient), 0)
-                    for recipient in OverrideRecipient.values
-                )
-                for category in ConcernCategory.values
-            ),
+            row_labels=rows,
+            column_labels=columns,
+            counts=grid,
             row_totals=True,
-        ),
-    )
+        )
+
+    return TableRecipe(tallies={"grid": Tally.of(overrides, "category", "recipient")}, make=make)
 
 
 def overrides_review_status(service: Service, period: Period) -> TableRecipe:

@@ -7,7 +7,14 @@ falls in, never by anything written on it.
 
 from django.db.models import Q
 
-from cases.statistics import Period, StatTable, TableRecipe, Tally, register_table
+from cases.statistics import (
+    Period,
+    StatTable,
+    TableRecipe,
+    Tally,
+    choice_grid,
+    register_table,
+)
 from disclosure.models import OPEN_STATES, DisclosureRequest, RequesterType
 from pps.models import Service
 
@@ -22,24 +29,30 @@ def requests_by_type_and_outcome(service: Service, period: Period) -> TableRecip
     received = DisclosureRequest.objects.filter(
         case__service=service, received_on__gte=period.start, received_on__lt=period.end
     )
+
+    def make(counts) -> StatTable:
+        rows, columns, grid = choice_grid(
+            RequesterType.choices,
+            [(label, label) for label, _ in OUTCOMES],
+            lambda requester, outcome: counts[outcome].get(requester, 0),
+        )
+        return StatTable(
+            key="disclosure_requests",
+            title="Requests for information by requester and outcome",
+            description="Requests received in the period, by who asked and where each stands now.",
+            row_heading="Requester",
+            row_labels=rows,
+            column_labels=columns,
+            counts=grid,
+            row_totals=True,
+        )
+
     return TableRecipe(
         tallies={
             label: Tally.of(received.filter(condition), "requester_type")
             for label, condition in OUTCOMES
         },
-        make=lambda counts: StatTable(
-            key="disclosure_requests",
-            title="Requests for information by requester and outcome",
-            description="Requests received in the period, by who asked and where each stands now.",
-            row_heading="Requester",
-            row_labels=tuple(str(label) for _, label in RequesterType.choices),
-            column_labels=tuple(label for label, _ in OUTCOMES),
-            counts=tuple(
-                tuple(counts[label].get(value, 0) for label, _ in OUTCOMES)
-                for value, _ in RequesterType.choices
-            ),
-            row_totals=True,
-        ),
+        make=make,
     )
 
 
