@@ -32,6 +32,7 @@ COLUMNS = (
     "u.first_name, u.last_name"
 )
 ORDER = "ORDER BY c.opened_on DESC, c.id DESC"
+REVERSED_ORDER = "ORDER BY c.opened_on ASC, c.id ASC"
 CHILD_INFORMATION, STATEMENT, DECISION, OVERRIDE = (
     _q(model._meta.db_table)
     for model in (ChildInformation, PrivacyStatementSent, ConsentDecision, ChildProtectionOverride)
@@ -67,13 +68,19 @@ def _list_page(where: str, params: list, *, page: int, joins: str = "") -> None:
     base = f"FROM {CASE} c {joins} WHERE {where}"
     with connections["default"].cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) {base}", params)
-        cursor.fetchone()
+        count = cursor.fetchone()[0]
         # As the app's pager (pps.paging): the page's ids from the ordering
-        # index alone, then only those rows, however far down the page is.
+        # index alone, counted from the nearer end, then only those rows.
+        bottom = (page - 1) * PAGE
+        top = min(bottom + PAGE, count)
+        order, offset = ORDER, bottom
+        if bottom > count // 2:
+            order, offset = REVERSED_ORDER, count - top
         cursor.execute(
             f"SELECT {COLUMNS} FROM {CASE} c LEFT JOIN {USER} u ON u.id = c.assigned_staff_id "
-            f"WHERE c.id IN (SELECT c.id {base} {ORDER} LIMIT {PAGE} OFFSET %s) {ORDER}",
-            [*params, (page - 1) * PAGE],
+            f"WHERE c.id IN (SELECT c.id {base} {order} LIMIT {max(top - bottom, 0)} OFFSET %s) "
+            f"{ORDER}",
+            [*params, offset],
         )
         rows = cursor.fetchall()
         _fetch_people_and_keys(cursor, rows)
