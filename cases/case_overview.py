@@ -21,7 +21,7 @@ from cases.helpline_models import CaseLink, Referral
 from cases.letter_models import Letter, PrivacyStatementSent
 from cases.models import Case
 from consent.models import ConsentDecision, ConsentSettings, SignedConsentForm
-from consent.selectors import RECORDING_ORDER, add_months
+from consent.selectors import RECORDING_ORDER, review_due_on, review_months_for
 from disclosure.override_access import WAITING, override_list
 from disclosure.override_models import ChildProtectionOverride, NonDisclosureDecision
 from pps.models import User
@@ -113,9 +113,12 @@ def consent_line(case: Case) -> ConsentLine:
     kind = case.consent_kind
     if kind is None:
         return ConsentLine(None, None, None, False, None, False)
-    decision = ConsentDecision(kind=kind, obtained_how=case.consent_obtained_how)
-    months = case.consent_review_months or ConsentSettings().review_interval_months
-    review_due = add_months(timezone.localdate(case.consent_effective_from), months)
+    decision = ConsentDecision(
+        kind=kind,
+        obtained_how=case.consent_obtained_how,
+        effective_from=case.consent_effective_from,
+    )
+    review_due = review_due_on(decision, review_months_for(case))
     return ConsentLine(
         kind_label=decision.get_kind_display(),
         kind=kind,

@@ -86,7 +86,8 @@ class ConsentStatus:
     can_withdraw: bool
 
 
-def _review_months(case: Case) -> int:
+def review_months_for(case: Case) -> int:
+    """The review interval of the case's service, in months."""
     if hasattr(case, "consent_review_months"):
         # Read with the case on its section pages (cases.case_overview): no query.
         return case.consent_review_months or ConsentSettings().review_interval_months
@@ -105,7 +106,7 @@ def consent_status(case: Case) -> ConsentStatus:
     scheduled = latest if latest is not None and latest.effective_from > now else None
     review_due = None
     if in_force is not None:
-        review_due = review_due_on(in_force, _review_months(case))
+        review_due = review_due_on(in_force, review_months_for(case))
     return ConsentStatus(
         in_force=in_force,
         scheduled=scheduled,

@@ -7,26 +7,15 @@ Shown to staff and coordinators only; the case-study part to coordinators only.
 
 from django import template
 
-from cases.letter_models import PrivacyStatementSent
 from pps.roles import CASE_WORKER_ROLES, Role
 
 register = template.Library()
 
 
-def _statements(case) -> list[PrivacyStatementSent]:
-    # Both panels need the statements sent: read once, remembered on the case for the request.
-    if not hasattr(case, "_statements_sent"):
-        case._statements_sent = list(case.privacy_statements.select_related("parent", "sent_by"))
-    return case._statements_sent
-
-
 def _parents_without_statement(case):
-    parents = list(case.parents.all())
-    if all(hasattr(parent, "statement_sent") for parent in parents):
-        # Marked when the page read the parents (cases.section_views): no query.
-        return [parent for parent in parents if not parent.statement_sent]
-    sent = {statement.parent_id for statement in _statements(case)}
-    return [parent for parent in parents if parent.pk not in sent]
+    # Every page showing these panels reads the parents marked ``statement_sent``
+    # (cases.section_views.parents_with_statement_flag): no query here.
+    return [parent for parent in case.parents.all() if not parent.statement_sent]
 
 
 @register.inclusion_tag("letters/_statement_reminder.html", takes_context=True)
@@ -49,7 +38,7 @@ def case_communications(context, case):
         "csrf_token": context.get("csrf_token"),
         # The stored PDF stays in the database until someone downloads a copy.
         "letters": case.letters.select_related("parent", "sent_by").defer("pdf"),
-        "statements": _statements(case),
+        "statements": case.privacy_statements.select_related("parent", "sent_by"),
         "parents": case.parents.all(),
         "parents_without_statement": _parents_without_statement(case),
         "archived": case.status == case.Status.ARCHIVED,
