@@ -1,8 +1,9 @@
 """Permission-filtered reads for case pages (built on cases.access)."""
 
 import re
+from collections import defaultdict
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet
 
 from cases.access import sees_archived_cases, visible_cases
 from cases.models import Case, Channel, Child, Contact, Parent
@@ -48,14 +49,21 @@ def search_cases(user: User, query: str, *, archived: bool = False) -> QuerySet[
 
 
 def with_people(cases: list[Case]) -> list[Case]:
-    """Attach parents' names to a page of cases, unwrapping all their keys in one query.
+    """Attach ``parent_names`` to a page of cases, unwrapping all their keys in one query.
 
-    Only the names: a list shows nothing else, and every other contact detail
-    loaded would be decrypted for nothing (four of a parent's six encrypted fields).
+    Only the names, read as plain columns: a list shows nothing else, every other
+    contact detail would be decrypted for nothing, and a prefetch builds a model
+    and a queryset per row, which cost twice the query itself.
     """
     load_data_keys({case.data_key_id for case in cases})
-    names = Parent.objects.only("case_id", "data_key_id", "given_name", "family_name")
-    prefetch_related_objects(cases, Prefetch("parents", queryset=names.order_by("id")))
+    names = defaultdict(list)
+    parents = Parent.objects.filter(case_id__in=[case.pk for case in cases]).order_by("id")
+    for case_id, given_name, family_name in parents.values_list(
+        "case_id", "given_name", "family_name"
+    ):
+        names[case_id].append(f"{given_name} {family_name}".strip())
+    for case in cases:
+        case.parent_names = names[case.pk]
     return cases
 
 

@@ -117,3 +117,19 @@ def test_acc1_admins_cannot_search(admin_user, client_for):
 def test_signed_out_search_goes_to_sign_in():
     response = Client().post(reverse("cases:search"), {"q": SURNAME})
     assert response.status_code == 302 and SURNAME not in response["Location"]
+
+
+def test_the_list_names_each_cases_parents_in_order_and_escaped(service, staff, client_for):
+    from cases.services import parent_add
+    from tests.factories import parent_fields
+
+    first = make_case(service, staff, given_name="Ann", family_name="O'Hara")
+    parent_add(case=first, by=staff, **parent_fields(given_name="Ben", family_name="<b>Hale</b>"))
+    second = make_case(service, staff, given_name="Cara", family_name="Dunn")
+    page = client_for(staff).get(reverse("cases:list")).content.decode()
+    rows = {
+        case.reference: re.search(rf"{case.reference}</a></td>\s*<td[^>]*>([^<]*)</td>", page)
+        for case in (first, second)
+    }
+    assert rows[first.reference].group(1) == "Ann O&#x27;Hara, Ben &lt;b&gt;Hale&lt;/b&gt;"
+    assert rows[second.reference].group(1) == "Cara Dunn"
