@@ -86,6 +86,9 @@ def compare(app: dict, raw: dict | None = None, admin: dict | None = None) -> di
     if raw:
         result["raw_sql"] = raw
         result["ratio_raw"] = round(app["median_ms"] / max(raw["median_ms"], 0.001), 2)
+        # What the app adds to the SQL it cannot avoid (checks, decryption, the
+        # access log's write, templates): the part that should not grow with the data.
+        result["over_raw_ms"] = round(app["median_ms"] - raw["median_ms"], 2)
     if admin:
         result["admin"] = admin
         result["ratio_admin"] = round(app["median_ms"] / max(admin["median_ms"], 0.001), 2)

@@ -196,6 +196,10 @@ def _ratio(measured: dict | None, key: str) -> str:
     return f"{measured[key]}x" if measured and key in measured else "–"
 
 
+def _over(measured: dict | None) -> str:
+    return f"{measured['over_raw_ms']} ms" if measured and "over_raw_ms" in measured else "–"
+
+
 def markdown(data: dict) -> str:
     env = data["environment"]
     machine = env["machine"]
@@ -218,8 +222,8 @@ def markdown(data: dict) -> str:
             + ", ".join(f"{value:,} {name}" for name, value in rows.items())
             + ".",
             "",
-            "| Measurement | App | Raw SQL floor | Django admin | App / raw | App / admin |",
-            "|---|---|---|---|---|---|",
+            "| Measurement | App | Raw SQL floor | Django admin | App / raw | App − raw | App / admin |",
+            "|---|---|---|---|---|---|---|",
         ]
         for measured in sized["measurements"].values():
             if "app" not in measured:
@@ -227,7 +231,8 @@ def markdown(data: dict) -> str:
             lines.append(
                 f"| {measured['label']} | {_cell(measured, 'app')} | "
                 f"{_cell(measured, 'raw_sql')} | {_cell(measured, 'admin')} | "
-                f"{_ratio(measured, 'ratio_raw')} | {_ratio(measured, 'ratio_admin')} |"
+                f"{_ratio(measured, 'ratio_raw')} | {_over(measured)} | "
+                f"{_ratio(measured, 'ratio_admin')} |"
             )
         purge = sized["measurements"].get("purge")
         if purge and "cases_per_second" in purge:

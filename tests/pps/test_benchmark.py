@@ -67,6 +67,10 @@ def test_lists_compare_with_raw_sql_and_the_stock_admin(report):
         assert measured[key]["ratio_raw"] > 0 and measured[key]["ratio_admin"] > 0
     for key in ("surname_search", "case_detail", "volunteer_list"):
         assert measured[key]["ratio_raw"] > 0
+    for key in ("staff_list_first", "staff_list_deep", "surname_search", "case_detail"):
+        app, raw = measured[key]["app"]["median_ms"], measured[key]["raw_sql"]["median_ms"]
+        assert measured[key]["over_raw_ms"] == pytest.approx(app - raw, abs=0.01)
+    assert "| App / raw | App − raw |" in markdown
     assert "| Staff case list, first page |" in markdown and "### Targets" in markdown
 
 
