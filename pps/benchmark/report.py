@@ -196,6 +196,16 @@ def _ratio(measured: dict | None, key: str) -> str:
     return f"{measured[key]}x" if measured and key in measured else "–"
 
 
+def _reference_line(sized: dict) -> str:
+    reference = sized.get("cpu_reference_ms")
+    if not reference:
+        return ""
+    return (
+        f"Machine speed (a fixed pure-Python loop, lower is faster): {reference['before']} ms "
+        f"before these measurements, {reference['after']} ms after."
+    )
+
+
 def _over(measured: dict | None) -> str:
     return f"{measured['over_raw_ms']} ms" if measured and "over_raw_ms" in measured else "–"
 
@@ -221,6 +231,8 @@ def markdown(data: dict) -> str:
             f"Built in {build['seconds']:,} s{' (reused)' if build['reused'] else ''}: "
             + ", ".join(f"{value:,} {name}" for name, value in rows.items())
             + ".",
+            "",
+            _reference_line(sized),
             "",
             "| Measurement | App | Raw SQL floor | Django admin | App / raw | App − raw | App / admin |",
             "|---|---|---|---|---|---|---|",

@@ -17,6 +17,7 @@ from django.urls import clear_url_caches, set_urlconf
 from django.utils.module_loading import autodiscover_modules
 
 from pps import crypto
+from pps.benchmark.timing import cpu_reference_ms
 
 
 def discover() -> None:
@@ -83,6 +84,7 @@ def measure_phase(size: int, *, repeat: int, warmup: int, only: list[str], resul
     discover()
     _prepare_for_requests()
     bench = Bench(repeat=repeat, warmup=warmup)
+    reference_before = cpu_reference_ms()
     results = {}
     for measurement in MEASUREMENTS:
         if only and measurement.key not in only:
@@ -95,5 +97,11 @@ def measure_phase(size: int, *, repeat: int, warmup: int, only: list[str], resul
         }
         write(f"  {size:>9,} cases: {measurement.label} ({time.perf_counter() - started:.1f} s)")
     result.write_text(
-        json.dumps({"database": _database_version("default"), "measurements": results})
+        json.dumps(
+            {
+                "database": _database_version("default"),
+                "cpu_reference_ms": {"before": reference_before, "after": cpu_reference_ms()},
+                "measurements": results,
+            }
+        )
     )

@@ -105,3 +105,20 @@ def resident_memory_bytes() -> int:
         import resource
 
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def cpu_reference_ms(rounds: int = 5) -> float:
+    """Median time of a fixed pure-Python loop: how fast this machine runs Python now.
+
+    Shared machines change speed from hour to hour (the same code has measured
+    four times slower on one day than on another); comparing this figure says
+    whether two runs' times can be compared at all.
+    """
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        samples.append(time.perf_counter() - started)
+    return round(statistics.median(samples) * 1000, 1)

@@ -39,6 +39,10 @@ def test_report_names_the_machine_database_and_versions(report):
     assert environment["database"].startswith("SQLite ")
     assert environment["python"] and environment["django"].startswith("6.")
     assert "load average" in markdown and environment["database"] in markdown
+    for size in SIZES:
+        reference = data["sizes"][str(size)]["cpu_reference_ms"]
+        assert reference["before"] > 0 and reference["after"] > 0
+    assert "Machine speed (a fixed pure-Python loop" in markdown
 
 
 def test_every_measurement_reports_times_and_queries_at_every_size(report):
