@@ -184,6 +184,10 @@ class Parent(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # The case list's surname search reads only the matching cases' ids: with
+        # the case id in the index it never visits the parents' rows (a common
+        # surname matches thousands at 100,000 cases).
+        indexes = [models.Index(fields=["family_name_bidx", "case"])]
         constraints = [
             one_of("parental_responsibility", ParentalResponsibility),
             # No agreement, no record (REF-3): how it was given is always one of these.
@@ -223,6 +227,8 @@ class Child(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "children"
+        # As for parents: the surname search reads the ids from the index alone.
+        indexes = [models.Index(fields=["family_name_bidx", "case"])]
 
     # Nested choices are not visible inside Meta's body, hence added here.
     Meta.constraints = [one_of("school_phase", SchoolPhase, blank=True)]

@@ -3,10 +3,13 @@ kept out of every URL (SEC-4, ASVS 14.2.1) and every listing logged (ACC-7)."""
 
 import re
 
+import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from cases.saved_searches import KEPT
+from cases.selectors import search_cases
 from pps.models import AccessLogEntry
 from tests.factories import make_case
 
@@ -133,3 +136,15 @@ def test_the_list_names_each_cases_parents_in_order_and_escaped(service, staff, 
     }
     assert rows[first.reference].group(1) == "Ann O&#x27;Hara, Ben &lt;b&gt;Hale&lt;/b&gt;"
     assert rows[second.reference].group(1) == "Cara Dunn"
+
+
+def test_surname_search_reads_matching_case_ids_from_the_index_alone(service, staff):
+    """A common surname matches thousands of parents and children at 100,000
+    cases: the search must find their case ids without visiting their rows."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plan names covering indexes; PostgreSQL picks by table size.")
+    make_case(service, staff, family_name=SURNAME)
+    plan = search_cases(staff, SURNAME).explain()
+    lookups = [line for line in plan.splitlines() if "family_name_bidx=?" in line]
+    assert len(lookups) == 2, plan  # parents and children
+    assert all("USING COVERING INDEX" in line for line in lookups), plan
