@@ -28,9 +28,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import CharField, Count, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast
-from django.utils import timezone
 
 from cases.suppression import SuppressedTable, suppress
+from pps.dates import start_of_day
 from pps.models import Service
 
 PERIOD_PATTERN = re.compile(r"^\s*(\d{4})-(?:(\d{1,2})|[Qq]([1-4]))\s*$")
@@ -103,10 +103,7 @@ class Period:
 
     def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
         """Start and end (exclusive) as aware times in the service's time zone."""
-        return tuple(
-            timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-            for day in (self.start, self.end)
-        )
+        return (start_of_day(self.start), start_of_day(self.end))
 
     def check_reportable(self, today: datetime.date) -> "Period":
         if self.start > today:

@@ -20,6 +20,7 @@ from consent.models import (
 )
 from consent.roles import choosable_role_codes, recipient_roles_ensure
 from consent.selectors import latest_decision, lock_case
+from pps.dates import start_of_day
 from pps.models import User
 from pps.uploads import SIGNATURES
 
@@ -43,7 +44,7 @@ def _effective_moment(
         raise CaseRuleError(
             "A consent decision cannot take effect before it is recorded: choose today or a later date."
         )
-    return timezone.make_aware(datetime.datetime.combine(effective_from, datetime.time.min))
+    return start_of_day(effective_from)
 
 
 def _clean_roles(case: Case, kind: str, roles: Iterable[str]) -> list[str]:

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from cases.models import AnonymousContact, Case
 from pps.crypto import destroy_data_keys
+from pps.dates import start_of_day
 from pps.models import Service, User
 from pps.roles import Role
 from retention.blockers import blocked_case_ids
@@ -125,8 +126,8 @@ def _retentions(service: Service | None):
 
 def anonymous_contacts_due(service: Service, today: datetime.date):
     years = retention_settings_for(service).anonymous_contact_years
-    cutoff = add_years(today, -years)
-    return AnonymousContact.objects.filter(service=service, occurred_at__date__lt=cutoff)
+    cutoff = start_of_day(add_years(today, -years))
+    return AnonymousContact.objects.filter(service=service, occurred_at__lt=cutoff)
 
 
 def _services(service: Service | None) -> list[Service]:

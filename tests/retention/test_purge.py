@@ -16,6 +16,7 @@ from pps.fields import CaseKeyField
 from pps.keystore.models import DataKey
 from retention.erase import historical_models, history_filter
 from retention.models import DestructionLogEntry, PurgeRun
+from retention.purge import anonymous_contacts_due
 from retention.schedule import case_retention_refresh
 from retention.services import retention_settings_update
 from tests.raw_db import all_cell_bytes
@@ -226,6 +227,34 @@ def test_ret7_anonymous_contacts_have_their_own_retention(service, staff, admin_
     assert "1 anonymous contacts deleted" in run_output
     assert list(AnonymousContact.objects.values_list("pk", flat=True)) == [recent.pk]
     del old
+
+
+def test_ret7_anonymous_contacts_are_due_by_their_local_date(service, staff, admin_user):
+    """Past the cutoff means a local date before it: in summer, 00:30 on the cutoff
+    day is 23:30 the day before in UTC, and must still be kept."""
+    retention_settings_update(
+        service=service, by=admin_user, archive_after_days=365, anonymous_contact_years=4
+    )
+    today = datetime.date(2026, 7, 15)
+    cutoff = datetime.date(2022, 7, 15)
+
+    def contact_at(day, hour, minute):
+        return anonymous_contact_log(
+            service=service,
+            by=staff,
+            channel="helpline",
+            topic=service.topics.first(),
+            outcome="advice",
+            occurred_at=timezone.make_aware(
+                datetime.datetime.combine(day, datetime.time(hour, minute))
+            ),
+        )
+
+    late_evening_before = contact_at(cutoff - datetime.timedelta(days=1), 23, 30)
+    just_after_midnight = contact_at(cutoff, 0, 30)
+    due = anonymous_contacts_due(service, today)
+    assert list(due.values_list("pk", flat=True)) == [late_evening_before.pk]
+    assert just_after_midnight.occurred_at.astimezone(datetime.UTC).date() < cutoff
 
 
 @pytest.mark.django_db(transaction=True)
