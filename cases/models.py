@@ -174,7 +174,8 @@ class Parent(models.Model):
     email_permission = models.BooleanField(
         default=False, help_text="The parent agreed to receive personal information by email."
     )
-    family_name_bidx = BlindIndexField(source="family_name", normaliser="name")
+    # The (family_name_bidx, case) index in Meta serves every lookup by name.
+    family_name_bidx = BlindIndexField(source="family_name", normaliser="name", db_index=False)
     phone_bidx = BlindIndexField(source="phone", normaliser="phone")
     postcode_bidx = BlindIndexField(source="postcode", normaliser="postcode")
     email_bidx = BlindIndexField(source="email", normaliser="email")
@@ -218,7 +219,8 @@ class Child(models.Model):
     family_name = EncryptedCharField(max_chars=100)
     date_of_birth = EncryptedDateField(null=True)
     school_phase = models.CharField(max_length=20, choices=SchoolPhase.choices, blank=True)
-    family_name_bidx = BlindIndexField(source="family_name", normaliser="name")
+    # The (family_name_bidx, case) index in Meta serves every lookup by name.
+    family_name_bidx = BlindIndexField(source="family_name", normaliser="name", db_index=False)
     date_of_birth_bidx = BlindIndexField(source="date_of_birth", normaliser="date")
     data_key_id = CaseKeyField()
 

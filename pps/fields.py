@@ -165,13 +165,21 @@ class BlindIndexField(models.CharField):
             raise ImproperlyConfigured(f"Unknown normaliser {normaliser!r}.")
         self.source = source
         self.normaliser = normaliser
-        kwargs.update(max_length=32, null=True, blank=True, editable=False, db_index=True)
+        # Indexed on its own unless the model says otherwise: a model whose
+        # composite index starts with this field (and so serves every lookup
+        # on it) passes db_index=False rather than keep a second copy to write.
+        kwargs.setdefault("db_index", True)
+        kwargs.update(max_length=32, null=True, blank=True, editable=False)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        for key in ("max_length", "null", "blank", "editable", "db_index"):
+        for key in ("max_length", "null", "blank", "editable"):
             kwargs.pop(key, None)
+        if self.db_index:
+            kwargs.pop("db_index", None)
+        else:
+            kwargs["db_index"] = False
         kwargs.update(source=self.source, normaliser=self.normaliser)
         return name, path, args, kwargs
 
