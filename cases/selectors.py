@@ -41,11 +41,16 @@ def search_cases(user: User, query: str, *, archived: bool = False) -> QuerySet[
     digest = blind_index_for("name", query)
     if digest is None:
         return cases.none()
-    # Two indexed lookups: an OR across joins to both tables scans every case.
-    matching = Q(pk__in=Parent.objects.filter(family_name_bidx=digest).values("case_id")) | Q(
-        pk__in=Child.objects.filter(family_name_bidx=digest).values("case_id")
+    # One set of case ids from two index-only lookups. An OR across joins to
+    # both tables scans every case; an OR of two IN lists makes PostgreSQL walk
+    # the service's cases testing each against both (69 ms for a surname of
+    # 115 cases at 100,000, against 12 ms for the union; SQLite 13 -> 10 ms).
+    matching = (
+        Parent.objects.filter(family_name_bidx=digest)
+        .values("case_id")
+        .union(Child.objects.filter(family_name_bidx=digest).values("case_id"))
     )
-    return cases.filter(matching)
+    return cases.filter(pk__in=matching)
 
 
 def with_people(cases: list[Case]) -> list[Case]:
