@@ -204,17 +204,21 @@ def test_ret3_authorising_administrator_is_recorded_and_limited_to_their_service
     assert Case.objects.filter(pk=theirs.pk).exists()
 
 
+def anonymous_contact_on(service, staff, day: datetime.date, at: datetime.time):
+    moment = timezone.make_aware(datetime.datetime.combine(day, at))
+    return anonymous_contact_log(
+        service=service,
+        by=staff,
+        channel="helpline",
+        topic=service.topics.first(),
+        outcome="advice",
+        occurred_at=moment,
+    )
+
+
 def test_ret7_anonymous_contacts_have_their_own_retention(service, staff, admin_user):
     def contact_at(years):
-        moment = timezone.make_aware(datetime.datetime.combine(years_ago(years), datetime.time(10)))
-        return anonymous_contact_log(
-            service=service,
-            by=staff,
-            channel="helpline",
-            topic=service.topics.first(),
-            outcome="advice",
-            occurred_at=moment,
-        )
+        return anonymous_contact_on(service, staff, years_ago(years), datetime.time(10))
 
     old, middling, recent = contact_at(7), contact_at(5), contact_at(0)
     assert "Anonymous contacts past their retention: 1" in purge("--dry-run")
@@ -238,20 +242,9 @@ def test_ret7_anonymous_contacts_are_due_by_their_local_date(service, staff, adm
     today = datetime.date(2026, 7, 15)
     cutoff = datetime.date(2022, 7, 15)
 
-    def contact_at(day, hour, minute):
-        return anonymous_contact_log(
-            service=service,
-            by=staff,
-            channel="helpline",
-            topic=service.topics.first(),
-            outcome="advice",
-            occurred_at=timezone.make_aware(
-                datetime.datetime.combine(day, datetime.time(hour, minute))
-            ),
-        )
-
-    late_evening_before = contact_at(cutoff - datetime.timedelta(days=1), 23, 30)
-    just_after_midnight = contact_at(cutoff, 0, 30)
+    day_before = cutoff - datetime.timedelta(days=1)
+    late_evening_before = anonymous_contact_on(service, staff, day_before, datetime.time(23, 30))
+    just_after_midnight = anonymous_contact_on(service, staff, cutoff, datetime.time(0, 30))
     due = anonymous_contacts_due(service, today)
     assert list(due.values_list("pk", flat=True)) == [late_evening_before.pk]
     assert just_after_midnight.occurred_at.astimezone(datetime.UTC).date() < cutoff
