@@ -174,11 +174,9 @@ class BlindIndexField(models.CharField):
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        for key in ("max_length", "null", "blank", "editable"):
+        for key in ("max_length", "null", "blank", "editable", "db_index"):
             kwargs.pop(key, None)
-        if self.db_index:
-            kwargs.pop("db_index", None)
-        else:
+        if not self.db_index:
             kwargs["db_index"] = False
         kwargs.update(source=self.source, normaliser=self.normaliser)
         return name, path, args, kwargs
