@@ -6,12 +6,13 @@ are for docs/performance.md, not for the test suite.
 """
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 
 import disclosure.benchmark  # noqa: F401 - registers its step and measurement, as the runner does
-from pps.benchmark.builder import STEPS
+from pps.benchmark.builder import DUE_SHARE, STEPS, _years_ago
 from pps.benchmark.measurements import MEASUREMENTS
 
 SIZES = (20, 40)
@@ -100,3 +101,15 @@ def test_disclosures_are_built_and_the_release_pack_is_measured(report):
         pack = data["sizes"][str(size)]["measurements"]["release_pack_pdf"]
         assert pack["items"] == 50 and pack["app"]["median_ms"] > 0
     assert "| 50-item release pack PDF |" in markdown
+
+
+def test_cases_are_built_oldest_first_with_the_due_tenth_at_the_start():
+    """As a live database grows: ids follow the opening date, so the cases due for
+    destruction (the oldest) sit together at the start of every table."""
+    world = SimpleNamespace(case_count=1000)
+    ages = [_years_ago(world, pk) for pk in range(1, 1001)]
+    assert ages == sorted(ages, reverse=True)
+    past_schedule = [age for age in ages if age > 13]
+    assert len(past_schedule) == 1000 * DUE_SHARE
+    assert ages[: len(past_schedule)] == past_schedule
+    assert max(ages[len(past_schedule) :]) <= 12
