@@ -5,10 +5,10 @@ Imported at the end of ``cases.models``; import them from there.
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from cases.models import AgreementMethod, Case
 from pps.fields import CaseKeyField, EncryptedCharField, EncryptedTextField
+from pps.history import AuditHistory
 from pps.models import Service
 
 
@@ -43,7 +43,7 @@ class Referral(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-referred_on", "-id"]
@@ -88,7 +88,7 @@ class CaseLink(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["recorded_at", "id"]
@@ -146,7 +146,7 @@ class Voicemail(models.Model):
     # The voicemail's own key, not a case's: destroyed once the message is dealt with.
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -7,10 +7,10 @@ exact copy that was sent.
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from cases.models import Case, Parent
 from pps.fields import CaseKeyField, EncryptedBinaryField, EncryptedTextField
+from pps.history import AuditHistory
 
 
 class DeliveryMethod(models.TextChoices):
@@ -42,7 +42,7 @@ class Letter(models.Model):
     data_key_id = CaseKeyField()
 
     # Letters are never edited; the history needs no second copy of the PDF.
-    history = HistoricalRecords(excluded_fields=["pdf"])
+    history = AuditHistory(excluded_fields=["pdf"])
 
     class Meta:
         ordering = ["-sent_at", "-id"]
@@ -65,7 +65,7 @@ class PrivacyStatementSent(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords(excluded_fields=["pdf"])
+    history = AuditHistory(excluded_fields=["pdf"])
 
     class Meta:
         ordering = ["-sent_on", "-id"]
@@ -102,7 +102,7 @@ class CaseStudy(models.Model):
     signed_off_at = models.DateTimeField(null=True, blank=True)
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-prepared_at", "-id"]

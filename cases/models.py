@@ -10,7 +10,6 @@ under the case's data key; searchable values also get a blind index.
 from django.conf import settings
 from django.db import models
 from guardian.models import UserObjectPermissionBase
-from simple_history.models import HistoricalRecords
 
 from pps.constraints import one_of
 from pps.fields import (
@@ -20,6 +19,7 @@ from pps.fields import (
     EncryptedDateField,
     EncryptedTextField,
 )
+from pps.history import AuditHistory
 from pps.models import Service
 
 
@@ -90,7 +90,7 @@ class Case(models.Model):
     # Optimistic locking: two people editing at once get a conflict, not an overwrite.
     version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-opened_on", "-id"]
@@ -181,7 +181,7 @@ class Parent(models.Model):
     email_bidx = BlindIndexField(source="email", normaliser="email")
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["id"]
@@ -224,7 +224,7 @@ class Child(models.Model):
     date_of_birth_bidx = BlindIndexField(source="date_of_birth", normaliser="date")
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["id"]
@@ -272,7 +272,7 @@ class ChildInformation(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["child_id", "kind", "id"]
@@ -308,7 +308,7 @@ class Contact(models.Model):
     submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -366,7 +366,7 @@ class VolunteerAssignment(models.Model):
     assigned_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-assigned_at"]

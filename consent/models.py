@@ -12,7 +12,6 @@ database can refuse a restricted decision that names none (CON-1).
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from cases.models import Case
 from pps.fields import (
@@ -21,6 +20,7 @@ from pps.fields import (
     EncryptedCharField,
     EncryptedTextField,
 )
+from pps.history import AuditHistory
 from pps.models import Service
 
 # Volunteers (Independent Parental Supporters) belong to the service, but what
@@ -131,7 +131,7 @@ class ConsentDecision(models.Model):
     recorded_at = models.DateTimeField()
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-id"]
@@ -188,7 +188,7 @@ class ConsentParty(models.Model):
     name = EncryptedCharField(max_chars=200)
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["id"]
@@ -214,7 +214,7 @@ class SignedConsentForm(models.Model):
     uploaded_at = models.DateTimeField()
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -253,7 +253,7 @@ class SharingEvent(models.Model):
     )
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-shared_at", "-id"]

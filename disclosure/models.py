@@ -10,7 +10,6 @@ due-date lists can be queried.
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from cases.models import Case, Child, Parent
 
@@ -25,6 +24,7 @@ from disclosure.override_models import (  # noqa: F401 (models of this app)
 )
 from pps.constraints import one_of
 from pps.fields import CaseKeyField, EncryptedBinaryField, EncryptedCharField, EncryptedTextField
+from pps.history import AuditHistory
 from pps.models import Service
 
 
@@ -147,7 +147,7 @@ class DisclosureRequest(models.Model):
     version = models.PositiveIntegerField(default=1)
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -239,7 +239,7 @@ class DisclosureRelease(models.Model):
     data_key_id = CaseKeyField()
 
     # Never edited; the history needs no second copy of the pack.
-    history = HistoricalRecords(excluded_fields=["pdf"])
+    history = AuditHistory(excluded_fields=["pdf"])
 
     class Meta:
         ordering = ["-released_at", "-id"]
@@ -262,7 +262,7 @@ class ParentCopy(models.Model):
     sent_at = models.DateTimeField()
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["id"]
@@ -296,7 +296,7 @@ class DisclosureEvent(models.Model):
     summary = EncryptedTextField()
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["at", "id"]
@@ -328,7 +328,7 @@ class DisclosureApprovers(models.Model):
     head_absent_from = models.DateField(null=True, blank=True)
     head_absent_until = models.DateField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         verbose_name_plural = "disclosure approvers"

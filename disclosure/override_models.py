@@ -13,11 +13,11 @@ the categories stay in clear so the list and the statistics can count them.
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from cases.models import Case, Child
 from pps.constraints import one_of
 from pps.fields import CaseKeyField, EncryptedCharField, EncryptedTextField
+from pps.history import AuditHistory
 
 __all__ = [
     "ChildProtectionOverride",
@@ -97,7 +97,7 @@ class ChildProtectionOverride(ImmutableRecord):
     recorded_at = models.DateTimeField(auto_now_add=True)
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-shared_at", "-id"]
@@ -146,7 +146,7 @@ class OverrideReview(ImmutableRecord):
     reviewed_at = models.DateTimeField(auto_now_add=True)
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         verbose_name = "override review"
@@ -173,7 +173,7 @@ class NonDisclosureDecision(ImmutableRecord):
     decided_at = models.DateTimeField(auto_now_add=True)
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-decided_at", "-id"]

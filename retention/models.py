@@ -11,10 +11,10 @@ counts and who authorised it, never a name.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from cases.models import Case
 from pps.fields import CaseKeyField, EncryptedTextField
+from pps.history import AuditHistory
 from pps.models import Service
 
 
@@ -43,7 +43,7 @@ class RetentionCategory(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["position", "name"]
@@ -93,7 +93,7 @@ class ServiceRetentionSettings(models.Model):
         default=6, help_text="Anonymous contacts older than this many years are deleted."
     )
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         verbose_name_plural = "service retention settings"
@@ -118,7 +118,7 @@ class CaseCategory(models.Model):
     )
     added_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["category__position", "category__name"]
@@ -146,7 +146,7 @@ class CaseRetention(models.Model):
     review_reason = models.CharField(max_length=200, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     def __str__(self) -> str:
         return f"retention of case {self.case_id}"
@@ -176,7 +176,7 @@ class LegalHold(models.Model):
     lifted_at = models.DateTimeField(null=True, blank=True)
     data_key_id = CaseKeyField()
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-placed_at", "-id"]

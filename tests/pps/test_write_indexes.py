@@ -1,15 +1,18 @@
-"""The tables written most carry no index that another index already covers.
+"""The tables written most carry no index that no lookup needs.
 
 Every index is one more B-tree to write on each insert (the access log takes one
-per page view) and on each purged row. A plain index whose columns lead another
-index serves no lookup that the longer one cannot, so it is pure write cost.
+per page view, every save writes a history row) and on each purged row. A plain
+index whose columns lead another index serves no lookup that the longer one
+cannot, and a history table is only ever read by record, case, key or user, so
+any other index is pure write cost.
 """
 
 import pytest
 from django.db import connection
 
-from cases.models import Child, Parent
+from cases.models import Child, Contact, Parent
 from pps.models import AccessLogEntry
+from retention.erase import historical_models
 
 
 def _index_columns(model) -> list[tuple[str, ...]]:
@@ -39,3 +42,18 @@ def test_the_covering_indexes_are_there():
     assert ("family_name_bidx", "case_id") in _index_columns(Parent)
     assert ("family_name_bidx", "case_id") in _index_columns(Child)
     assert ("service_id", "allowed", "at") in _index_columns(AccessLogEntry)
+
+
+ASKED_OF_THE_HISTORY = {("id",), ("case_id",), ("data_key_id",), ("history_user_id",)}
+
+
+@pytest.mark.parametrize("model", historical_models(), ids=lambda m: m._meta.db_table)
+def test_history_tables_are_indexed_only_for_what_is_asked_of_them(model):
+    """By record, by case, by data key and by acting user (``pps.history``); no
+    B-tree for the topic, staff member, blind index or time of a change."""
+    indexed = set(_index_columns(model))
+    assert indexed <= ASKED_OF_THE_HISTORY, indexed - ASKED_OF_THE_HISTORY
+
+
+def test_a_history_is_still_found_by_record_case_key_and_user():
+    assert set(_index_columns(Contact.history.model)) >= ASKED_OF_THE_HISTORY
