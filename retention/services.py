@@ -135,9 +135,12 @@ def retention_category_update(*, category: RetentionCategory, by: User, **fields
     for name, value in fields.items():
         setattr(category, name, value)
     _save_as(category, by)
-    affected = Case.objects.filter(
-        service=category.service, retention_categories__category=category
-    ).select_related("service")
+    # Dates need no summary (loading one would decrypt it, as in the purge).
+    affected = (
+        Case.objects.filter(service=category.service, retention_categories__category=category)
+        .select_related("service")
+        .defer("summary")
+    )
     recomputed = 0
     batch: list[Case] = []
     for case in affected.iterator(chunk_size=500):

@@ -159,3 +159,23 @@ def rich_case(service, staff, coordinator, volunteer, client_for, **parent):
     assign_perm("view_case", coordinator, case)
     case_retention_refresh(case)
     return case
+
+
+def record_decryptions(monkeypatch) -> list[str]:
+    """The column of every value decrypted from now on, in order.
+
+    Each decryption needs the case's data key: a key-store read per case once
+    the key has left the cache, so work that only needs dates should make none.
+    """
+    from pps import crypto
+
+    decrypted: list[str] = []
+    decrypt = crypto.decrypt_value
+
+    def recording(blob: bytes, *, context: bytes) -> bytes:
+        decrypted.append(context.decode().removeprefix("pps-field:"))
+        return decrypt(blob, context=context)
+
+    monkeypatch.setattr(crypto, "decrypt_value", recording)
+    crypto.forget_cached_keys()
+    return decrypted

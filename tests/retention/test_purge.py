@@ -11,16 +11,23 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from cases.models import AnonymousContact, Case, Parent
-from cases.services import anonymous_contact_log
+from cases.services import anonymous_contact_log, child_add
 from pps.fields import CaseKeyField
 from pps.keystore.models import DataKey
 from retention.erase import historical_models, history_filter
 from retention.models import DestructionLogEntry, PurgeRun
 from retention.purge import anonymous_contacts_due
-from retention.schedule import case_retention_refresh
-from retention.services import retention_settings_update
+from retention.schedule import case_retention_refresh, retention_categories_for
+from retention.services import case_categories_set, retention_settings_update
 from tests.raw_db import all_cell_bytes
-from tests.retention.helpers import case_footprint, make_expired_case, rich_case, years_ago
+from tests.retention.helpers import (
+    case_footprint,
+    make_closed_case,
+    make_expired_case,
+    record_decryptions,
+    rich_case,
+    years_ago,
+)
 
 # Historical models of configuration, which hold no case data (a new one here
 # must be a deliberate decision, or the purge would leave its rows behind).
@@ -168,6 +175,27 @@ def test_ret5_second_run_does_nothing_and_shows_progress(service, staff):
     second = purge("--no-input")
     assert "Nothing is due. Nothing was destroyed." in second
     assert DestructionLogEntry.objects.count() == 3 and PurgeRun.objects.count() == 1
+
+
+def test_ret3_purge_decrypts_only_the_birth_dates_a_rule_needs(service, staff, monkeypatch):
+    """The preview and the purge work from plain dates; what they destroy stays unread.
+
+    Decrypting a summary on the way to deleting it would cost a key-store read
+    per case whenever the cached keys have expired, as after a long preview.
+    """
+    by_closure = make_expired_case(service, staff)
+    by_birth = make_closed_case(service, staff, closed_on=years_ago(20))
+    child_add(case=by_birth, by=staff, given_name="A", family_name="B", date_of_birth=years_ago(40))
+    supervision = next(
+        c for c in retention_categories_for(service) if c.code == "supervision_order"
+    )
+    case_categories_set(case=by_birth, categories=[supervision], by=staff)
+    decrypted = record_decryptions(monkeypatch)
+    output = purge("--no-input")
+    assert "Purged 2 cases" in output
+    assert not Case.objects.filter(pk__in=[by_closure.pk, by_birth.pk]).exists()
+    # Once in the preview's refresh and once in the check under the lock.
+    assert decrypted == ["date_of_birth", "date_of_birth"]
 
 
 def test_ret3_refuses_without_confirmation_when_not_at_a_terminal(service, staff):

@@ -20,7 +20,7 @@ from retention.services import (
     retention_settings_update,
 )
 from tests.factories import make_case
-from tests.retention.helpers import make_closed_case, years_ago
+from tests.retention.helpers import make_closed_case, record_decryptions, years_ago
 
 hypothesis_db = settings(
     max_examples=25,
@@ -124,6 +124,33 @@ def test_ret1_admin_rule_change_recomputes_for_example_to_75th_birthday(service,
     assert recomputed == 1
     assert CaseRetention.objects.get(case=case).destroy_on == datetime.date(2085, 1, 1)
     assert in_care.history.count() == 2  # the change itself is audited
+
+
+def test_ret1_rule_change_recomputes_from_plain_dates_without_decrypting_cases(
+    service, staff, admin_user, monkeypatch
+):
+    cases = [
+        make_closed_case(service, staff, closed_on=datetime.date(2020, 3, 31)) for _ in range(3)
+    ]
+    support = category(service, "parent_support")
+    for case in cases:
+        case_retention_refresh(case)
+    decrypted = record_decryptions(monkeypatch)
+    recomputed = retention_category_update(
+        category=support,
+        by=admin_user,
+        name=support.name,
+        description=support.description,
+        anchor="closure",
+        anchor_age_years=0,
+        years=15,
+        applies_to_every_case=True,
+    )
+    assert recomputed == 3
+    assert set(CaseRetention.objects.values_list("destroy_on", flat=True)) == {
+        datetime.date(2035, 3, 31)
+    }
+    assert decrypted == []
 
 
 def test_ret1_rule_validation(service, admin_user):
