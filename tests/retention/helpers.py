@@ -179,3 +179,26 @@ def record_decryptions(monkeypatch) -> list[str]:
     monkeypatch.setattr(crypto, "decrypt_value", recording)
     crypto.forget_cached_keys()
     return decrypted
+
+
+def retention_category(service, code: str):
+    """The service's category with this code (the default schedule's, on first use)."""
+    from retention.schedule import retention_categories_for
+
+    return next(c for c in retention_categories_for(service) if c.code == code)
+
+
+def change_rule(category, by, **changes) -> int:
+    """Save ``category`` with ``changes`` through the service, the rest as it is."""
+    from retention.services import retention_category_update
+
+    editable = (
+        "name",
+        "description",
+        "anchor",
+        "anchor_age_years",
+        "years",
+        "applies_to_every_case",
+    )
+    fields = {name: getattr(category, name) for name in editable}
+    return retention_category_update(category=category, by=by, **{**fields, **changes})

@@ -17,7 +17,7 @@ from pps.keystore.models import DataKey
 from retention.erase import historical_models, history_filter
 from retention.models import DestructionLogEntry, PurgeRun
 from retention.purge import anonymous_contacts_due
-from retention.schedule import case_retention_refresh, retention_categories_for
+from retention.schedule import case_retention_refresh
 from retention.services import case_categories_set, retention_settings_update
 from tests.raw_db import all_cell_bytes
 from tests.retention.helpers import (
@@ -25,6 +25,7 @@ from tests.retention.helpers import (
     make_closed_case,
     make_expired_case,
     record_decryptions,
+    retention_category,
     rich_case,
     years_ago,
 )
@@ -186,9 +187,7 @@ def test_ret3_purge_decrypts_only_the_birth_dates_a_rule_needs(service, staff, m
     by_closure = make_expired_case(service, staff)
     by_birth = make_closed_case(service, staff, closed_on=years_ago(20))
     child_add(case=by_birth, by=staff, given_name="A", family_name="B", date_of_birth=years_ago(40))
-    supervision = next(
-        c for c in retention_categories_for(service) if c.code == "supervision_order"
-    )
+    supervision = retention_category(service, "supervision_order")
     case_categories_set(case=by_birth, categories=[supervision], by=staff)
     decrypted = record_decryptions(monkeypatch)
     output = purge("--no-input")

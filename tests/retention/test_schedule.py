@@ -12,7 +12,7 @@ from cases import services as case_services
 from cases.models import Case
 from cases.selectors import search_cases
 from cases.services import CaseRuleError
-from retention.models import CaseCategory, CaseRetention, RetentionCategory
+from retention.models import CaseCategory, CaseRetention
 from retention.schedule import case_retention_refresh, retention_categories_for
 from retention.services import (
     case_categories_set,
@@ -20,7 +20,13 @@ from retention.services import (
     retention_settings_update,
 )
 from tests.factories import make_case
-from tests.retention.helpers import make_closed_case, record_decryptions, years_ago
+from tests.retention.helpers import (
+    change_rule,
+    make_closed_case,
+    record_decryptions,
+    retention_category,
+    years_ago,
+)
 
 hypothesis_db = settings(
     max_examples=25,
@@ -29,13 +35,9 @@ hypothesis_db = settings(
 )
 
 
-def category(service, code) -> RetentionCategory:
-    return next(c for c in retention_categories_for(service) if c.code == code)
-
-
 def set_categories(case, by, *codes) -> None:
     case_categories_set(
-        case=case, categories=[category(case.service, code) for code in codes], by=by
+        case=case, categories=[retention_category(case.service, code) for code in codes], by=by
     )
 
 
@@ -43,20 +45,6 @@ def add_child(case, by, born: datetime.date | None = None):
     return case_services.child_add(
         case=case, by=by, given_name="A", family_name="B", date_of_birth=born
     )
-
-
-def change_rule(category: RetentionCategory, by, **changes) -> int:
-    """Save ``category`` with ``changes`` through the service, the rest as it is."""
-    editable = (
-        "name",
-        "description",
-        "anchor",
-        "anchor_age_years",
-        "years",
-        "applies_to_every_case",
-    )
-    fields = {name: getattr(category, name) for name in editable}
-    return retention_category_update(category=category, by=by, **{**fields, **changes})
 
 
 def test_ret1_policy_schedule_is_shipped_as_editable_data(service):
@@ -122,7 +110,7 @@ def test_ret1_a_case_carries_at_least_one_category_of_its_own_service(
 def test_ret1_admin_rule_change_recomputes_for_example_to_75th_birthday(service, staff, admin_user):
     case = make_closed_case(service, staff, closed_on=datetime.date(2020, 3, 31))
     add_child(case, staff, datetime.date(2010, 1, 1))
-    in_care = category(service, "children_in_care")
+    in_care = retention_category(service, "children_in_care")
     case_categories_set(case=case, categories=[in_care], by=staff)
     assert CaseRetention.objects.get(case=case).destroy_on == datetime.date(2103, 1, 1)
     recomputed = change_rule(in_care, admin_user, anchor_age_years=0)
@@ -137,7 +125,7 @@ def test_ret1_rule_change_recomputes_from_plain_dates_without_decrypting_cases(
     cases = [
         make_closed_case(service, staff, closed_on=datetime.date(2020, 3, 31)) for _ in range(3)
     ]
-    support = category(service, "parent_support")
+    support = retention_category(service, "parent_support")
     for case in cases:
         case_retention_refresh(case)
     decrypted = record_decryptions(monkeypatch)
@@ -150,7 +138,7 @@ def test_ret1_rule_change_recomputes_from_plain_dates_without_decrypting_cases(
 
 
 def test_ret1_rule_validation(service, admin_user):
-    parent_support = category(service, "parent_support")
+    parent_support = retention_category(service, "parent_support")
     with pytest.raises(CaseRuleError):
         retention_category_update(
             category=parent_support,
@@ -185,8 +173,8 @@ def test_ret1_reopening_never_brings_the_date_forward(
             case_categories_set(
                 case=case,
                 categories=[
-                    category(service, "parent_support"),
-                    category(service, "supervision_order"),
+                    retention_category(service, "parent_support"),
+                    retention_category(service, "supervision_order"),
                 ],
                 by=staff,
             )

@@ -7,27 +7,15 @@ from cases import services as case_services
 from cases.letters import privacy_statement_facts, statement_pdf
 from retention.models import RetentionCategory
 from retention.rules import add_years
-from retention.schedule import retention_categories_for
-from retention.services import case_categories_set, retention_category_update
+from retention.services import case_categories_set
 from tests.factories import make_case
 from tests.pps.test_pdf_and_uploads import pdf_pages_text
-from tests.retention.helpers import make_closed_case, years_ago
+from tests.retention.helpers import change_rule, make_closed_case, retention_category, years_ago
 
 
 def statement_text(case, by) -> str:
     pdf = statement_pdf(parent=case.parents.get(), by=by)
     return " ".join(" ".join(pdf_pages_text(pdf)).split())
-
-
-def category(service, code) -> RetentionCategory:
-    return next(c for c in retention_categories_for(service) if c.code == code)
-
-
-def change_years(category, years, by):
-    fields = ["name", "description", "anchor", "anchor_age_years"]
-    retention_category_update(
-        category=category, by=by, years=years, **{name: getattr(category, name) for name in fields}
-    )
 
 
 def test_com4_changing_a_rule_changes_the_statement(service, staff, admin_user):
@@ -37,7 +25,7 @@ def test_com4_changing_a_rule_changes_the_statement(service, staff, admin_user):
     assert "Parent support: for 12 years after your case is closed." in before
     assert f"due to be destroyed on {add_years(closed_on, 12):%-d %B %Y}" in before
 
-    change_years(category(service, "parent_support"), 7, admin_user)
+    change_rule(retention_category(service, "parent_support"), admin_user, years=7)
     after = statement_text(case, staff)
     assert "Parent support: for 7 years after your case is closed." in after
     assert f"due to be destroyed on {add_years(closed_on, 7):%-d %B %Y}" in after
@@ -51,9 +39,11 @@ def test_com4_every_rule_the_case_carries_and_the_latest_date(service, staff, co
     case_services.child_add(
         case=case, by=staff, given_name="Ada", family_name="Lark", date_of_birth=born
     )
-    in_care = category(service, "children_in_care")
+    in_care = retention_category(service, "children_in_care")
     case_categories_set(
-        case=case, categories=[category(service, "parent_support"), in_care], by=coordinator
+        case=case,
+        categories=[retention_category(service, "parent_support"), in_care],
+        by=coordinator,
     )
     text = statement_text(case, staff)
     assert "Parent support: for 12 years after your case is closed." in text
@@ -71,7 +61,7 @@ def test_com4_open_case_and_a_date_that_cannot_be_worked_out(service, staff, coo
 
     closed = make_closed_case(service, staff, closed_on=years_ago(1))
     case_categories_set(
-        case=closed, categories=[category(service, "supervision_order")], by=coordinator
+        case=closed, categories=[retention_category(service, "supervision_order")], by=coordinator
     )
     facts = privacy_statement_facts(closed.parents.get())["retention"]
     assert facts["rules"] == ["Children with supervision orders: until your child is 21 years old."]
