@@ -30,13 +30,12 @@ def _state(*, code_indexed: bool) -> ProjectState:
     return state
 
 
-def _table() -> str:
-    return _state(code_indexed=True).apps.get_model(APP, MODEL)._meta.db_table
+TABLE = _state(code_indexed=True).apps.get_model(APP, MODEL)._meta.db_table
 
 
 def _code_indexes() -> list[str]:
     with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, _table())
+        constraints = connection.introspection.get_constraints(cursor, TABLE)
     return [
         name
         for name, found in constraints.items()
@@ -49,7 +48,7 @@ def _root_page() -> int | None:
     if connection.vendor != "sqlite":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT rootpage FROM sqlite_master WHERE name = %s", [_table()])
+        cursor.execute("SELECT rootpage FROM sqlite_master WHERE name = %s", [TABLE])
         return cursor.fetchone()[0]
 
 
@@ -59,7 +58,7 @@ def probe_table():
     with connection.schema_editor() as editor:
         editor.create_model(indexed.apps.get_model(APP, MODEL))
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {_table()} (code) VALUES ('kept')")
+        cursor.execute(f"INSERT INTO {TABLE} (code) VALUES ('kept')")
     yield
     with connection.schema_editor() as editor:
         editor.delete_model(indexed.apps.get_model(APP, MODEL))
@@ -82,7 +81,7 @@ def test_dropping_and_restoring_an_index_keeps_the_table_and_its_rows(probe_tabl
     assert _code_indexes()
     assert _root_page() == page
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT code FROM {_table()}")
+        cursor.execute(f"SELECT code FROM {TABLE}")
         assert cursor.fetchall() == [("kept",)]
 
 
