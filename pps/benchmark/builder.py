@@ -348,14 +348,14 @@ def _keys(count: int) -> list[uuid.UUID]:
     return list(keys)
 
 
-def _years_ago(world: World, pk: int) -> float:
+def _years_ago(pk: int, case_count: int) -> float:
     """How long ago case ``pk`` was opened: ids follow the opening date, oldest first.
 
     The first DUE_SHARE of the ids were opened 16 to 14 years ago (closed soon
     after, so past the 12-year schedule); the rest spread evenly over the
     last 12 years.
     """
-    position = (pk - 1) / max(world.case_count, 1)
+    position = (pk - 1) / max(case_count, 1)
     if position < DUE_SHARE:
         return 16 - 2 * position / DUE_SHARE
     return 12 * (1 - (position - DUE_SHARE) / (1 - DUE_SHARE))
@@ -367,7 +367,7 @@ def _cases(world: World, first_pk: int, count: int) -> list[Case]:
     for pk, key_id in zip(range(first_pk, first_pk + count), _keys(count), strict=True):
         # Up to a week younger than its place in line: ids still nearly follow the dates,
         # and a case from the last 12 years never reaches the 12-year schedule.
-        days = max(round(_years_ago(world, pk) * 365) - rnd.randint(0, 6), 0)
+        days = max(round(_years_ago(pk, world.case_count) * 365) - rnd.randint(0, 6), 0)
         opened = today - datetime.timedelta(days=days)
         if days > 13 * 365:
             closed = opened + datetime.timedelta(days=rnd.randint(30, 300))
