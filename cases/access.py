@@ -2,15 +2,16 @@
 
 ``get_case_for_user`` answers 404 for a case that does not exist and for one
 the user may not see alike (so ids reveal nothing), and writes an access-log
-row either way (ACC-6, ACC-7). ``visible_cases`` is the list equivalent.
+row either way (ACC-6, ACC-7). ``visible_cases`` is the list equivalent, and
+``visible_case_count`` the everyday list's length.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
-from cases.models import Case, ChildInformation
+from cases.models import Case, CaseCount, ChildInformation
 from pps.access_log import logged_or_404
 from pps.models import AccessLogEntry, User
 from pps.roles import CASE_WORKER_ROLES, Role
@@ -39,6 +40,28 @@ def visible_cases(user: User) -> QuerySet[Case]:
             caseuserobjectpermission__permission__codename="view_case",
         )
     return Case.objects.none()
+
+
+def visible_case_count(user: User, *, archived: bool = False) -> int | None:
+    """How many cases the everyday list (or, with ``archived``, the archived
+    list) of ``visible_cases`` holds, read from the counts the database keeps
+    (``CaseCount``) instead of counting every case. ``None`` where the list is
+    not a service's cases by status (a volunteer's assigned cases): the pager
+    counts those, and they are few."""
+    if not (user.is_authenticated and user.is_active and user.service_id):
+        return 0
+    if user.role == Role.VOLUNTEER:
+        return None
+    if user.role not in CASE_WORKER_ROLES:
+        return 0
+    counts = CaseCount.objects.filter(service_id=user.service_id)
+    if archived:
+        if not sees_archived_cases(user):
+            return 0
+        counts = counts.filter(status=Case.Status.ARCHIVED)
+    else:
+        counts = counts.exclude(status=Case.Status.ARCHIVED)
+    return counts.aggregate(total=Sum("total", default=0))["total"]
 
 
 def get_case_for_user(

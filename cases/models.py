@@ -400,11 +400,11 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
         pass
 
 
-# Referrals, links between separate enquiries and voicemail (the helpline work)
-# live in their own module to keep this one readable; imported here so Django
-# registers them with the app.
+# Referrals, links between separate enquiries and voicemail (the helpline work),
+# letters, privacy statements, case studies, statistics and the cases' counts
+# live in modules of their own to keep this one readable; imported here so
+# Django registers them with the app.
+from cases.count_models import CaseCount  # noqa: E402, F401
 from cases.helpline_models import CaseLink, Referral, Voicemail  # noqa: E402, F401
-
-# Letters, privacy statements, case studies and statistics have modules of their own.
 from cases.letter_models import CaseStudy, Letter, PrivacyStatementSent  # noqa: E402, F401
 from cases.statistics_models import StatisticsExport, StatisticsSettings  # noqa: E402, F401

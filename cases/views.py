@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.access import get_case_for_user, visible_child_information
+from cases.access import get_case_for_user, visible_case_count, visible_child_information
 from cases.case_overview import consent_line, get_case_overview
 from cases.forms import CaseEditForm, CaseSearchForm
 from cases.helpline_selectors import case_page_helpline_context
@@ -29,7 +29,10 @@ def _case_list_page(request, *, archived: bool, query: str = "", search: str = "
     page, cases = None, []
     if form is None:
         paginator = IdFirstPaginator(
-            search_cases(request.user, query, archived=archived), CASES_PER_PAGE
+            search_cases(request.user, query, archived=archived),
+            CASES_PER_PAGE,
+            # A search's matches are counted; the whole list's length is kept.
+            known_count=None if query else visible_case_count(request.user, archived=archived),
         )
         page = paginator.get_page(request.GET.get("page"))
         cases = with_people(list(page.object_list))

@@ -2,15 +2,24 @@
 
 For each list the page of 25 case rows with the columns shown (and the
 caseworker's name; read by id, as the app's pager does), the count the pager
-needs, the page's parents, and the page's wrapped data keys from the key
-store. No decryption, no templates, no permission checks: what is left when
+needs (for the staff list the count the database keeps, ``CaseCount``, as the
+app reads it; for a search or a volunteer's list a ``COUNT``), the page's
+parents, and the page's wrapped data keys from the key store. No decryption, no templates, no permission checks: what is left when
 everything the app adds is taken away.
 """
 
 from django.db import connections
 
 from cases.letter_models import PrivacyStatementSent
-from cases.models import Case, CaseUserObjectPermission, Child, ChildInformation, Contact, Parent
+from cases.models import (
+    Case,
+    CaseCount,
+    CaseUserObjectPermission,
+    Child,
+    ChildInformation,
+    Contact,
+    Parent,
+)
 from consent.models import ConsentDecision
 from disclosure.override_models import ChildProtectionOverride
 from pps.keystore.models import DataKey
@@ -23,9 +32,9 @@ def _q(name: str) -> str:
     return connections["default"].ops.quote_name(name)
 
 
-CASE, PARENT, CHILD, CONTACT, USER, PERMISSION = (
+CASE, CASE_COUNT, PARENT, CHILD, CONTACT, USER, PERMISSION = (
     _q(model._meta.db_table)
-    for model in (Case, Parent, Child, Contact, User, CaseUserObjectPermission)
+    for model in (Case, CaseCount, Parent, Child, Contact, User, CaseUserObjectPermission)
 )
 COLUMNS = (
     "c.id, c.reference, c.status, c.opened_on, c.closed_on, c.data_key_id, "
@@ -64,10 +73,13 @@ def _fetch_people_and_keys(cursor, rows) -> None:
         keystore.fetchall()
 
 
-def _list_page(where: str, params: list, *, page: int, joins: str = "") -> None:
+def _list_page(
+    where: str, params: list, *, page: int, joins: str = "", count_query: tuple | None = None
+) -> None:
+    """``count_query``: the SQL and parameters that give the list's length, if not a ``COUNT``."""
     base = f"FROM {CASE} c {joins} WHERE {where}"
     with connections["default"].cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) {base}", params)
+        cursor.execute(*(count_query or (f"SELECT COUNT(*) {base}", params)))
         count = cursor.fetchone()[0]
         # As the app's pager (pps.paging): the page's ids from the ordering
         # index alone, counted from the nearer end, then only those rows.
@@ -87,7 +99,13 @@ def _list_page(where: str, params: list, *, page: int, joins: str = "") -> None:
 
 
 def staff_list(*, service_id: int, page: int) -> None:
-    _list_page("c.service_id = %s AND c.status <> 'archived'", [service_id], page=page)
+    kept_count = (
+        f"SELECT COALESCE(SUM(total), 0) FROM {CASE_COUNT} "
+        "WHERE service_id = %s AND status <> 'archived'",
+        [service_id],
+    )
+    where = "c.service_id = %s AND c.status <> 'archived'"
+    _list_page(where, [service_id], page=page, count_query=kept_count)
 
 
 def surname_search(*, service_id: int, digest: str) -> None:
