@@ -130,9 +130,7 @@ def test_acc2_the_kept_count_is_the_length_of_each_roles_list(
         assert count == expected[role, archived]
 
 
-def test_the_case_list_shows_the_kept_count_without_counting_the_cases(
-    service, staff, client_for
-):
+def test_the_case_list_shows_the_kept_count_without_counting_the_cases(service, staff, client_for):
     for _ in range(27):
         make_case(service, staff)
     client = client_for(staff)
