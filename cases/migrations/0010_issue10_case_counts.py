@@ -9,32 +9,28 @@ from django.db import migrations, models
 # updates the row the case was counted in, which always exists; an increase
 # creates the row the first time a service has a case in that status.
 
-SQLITE = [
-    """
-    CREATE TRIGGER cases_case_count_insert AFTER INSERT ON cases_case
-    BEGIN
+_SQLITE_UNCOUNT_OLD = """
+        UPDATE cases_casecount SET total = total - 1
+        WHERE service_id = OLD.service_id AND status = OLD.status;
+"""
+_SQLITE_COUNT_NEW = """
         INSERT INTO cases_casecount (service_id, status, total)
         VALUES (NEW.service_id, NEW.status, 1)
         ON CONFLICT (service_id, status) DO UPDATE SET total = total + 1;
-    END
+"""
+SQLITE = [
+    f"""
+    CREATE TRIGGER cases_case_count_insert AFTER INSERT ON cases_case
+    BEGIN {_SQLITE_COUNT_NEW} END
     """,
-    """
+    f"""
     CREATE TRIGGER cases_case_count_delete AFTER DELETE ON cases_case
-    BEGIN
-        UPDATE cases_casecount SET total = total - 1
-        WHERE service_id = OLD.service_id AND status = OLD.status;
-    END
+    BEGIN {_SQLITE_UNCOUNT_OLD} END
     """,
-    """
+    f"""
     CREATE TRIGGER cases_case_count_update AFTER UPDATE OF service_id, status ON cases_case
     WHEN OLD.service_id IS NOT NEW.service_id OR OLD.status IS NOT NEW.status
-    BEGIN
-        UPDATE cases_casecount SET total = total - 1
-        WHERE service_id = OLD.service_id AND status = OLD.status;
-        INSERT INTO cases_casecount (service_id, status, total)
-        VALUES (NEW.service_id, NEW.status, 1)
-        ON CONFLICT (service_id, status) DO UPDATE SET total = total + 1;
-    END
+    BEGIN {_SQLITE_UNCOUNT_OLD} {_SQLITE_COUNT_NEW} END
     """,
 ]
 SQLITE_REVERSE = [

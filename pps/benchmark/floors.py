@@ -4,8 +4,9 @@ For each list the page of 25 case rows with the columns shown (and the
 caseworker's name; read by id, as the app's pager does), the count the pager
 needs (for the staff list the count the database keeps, ``CaseCount``, as the
 app reads it; for a search or a volunteer's list a ``COUNT``), the page's
-parents, and the page's wrapped data keys from the key store. No decryption, no templates, no permission checks: what is left when
-everything the app adds is taken away.
+parents, and the page's wrapped data keys from the key store. No decryption,
+no templates, no permission checks: what is left when everything the app adds
+is taken away.
 """
 
 from django.db import connections
