@@ -213,3 +213,39 @@ class ApproversForm(forms.Form):
         for name in ("head", "deputy"):
             data[name] = User.objects.filter(service=self.service, pk=data.get(name)).first()
         return data
+
+
+class ChildCapacityForm(forms.Form):
+    """A coordinator's decision on a child of 12 or over in a parent's pack (DIS-6)."""
+
+    child = forms.TypedChoiceField(label="Child", coerce=int, widget=forms.RadioSelect)
+    has_capacity = forms.TypedChoiceField(
+        label="Does the child have capacity to decide about their own information?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    child_agrees = forms.TypedChoiceField(
+        label="If so, does the child agree to their information going to the parent?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason for the decision",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="How capacity was assessed and what the child said.",
+    )
+
+    def __init__(self, *args, children=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = [(c.pk, c.full_name) for c in children]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("has_capacity") and data.get("child_agrees") is None:
+            self.add_error("child_agrees", "Say whether the child agrees.")
+        return data

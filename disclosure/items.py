@@ -6,6 +6,7 @@ to other people (``disclosure.subject_access``). Keys hold ids only, so the
 list of what went out can be stored in clear.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
@@ -21,10 +22,18 @@ class Item:
     heading: str
     body: str
     people: list[str] = field(default_factory=list)  # third-party values in it, for redaction
+    # What a family pack removed from it, by kind ("name": 2); counts only, never values.
+    redacted: Counter = field(default_factory=Counter)
 
     @property
     def schedule_line(self) -> str:
         return f"{self.kind}: {self.heading}"
+
+    @property
+    def redaction_summary(self) -> str:
+        from disclosure.redaction import summarise
+
+        return summarise(self.redacted)
 
 
 def _day(value) -> str:

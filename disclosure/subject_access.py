@@ -6,29 +6,34 @@ case and is never read here. Within this case, anything about other people is
 withheld and listed for the coordinator (never silently dropped):
 
 - other parents and carers on the case (their details and letters to them);
-- referrers and the people the parent named in consent (third parties), whose
-  names and organisations are also removed wherever they appear in notes;
-- for a parent's request, the information about a child of 12 or over who has
-  capacity: that child has a right of their own;
+- referrers and the people the parent named in consent (third parties);
+- for a parent's pack, a child of 12 or over until a coordinator records a
+  decision on the child's capacity and wishes (``ChildCapacityDecision``): a
+  child with capacity has a right of their own;
 - for a child's own request, the parents' details.
 
 The whole record (DIS-3) goes to the parent or their solicitor at the parent's
-request: every item of the case, with third parties' details withheld.
+request: every item of the case, with third parties' details withheld, and
+older children as for a parent's subject access.
+
+Whatever the pack then holds goes through one last pass (``_redact``) that
+removes every other person's details from its free text: other parents and
+carers here and on linked enquiries, children it does not cover, referrers and
+professionals (``disclosure.redaction``). An item kind added later is covered
+without being named here.
 """
 
-import re
-
+from django.db.models import Q
 from django.utils.formats import date_format
 
-from cases.models import Child, Parent, ParentalResponsibility
+from cases.models import CaseLink, Child, Parent, ParentalResponsibility
 from disclosure import items as case_items
 from disclosure.items import Item
 from disclosure.models import DisclosureRequest, RequesterType, Route, WholeRecordTo
+from disclosure.redaction import Redactor, child_person, parent_person, third_party_person
 from disclosure.release_pack import Pack
 
-WITHHELD = "[withheld: third party]"
 CAPACITY_AGE = 12
-MIN_REDACTED_LENGTH = 3
 
 
 def age_on(child: Child, day) -> int | None:
@@ -73,30 +78,52 @@ def child_item(child: Child) -> Item:
     )
 
 
-def _redactor(values: list[str]):
-    words = sorted(
-        {v.strip() for v in values if v and len(v.strip()) >= MIN_REDACTED_LENGTH}
-        | {
-            w
-            for v in values
-            for w in re.findall(r"[\w'-]+", v or "")
-            if len(w) >= MIN_REDACTED_LENGTH and w[0].isupper()
-        },
-        key=len,
-        reverse=True,
+def _linked_parents(case) -> list[Parent]:
+    """Parents on enquiries linked to this one (REF-6): always other people here."""
+    linked = CaseLink.objects.filter(Q(case=case) | Q(other_case=case)).values_list(
+        "case_id", "other_case_id"
     )
-    if not words:
-        return lambda text: (text, 0)
-    pattern = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in words), re.IGNORECASE)
-    return lambda text: pattern.subn(WITHHELD, text or "")
+    ids = {i for pair in linked for i in pair} - {case.pk}
+    return list(Parent.objects.filter(case_id__in=ids)) if ids else []
 
 
-def _other_people_values(parents: list[Parent]) -> list[str]:
-    values = []
-    for parent in parents:
-        values += [parent.given_name, parent.family_name, parent.phone, parent.email]
-        values += [line for line in (parent.address or "").splitlines() if line.strip()]
-    return values
+def _older_children(request: DisclosureRequest, children: list[Child]):
+    """Split the children of 12 or over into those a coordinator let in and the rest (DIS-6)."""
+    decisions = {d.child_id: d for d in request.capacity_decisions.all()}
+    shown, withheld = [], []
+    for child in children:
+        decision = decisions.get(child.pk)
+        under_12 = (age_on(child, request.received_on) or 0) < CAPACITY_AGE
+        if under_12 or (decision is not None and decision.includes_child):
+            shown.append(child)
+        else:
+            withheld.append((child, decision))
+    return shown, withheld
+
+
+def older_children_to_decide(request: DisclosureRequest) -> list[Child]:
+    """Children of 12 or over a parent's pack would hold, for the coordinator's decision."""
+    if request.requester_type == RequesterType.CHILD_SAR or not request.is_family_route:
+        return []
+    return [
+        c
+        for c in request.case.children.all()
+        if (age_on(c, request.received_on) or 0) >= CAPACITY_AGE
+    ]
+
+
+def _redact(pack: Pack, redactor: Redactor) -> Pack:
+    """The one pass every item of every family pack goes through, whatever its kind."""
+    for item in pack.items:
+        item.heading, in_heading = redactor.redact(item.heading)
+        item.body, in_body = redactor.redact(item.body)
+        item.redacted = in_heading + in_body
+        if item.redacted:
+            pack.withheld.append(
+                f"{item.schedule_line}: {item.redacted.total()} third-party detail(s) removed "
+                f"({item.redaction_summary})."
+            )
+    return pack
 
 
 def family_pack(request: DisclosureRequest) -> Pack:
@@ -104,45 +131,44 @@ def family_pack(request: DisclosureRequest) -> Pack:
     case = request.case
     parents = list(case.parents.all())
     children = list(case.children.all())
-    on = request.received_on
     withheld: list[str] = []
     included: list[Item] = [case_items.summary_item(case)]
     others: list[Parent] = []
+    held: list = []
 
     if request.requester_type == RequesterType.PARENT_SAR:
         requester = request.subject_parent
         included.append(parent_item(requester))
         others = [p for p in parents if p.pk != requester.pk]
-        shown_children = [
-            c
-            for c in children
-            if not (
-                (age_on(c, on) or 0) >= CAPACITY_AGE
-                and request.subject_child_id == c.pk
-                and request.child_has_capacity
-            )
-        ]
-        for child in children:
-            if child not in shown_children:
-                withheld.append(
-                    f"Information about a child of {CAPACITY_AGE} or over recorded as having "
-                    "capacity: the child has their own right of access."
-                )
+        covered = [requester]
+        shown_children, held = _older_children(request, children)
         letters_to = {requester.pk}
         recipient = requester.full_name
     elif request.requester_type == RequesterType.CHILD_SAR:
         others = parents
+        covered = []
         shown_children = [request.subject_child]
         letters_to = set()
         recipient = request.subject_child.full_name
     else:  # the whole record, at the parent's request (DIS-3)
         included += [parent_item(p) for p in parents]
-        shown_children = children
+        covered = parents
+        shown_children, held = _older_children(request, children)
         letters_to = {p.pk for p in parents}
         recipient = request.whole_record_recipient or ", ".join(
             p.full_name for p in parents if p.parental_responsibility == ParentalResponsibility.YES
         )
 
+    for _child, decision in held:
+        withheld.append(
+            f"Information about a child of {CAPACITY_AGE} or over: "
+            + (
+                "withheld until a coordinator records a decision on the child's capacity and "
+                "wishes, as a child with capacity has their own right of access."
+                if decision is None
+                else "the child has capacity and their own right of access, and did not agree."
+            )
+        )
     for parent in others:
         withheld.append(
             f"Details of another parent or carer on the case ({parent.get_relationship_display()})."
@@ -150,16 +176,11 @@ def family_pack(request: DisclosureRequest) -> Pack:
     included += [child_item(c) for c in shown_children]
     child_ids = {c.pk for c in shown_children}
 
-    redact = _redactor(case_items.third_party_values(case) + _other_people_values(others))
     for item in case_items.contact_items(case):
-        item.body, removed = redact(item.body)
-        if removed:
-            withheld.append(f"{item.schedule_line}: {removed} third-party detail(s) removed.")
         included.append(item)
     about_child = dict(case.child_information.values_list("pk", "child_id"))
     for item in case_items.child_information_items(case):
         if about_child[int(item.key.split(":")[1])] in child_ids:
-            item.body, removed = redact(item.body)
             included.append(item)
         else:
             withheld.append(f"{item.schedule_line}: about a child not covered by this request.")
@@ -183,4 +204,13 @@ def family_pack(request: DisclosureRequest) -> Pack:
     )
     if request.whole_record_to == WholeRecordTo.SOLICITOR:
         title = "The parent's record, sent to their solicitor at their request"
-    return Pack(recipient=recipient, items=included, withheld=withheld, title=title)
+    # Everyone the pack is not about: other parents here and on linked enquiries,
+    # children it does not cover, referrers and professionals.
+    redactor = Redactor(
+        others=[parent_person(p) for p in [*others, *_linked_parents(case)]]
+        + [child_person(c) for c in children if c.pk not in child_ids]
+        + [third_party_person(case_items.third_party_values(case))],
+        keep=[parent_person(p) for p in covered] + [child_person(c) for c in shown_children],
+    )
+    pack = Pack(recipient=recipient, items=included, withheld=withheld, title=title)
+    return _redact(pack, redactor)

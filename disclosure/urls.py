@@ -1,6 +1,6 @@
 from django.urls import path
 
-from disclosure import views
+from disclosure import capacity_views, views
 
 app_name = "disclosure"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path(f"{one}release/", views.release, name="release"),
     path(f"{one}release/save/", views.release_save, name="release_save"),
     path(f"{one}release/family/", views.family_release_save, name="family_release_save"),
+    path(f"{one}capacity/", capacity_views.capacity, name="capacity"),
+    path(f"{one}capacity/save/", capacity_views.capacity_save, name="capacity_save"),
     path(f"{one}pack.pdf", views.pack_download, name="pack_download"),
     path(f"{one}family-pack.pdf", views.family_pack_download, name="family_pack_download"),
 ]

@@ -21,7 +21,7 @@ from disclosure.approvers import approvers_for, may_decide, may_manage, why_not
 from disclosure.due_dates import deadline_basis, urgency
 from disclosure.log import disclosure_log
 from disclosure.models import OPEN_STATES, DisclosureRequest, State
-from disclosure.subject_access import family_pack
+from disclosure.subject_access import family_pack, older_children_to_decide
 from pps.access_log import record_listing
 from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
@@ -258,6 +258,10 @@ def _release_page(request, case, item, form=None):
     context = {"case": case, "item": item, "may_release": may_decide(request.user, case.service)}
     if item.is_family_route:
         context["pack"] = family_pack(item)
+        decisions = {d.child_id: d for d in item.capacity_decisions.all()}
+        context["older_children"] = [
+            (child, decisions.get(child.pk)) for child in older_children_to_decide(item)
+        ]
         context["form"] = form or forms.FamilyReleaseForm(initial={"version": item.version})
     else:
         context["form"] = form or forms.ReleaseForm(case=case, initial={"version": item.version})

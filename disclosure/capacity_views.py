@@ -1,0 +1,68 @@
+"""The coordinator's decision on an older child in a parent's pack (DIS-6).
+
+Reached from the release page. Coordinators only, after re-authentication, like
+the release itself; the case loads through ``cases.access.get_case_for_user``.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.services import CaseRuleError
+from disclosure.capacity import child_capacity_decide
+from disclosure.forms import ChildCapacityForm
+from disclosure.subject_access import older_children_to_decide
+from disclosure.views import _load
+from pps.decorators import role_required
+from pps.roles import Role
+from pps.security.sudo import sudo_required
+
+coordinator_only = role_required(Role.COORDINATOR)
+
+
+def _page(request, case, item, form=None):
+    children = older_children_to_decide(item)
+    decisions = {d.child_id: d for d in item.capacity_decisions.select_related("decided_by")}
+    return render(
+        request,
+        "disclosure/capacity.html",
+        {
+            "case": case,
+            "item": item,
+            "children": [(child, decisions.get(child.pk)) for child in children],
+            "form": form or ChildCapacityForm(children=children),
+        },
+    )
+
+
+@require_GET
+@coordinator_only
+@sudo_required
+def capacity(request, case_id: int, request_id: int):
+    case, item = _load(request, case_id, request_id)
+    return _page(request, case, item)
+
+
+@require_POST
+@coordinator_only
+@sudo_required
+def capacity_save(request, case_id: int, request_id: int):
+    case, item = _load(request, case_id, request_id)
+    form = ChildCapacityForm(request.POST, children=older_children_to_decide(item))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            child_capacity_decide(
+                request=item,
+                child=item.case.children.get(pk=data["child"]),
+                has_capacity=data["has_capacity"],
+                child_agrees=data["child_agrees"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except CaseRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Decision recorded. Review the pack again before release.")
+            return redirect("disclosure:release", case_id=case.pk, request_id=item.pk)
+    return _page(request, case, item, form)
