@@ -682,5 +682,15 @@ MATRIX.update(
                 ("family_pack_download", "get"),
             ]
         },
+        # A decision on an older child in a parent's pack (DIS-6): coordinators
+        # only, after re-authentication like the release it belongs to.
+        **{
+            f"disclosure:{name}": (
+                method,
+                _disclosure_kwargs,
+                row("denied", coordinator="redirect", other_service_coordinator="redirect"),
+            )
+            for name, method in [("capacity", "get"), ("capacity_save", "post")]
+        },
     }
 )
