@@ -96,7 +96,7 @@ def _words(value: str) -> list[str]:
 
 def _name_pattern(value: str) -> str:
     # Any case and spacing; an apostrophe may be straight, curly or left out.
-    words = [re.escape(w).replace("'", "['’]?").replace("’", "['’]?") for w in _words(value)]
+    words = [re.sub(r"['’]", "['’]?", re.escape(w)) for w in _words(value)]
     return r"(?<!\w)" + r"[\s\-]+".join(words) + r"(?!\w)"
 
 

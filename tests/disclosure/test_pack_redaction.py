@@ -373,3 +373,32 @@ def test_dis6_ref6_property_other_peoples_values_never_reach_the_pack_pdf(
     for person in people:
         assert not leaked(pdf, person), (person, leaked(pdf, person))
     assert "Annika Sharpe" in pdf and "Robin Sharpe" in pdf
+
+
+def test_dis6_redactor_finds_every_spelling_and_keeps_the_subjects_own_values():
+    """No database: the spellings one redaction pass must find (DIS-6)."""
+    from disclosure.redaction import Person, Redactor, summarise
+
+    other = Person(
+        names=["Siobhan O'Neill", "Siobhan", "O'Neill", "Siobhan Sharpe"],
+        phones=["01632 960123"],
+        emails=["S.ONeill@example.com"],
+        addresses=["7 Larch Close\nMorpeth"],
+        postcodes=["NE1 4ST"],
+        dates_of_birth=[datetime.date(2012, 4, 3)],
+    )
+    own = Person(names=["Annika Sharpe", "Annika", "Sharpe"], phones=["07700 900111"])
+    text, counts = Redactor([other], [own]).redact(
+        "siobhan oneill and O’Neill (s.oneill@EXAMPLE.com) on 01632960123, +44 (0)1632 960 123; "
+        "7 larch  close, MORPETH ne14st; born 03/04/2012, 3/4/12, 3rd April 2012, Apr 3, 2012. "
+        "Annika Sharpe called from 07700 900111."
+    )
+    assert text == (
+        "[redacted] and [redacted] ([redacted]) on [redacted], [redacted]; "
+        "[redacted], [redacted] [redacted]; born [redacted], [redacted], [redacted], [redacted]. "
+        "Annika Sharpe called from 07700 900111."
+    )
+    assert summarise(counts) == (
+        "1 email address, 2 phone numbers, 1 postcode, 4 dates of birth, 2 address lines, "
+        "2 names redacted"
+    )
