@@ -22,10 +22,12 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.sessions.models import Session
 from django.db import connections, transaction
 from django.utils import timezone
 
 from cases.models import AnonymousContact, Case
+from cases.saved_searches import saved_searches_forget, search_marks
 from pps.crypto import destroy_data_keys
 from pps.dates import start_of_day
 from pps.models import Service, User
@@ -307,9 +309,16 @@ def purge_execute(
     )
     touched: set[str] = set()
     run.keys_destroyed = finish_pending_keys(service=service)
+    # What a saved search pointing at a purged case holds: forgotten once, after the chunks.
+    gone_ids: set[int] = set()
+    gone_digests: set[str] = set()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
+        marks = search_marks(chunk)
         purged, failed, tables = _purge_ids(chunk, run=run, today=today)
+        gone = set(chunk) - set(Case.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        gone_ids |= gone
+        gone_digests.update(*(marks[case_id] for case_id in gone))
         touched |= tables
         run.purged += purged
         run.failed += failed
@@ -320,6 +329,10 @@ def purge_execute(
     run.anonymous_contacts_deleted = _delete_anonymous_contacts(service, today)
     if run.anonymous_contacts_deleted:
         touched.add(AnonymousContact._meta.db_table)
+    if run.purged or run.keys_destroyed:
+        # Sessions outlive the purge; a search kept in one must not (RET-6).
+        saved_searches_forget(case_ids=gone_ids, digests=gone_digests)
+        touched.add(Session._meta.db_table)
     run.status = PurgeRun.Status.FAILED if run.failed else PurgeRun.Status.FINISHED
     run.finished_at = timezone.now()
     run.save()
