@@ -347,9 +347,14 @@ def reclaim_space(tables: set[str]) -> list[str]:
     """Make deleted bytes unrecoverable from the database files (RET-6).
 
     SQLite (with secure_delete on) is rebuilt with VACUUM and its write-ahead
-    log truncated; PostgreSQL vacuums the touched tables, and crypto-shredding
-    covers whatever its storage still holds. Inside a transaction (the test
-    suite) neither is possible; that is reported, not hidden.
+    log truncated. PostgreSQL rewrites each touched table with VACUUM FULL: a
+    plain VACUUM only marks the dead rows' space free, and their bytes stay in
+    the page until something is written over them (a test reads the files).
+    The rewrite locks each table while it runs, which the daily run at a quiet
+    hour can afford; the old files are emptied at commit and removed at the
+    next checkpoint. What PostgreSQL keeps beyond the tables (write-ahead log,
+    replicas, backups) is ciphertext whose key no longer exists. Inside a
+    transaction (the test suite) neither is possible; that is reported, not hidden.
     """
     notes = []
     for alias, alias_tables in (("default", tables), ("keystore", {"keystore_datakey"})):
@@ -366,6 +371,6 @@ def reclaim_space(tables: set[str]) -> list[str]:
             elif connection.vendor == "postgresql":
                 existing = set(connection.introspection.table_names(cursor))
                 for table in sorted(alias_tables & existing):
-                    cursor.execute(f"VACUUM {connection.ops.quote_name(table)}")
-                notes.append(f"{alias}: vacuumed {len(alias_tables & existing)} tables")
+                    cursor.execute(f"VACUUM (FULL) {connection.ops.quote_name(table)}")
+                notes.append(f"{alias}: vacuumed (full) {len(alias_tables & existing)} tables")
     return notes
