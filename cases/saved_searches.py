@@ -86,8 +86,8 @@ def search_remember(session, query: str, *, key: bytes) -> str:
 
 def search_recall(session, token: str, *, key: bytes) -> SavedSearch | None:
     saved = session.get(SESSION_KEY, {}).get(token)
-    if not isinstance(saved, dict):  # unknown, or kept in the old form (the words)
-        return None
+    if not isinstance(saved, dict) or not isinstance(saved.get("criteria"), dict):
+        return None  # unknown, or kept in the old form (the words)
     words = None
     try:
         sealed = base64.b64decode(saved["words"])

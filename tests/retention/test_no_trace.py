@@ -37,7 +37,8 @@ def run_step(step: str, workdir: Path, database_url: str, keystore_url: str) -> 
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        # Generous: the machines that run the suite are sometimes busy.
+        timeout=900,
         check=False,
     )
     assert result.returncode == 0, f"{step} failed:\n{result.stdout}\n{result.stderr}"
