@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -134,3 +135,11 @@ def test_ret6_the_daily_run_clears_ended_sessions(service, staff, client_for):
     assert "Nothing is due" in output and "Expired sessions cleared: 1" in output
     assert not Session.objects.filter(session_key=ended.session_key).exists()
     assert Session.objects.filter(session_key=client.session.session_key).exists()
+
+
+@override_settings(SESSION_COOKIE_SECURE=True)
+def test_sec1_the_browsers_key_is_a_secure_httponly_host_cookie(service, staff, client_for):
+    response = client_for(staff).post(reverse("cases:search"), {"q": SURNAME}, secure=True)
+    cookie = response.cookies["__Host-searchkey"]
+    assert cookie["httponly"] and cookie["secure"] and cookie["path"] == "/"
+    assert cookie["samesite"] == "Lax" and not cookie["max-age"] and not cookie["domain"]
