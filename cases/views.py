@@ -10,9 +10,14 @@ from cases.case_overview import consent_line, get_case_overview
 from cases.forms import CaseEditForm, CaseSearchForm
 from cases.helpline_selectors import case_page_helpline_context
 from cases.models import Case
-from cases.saved_searches import search_recall, search_remember
+from cases.saved_searches import browser_key, keep_browser_key, search_recall, search_remember
 from cases.section_views import parents_with_statement_flag, render_section
-from cases.selectors import can_read_case_notes, search_cases, visible_contacts, with_people
+from cases.selectors import (
+    can_read_case_notes,
+    search_cases_matching,
+    visible_contacts,
+    with_people,
+)
 from cases.services import CaseRuleError, case_update
 from pps.access_log import record_listing
 from pps.decorators import role_required
@@ -23,13 +28,15 @@ from pps.roles import CASE_READER_ROLES, CASE_WORKER_ROLES
 CASES_PER_PAGE = 25
 
 
-def _case_list_page(request, *, archived: bool, query: str = "", search: str = "", form=None):
-    """The list, or a search's results. ``search`` is the token the pages link with;
-    with a ``form`` that did not validate, the errors are shown and nothing is listed."""
+def _case_list_page(request, *, archived: bool, saved=None, search: str = "", form=None):
+    """The list, or a saved search's results. ``search`` is the token the pages link
+    with; with a ``form`` that did not validate, the errors are shown and nothing is listed."""
     page, cases = None, []
+    criteria = saved.criteria if saved else {}
+    query = bool(criteria)
     if form is None:
         paginator = IdFirstPaginator(
-            search_cases(request.user, query, archived=archived),
+            search_cases_matching(request.user, criteria, archived=archived),
             CASES_PER_PAGE,
             # A search's matches are counted; the whole list's length is kept.
             known_count=None if query else visible_case_count(request.user, archived=archived),
@@ -37,7 +44,8 @@ def _case_list_page(request, *, archived: bool, query: str = "", search: str = "
         page = paginator.get_page(request.GET.get("page"))
         cases = with_people(list(page.object_list))
         record_listing(request.user, object_type="case", case_ids=[case.pk for case in cases])
-        form = CaseSearchForm(initial={"q": query, "archived": archived})
+        # The words come back only from the browser's key (None without it).
+        form = CaseSearchForm(initial={"q": saved.words if saved else "", "archived": archived})
     return render(
         request,
         "cases/case_list.html",
@@ -61,8 +69,8 @@ def case_list(request):
     search = request.GET.get("search", "")
     if not search:
         return _case_list_page(request, archived=archived)
-    query = search_recall(request.session, search)
-    if query is None:  # from another session, signed out since, or too old
+    saved = search_recall(request.session, search, key=browser_key(request))
+    if saved is None:  # from another session, signed out since, or too old
         return render(
             request,
             "cases/case_list.html",
@@ -72,7 +80,7 @@ def case_list(request):
                 "search_expired": True,
             },
         )
-    return _case_list_page(request, archived=archived, query=query, search=search)
+    return _case_list_page(request, archived=archived, saved=saved, search=search)
 
 
 @require_POST
@@ -86,10 +94,14 @@ def case_search(request):
         return _case_list_page(request, archived=archived, form=form)
     params = {"archived": "1"} if form.cleaned_data["archived"] else {}
     query = form.cleaned_data["q"].strip()
+    key = browser_key(request)
     if query:
-        params["search"] = search_remember(request.session, query)
+        params["search"] = search_remember(request.session, query, key=key)
     url = reverse("cases:list")
-    return redirect(f"{url}?{urlencode(params)}" if params else url)
+    response = redirect(f"{url}?{urlencode(params)}" if params else url)
+    if query:
+        keep_browser_key(response, key)
+    return response
 
 
 @require_GET

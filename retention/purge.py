@@ -22,10 +22,12 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.sessions.models import Session
 from django.db import connections, transaction
 from django.utils import timezone
 
 from cases.models import AnonymousContact, Case
+from cases.saved_searches import saved_searches_forget, search_marks
 from pps.crypto import destroy_data_keys
 from pps.dates import start_of_day
 from pps.models import Service, User
@@ -307,9 +309,16 @@ def purge_execute(
     )
     touched: set[str] = set()
     run.keys_destroyed = finish_pending_keys(service=service)
+    # What a saved search pointing at a purged case holds: forgotten once, after the chunks.
+    gone_ids: set[int] = set()
+    gone_digests: set[str] = set()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
+        marks = search_marks(chunk)
         purged, failed, tables = _purge_ids(chunk, run=run, today=today)
+        gone = set(chunk) - set(Case.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        gone_ids |= gone
+        gone_digests.update(*(marks[case_id] for case_id in gone))
         touched |= tables
         run.purged += purged
         run.failed += failed
@@ -320,6 +329,10 @@ def purge_execute(
     run.anonymous_contacts_deleted = _delete_anonymous_contacts(service, today)
     if run.anonymous_contacts_deleted:
         touched.add(AnonymousContact._meta.db_table)
+    if run.purged or run.keys_destroyed:
+        # Sessions outlive the purge; a search kept in one must not (RET-6).
+        saved_searches_forget(case_ids=gone_ids, digests=gone_digests)
+        touched.add(Session._meta.db_table)
     run.status = PurgeRun.Status.FAILED if run.failed else PurgeRun.Status.FINISHED
     run.finished_at = timezone.now()
     run.save()
@@ -334,9 +347,14 @@ def reclaim_space(tables: set[str]) -> list[str]:
     """Make deleted bytes unrecoverable from the database files (RET-6).
 
     SQLite (with secure_delete on) is rebuilt with VACUUM and its write-ahead
-    log truncated; PostgreSQL vacuums the touched tables, and crypto-shredding
-    covers whatever its storage still holds. Inside a transaction (the test
-    suite) neither is possible; that is reported, not hidden.
+    log truncated. PostgreSQL rewrites each touched table with VACUUM FULL: a
+    plain VACUUM only marks the dead rows' space free, and their bytes stay in
+    the page until something is written over them (a test reads the files).
+    The rewrite locks each table while it runs, which the daily run at a quiet
+    hour can afford; the old files are emptied at commit and removed at the
+    next checkpoint. What PostgreSQL keeps beyond the tables (write-ahead log,
+    replicas, backups) is ciphertext whose key no longer exists. Inside a
+    transaction (the test suite) neither is possible; that is reported, not hidden.
     """
     notes = []
     for alias, alias_tables in (("default", tables), ("keystore", {"keystore_datakey"})):
@@ -353,6 +371,6 @@ def reclaim_space(tables: set[str]) -> list[str]:
             elif connection.vendor == "postgresql":
                 existing = set(connection.introspection.table_names(cursor))
                 for table in sorted(alias_tables & existing):
-                    cursor.execute(f"VACUUM {connection.ops.quote_name(table)}")
-                notes.append(f"{alias}: vacuumed {len(alias_tables & existing)} tables")
+                    cursor.execute(f"VACUUM (FULL) {connection.ops.quote_name(table)}")
+                notes.append(f"{alias}: vacuumed (full) {len(alias_tables & existing)} tables")
     return notes

@@ -63,3 +63,17 @@ def end_sessions(user, *, keep_session_key: str | None = None) -> int:
 def forget_session(session_key: str | None) -> None:
     if session_key:
         UserSession.objects.filter(session_key=session_key).delete()
+
+
+@transaction.atomic
+def sessions_clear_expired() -> int:
+    """Delete ended sessions (Django's ``clearsessions``) and our records of them.
+
+    An expired row is unusable but still in the table, with whatever the
+    session held; the daily retention run calls this so none outlives a day.
+    """
+    expired = Session.objects.filter(expire_date__lte=timezone.now())
+    count = expired.count()
+    expired.delete()
+    UserSession.objects.exclude(session_key__in=Session.objects.values("session_key")).delete()
+    return count

@@ -82,13 +82,14 @@ def _needles(case) -> dict[str, str]:
 
 
 def _scan(needles: dict[str, str]) -> dict[str, list[str]]:
-    """Every table of both databases, cell by cell: which needles are where."""
-    from tests.raw_db import all_cell_bytes
+    """Every table of both databases, cell by cell and whatever a cell encodes
+    (a session row is base64 of zlib): which needles are where."""
+    from tests.raw_db import all_decoded_cell_bytes
 
     wanted = {label: bytes.fromhex(value) for label, value in needles.items()}
     found: dict[str, set[str]] = {}
     for alias in ("default", "keystore"):
-        for table, cell in all_cell_bytes(alias):
+        for table, cell in all_decoded_cell_bytes(alias):
             folded = cell.lower()
             for label, needle in wanted.items():
                 if needle in cell or (label.startswith("plain") and needle.lower() in folded):

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pps.models import Service, User
 from pps.roles import Role
+from pps.security.sessions import sessions_clear_expired
 from retention.models import PurgeRun
 from retention.progress import ProgressBar
 from retention.purge import Preview, purge_execute, purge_preview
@@ -47,6 +48,8 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing was destroyed.")
             return
+        # The daily run is also when ended sessions go (what a session held must not linger).
+        self.stdout.write(f"Expired sessions cleared: {sessions_clear_expired()}")
         if not preview.has_work:
             self.stdout.write("Nothing is due. Nothing was destroyed.")
             return
