@@ -70,6 +70,22 @@ CREATE_PG_FUNCTION = f"""
 """  # noqa: S608 - constant names, no input
 
 
+def create_guard(apps, schema_editor) -> None:
+    """RunPython forwards for pps's migration: the guard table (and PostgreSQL's function)."""
+    connection = schema_editor.connection
+    if connection.vendor in CREATE_GUARD_TABLE:
+        schema_editor.execute(CREATE_GUARD_TABLE[connection.vendor])
+    if connection.vendor == "postgresql":
+        schema_editor.execute(CREATE_PG_FUNCTION)
+
+
+def drop_guard(apps, schema_editor) -> None:
+    """RunPython backwards: every trigger is gone with its app's migration by now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {PG_FUNCTION}() CASCADE")
+    schema_editor.execute(f"DROP TABLE IF EXISTS {GUARD_TABLE}")
+
+
 def is_history_model(model) -> bool:
     """A simple-history table, in the live registry or in a migration's state."""
     names = {field.name for field in model._meta.fields}

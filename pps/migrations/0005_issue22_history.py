@@ -8,7 +8,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from pps.history import protect_app_history, unprotect_app_history
+from pps.history import create_guard, drop_guard, protect_app_history, unprotect_app_history
 
 
 class Migration(migrations.Migration):
@@ -18,6 +18,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The guard that lets only the purge (and its kin) delete history rows.
+        migrations.RunPython(create_guard, drop_guard),
         migrations.CreateModel(
             name='HistoricalConfidentialityPolicy',
             fields=[
