@@ -50,6 +50,8 @@ class Topic(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
 
+    history = AuditHistory()
+
     class Meta:
         ordering = ["position", "name"]
         constraints = [

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from cases.suppression import DEFAULT_THRESHOLD, MINIMUM_THRESHOLD
+from pps.history import AuditHistory
 from pps.models import Service
 
 
@@ -22,6 +23,8 @@ class StatisticsSettings(models.Model):
             f"Never below {MINIMUM_THRESHOLD}."
         ),
     )
+
+    history = AuditHistory()
 
     class Meta:
         verbose_name = "statistics settings"

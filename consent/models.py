@@ -51,6 +51,8 @@ class RecipientRole(models.Model):
         default=True, help_text="Inactive roles stay on earlier decisions but cannot be chosen."
     )
 
+    history = AuditHistory()
+
     class Meta:
         ordering = ["position", "name"]
         constraints = [
@@ -77,6 +79,8 @@ class ConsentSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(36)],
         help_text="How long after it takes effect a consent decision is due for review.",
     )
+
+    history = AuditHistory()
 
     class Meta:
         verbose_name_plural = "consent settings"

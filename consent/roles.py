@@ -1,6 +1,7 @@
 """The recipient roles a service shares with, and how they are named (CON-1)."""
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from consent.models import (
     DEFAULT_RECIPIENT_ROLES,
@@ -16,9 +17,13 @@ def recipient_roles_ensure(*, service: Service) -> None:
     """Give a service the usual list the first time it records consent (admins can edit it)."""
     if RecipientRole.objects.filter(service=service).exists():
         return
-    RecipientRole.objects.bulk_create(
-        RecipientRole(service=service, code=code, name=name, position=position)
-        for position, (code, name) in enumerate(DEFAULT_RECIPIENT_ROLES)
+    # With history (SEC-3): the roles decide who consent can cover.
+    bulk_create_with_history(
+        [
+            RecipientRole(service=service, code=code, name=name, position=position)
+            for position, (code, name) in enumerate(DEFAULT_RECIPIENT_ROLES)
+        ],
+        RecipientRole,
     )
 
 

@@ -69,7 +69,7 @@ class UserAdmin(BaseUserAdmin, ServiceScopedAdmin):
         super().save_model(request, obj, form, change)
         if obj.role:
             # Keeps the role's group and the admin-site flag in step with the role.
-            user_set_role(user=obj, role=obj.role)
+            user_set_role(user=obj, role=obj.role, by=request.user)
         if (
             was
             and was["role"] == Role.VOLUNTEER

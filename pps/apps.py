@@ -11,6 +11,10 @@ class PpsConfig(AppConfig):
         # groups are brought up to date after every app's (idempotent, cheap):
         # listening to this app's alone missed every app migrated after it.
         post_migrate.connect(_sync_role_groups, dispatch_uid="pps-role-groups")
+        # Every history table refuses UPDATE and DELETE (SEC-3): checked after
+        # every migrate, because Django rebuilds a SQLite table for some schema
+        # changes (losing its triggers) and later apps add history tables.
+        post_migrate.connect(_protect_history, dispatch_uid="pps-protect-history")
 
 
 def _sync_role_groups(sender, using="default", plan=None, **kwargs) -> None:
@@ -24,3 +28,13 @@ def _sync_role_groups(sender, using="default", plan=None, **kwargs) -> None:
         return
     if Group._meta.db_table in connections[using].introspection.table_names():
         role_groups_sync()
+
+
+def _protect_history(sender, using="default", plan=None, **kwargs) -> None:
+    from django.db import connections
+
+    from pps.history import protect_history_tables
+
+    if any(backwards for _, backwards in plan or []):
+        return
+    protect_history_tables(connections[using])

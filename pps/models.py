@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from pps.fields import CaseKeyField, EncryptedBinaryField
+from pps.history import AuditHistory
 from pps.roles import CASE_WORKER_ROLES, Role
 
 
@@ -19,6 +20,7 @@ class Service(models.Model):
         default=12,
         help_text="How often volunteers must refresh their data-protection training (ACC-4).",
     )
+    history = AuditHistory()
 
     class Meta:
         ordering = ["name"]
@@ -39,6 +41,10 @@ class User(AbstractUser):
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    # Who may see what follows from role, service and whether the account is
+    # active (SEC-3). The password hash stays out of the history (an old hash
+    # is still a secret), and so does the time of the last sign-in.
+    history = AuditHistory(excluded_fields=["password", "last_login"])
 
     class Meta:
         constraints = [
@@ -47,6 +53,17 @@ class User(AbstractUser):
                 condition=models.Q(role__in=[*Role.values, ""]),
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        # A sign-in saves only last_login, which the history leaves out: no
+        # history row that changes nothing for every sign-in.
+        if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
 
     @property
     def is_case_worker(self) -> bool:
@@ -131,6 +148,7 @@ class ConfidentialityPolicy(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     published_at = models.DateTimeField(auto_now_add=True)
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-version"]
@@ -161,6 +179,7 @@ class PolicyAcknowledgement(models.Model):
     )
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="policy_acknowledgements")
     acknowledged_at = models.DateTimeField(auto_now_add=True)
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-acknowledged_at"]
@@ -194,6 +213,9 @@ class VolunteerAgreement(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # The scanned document stays out of the history: it is encrypted under its
+    # own key and the row is never edited, so a copy would add nothing.
+    history = AuditHistory(excluded_fields=["document"])
 
     class Meta:
         ordering = ["-signed_on", "-id"]
@@ -216,6 +238,7 @@ class VolunteerTraining(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-completed_on", "-id"]

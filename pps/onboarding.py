@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from pps.crypto import create_data_key
 from pps.dates import add_months
+from pps.history import save_as
 from pps.models import User, VolunteerAgreement, VolunteerTraining
 from pps.roles import Role
 from pps.uploads import read_upload
@@ -170,8 +171,7 @@ def volunteer_agreement_record(
         data_key_id=create_data_key(),
         recorded_by=by,
     )
-    agreement.save()
-    return agreement
+    return save_as(agreement, by)
 
 
 @transaction.atomic
@@ -180,6 +180,6 @@ def volunteer_training_record(
 ) -> VolunteerTraining:
     _check_volunteer(volunteer, by)
     _check_date(completed_on, "of the training")
-    return VolunteerTraining.objects.create(
-        volunteer=volunteer, completed_on=completed_on, recorded_by=by
+    return save_as(
+        VolunteerTraining(volunteer=volunteer, completed_on=completed_on, recorded_by=by), by
     )

@@ -6,12 +6,13 @@ before they open any case; ``pps.policy_gate`` enforces that on every request.
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from pps.dates import add_months
+from pps.history import save_as
 from pps.models import ConfidentialityPolicy, PolicyAcknowledgement, Service, User
 from pps.roles import CASE_READER_ROLES
 
@@ -77,7 +78,7 @@ def policy_publish(
             f"A new version cannot take effect before version {latest.version} "
             f"({date_format(latest.effective_from, 'j F Y')})."
         )
-    return ConfidentialityPolicy.objects.create(
+    policy = ConfidentialityPolicy(
         service=service,
         version=(latest.version + 1) if latest else 1,
         title=title.strip(),
@@ -87,6 +88,7 @@ def policy_publish(
         review_due_on=add_months(effective_from, review_cycle_months),
         published_by=by,
     )
+    return save_as(policy, by)
 
 
 @transaction.atomic
@@ -94,8 +96,14 @@ def policy_acknowledge(*, user: User, policy: ConfidentialityPolicy) -> PolicyAc
     """Record that ``user`` read and will follow ``policy``. Idempotent (double submits)."""
     if user.service_id != policy.service_id:
         raise PolicyRuleError("That policy belongs to another service.")
-    acknowledgement, _ = PolicyAcknowledgement.objects.get_or_create(policy=policy, user=user)
-    return acknowledgement
+    existing = PolicyAcknowledgement.objects.filter(policy=policy, user=user).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return save_as(PolicyAcknowledgement(policy=policy, user=user), user)
+    except IntegrityError:  # the same form submitted twice at once
+        return PolicyAcknowledgement.objects.get(policy=policy, user=user)
 
 
 def policy_readers(service_id):

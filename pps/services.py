@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from pps.history import save_as
 from pps.models import Service, User
 from pps.roles import GROUP_NAMES, ROLE_PERMISSIONS, Role
 
@@ -22,12 +23,13 @@ def role_groups_sync() -> None:
 
 
 @transaction.atomic
-def user_set_role(*, user: User, role: Role | str) -> User:
+def user_set_role(*, user: User, role: Role | str, by: User | None = None) -> User:
+    """Give ``user`` their role; ``by`` is the administrator who did (SEC-3 history)."""
     role = Role(role)
     user.role = role
     # Only administrators use the Django admin site (user management).
     user.is_staff = role == Role.ADMIN
-    user.save(update_fields=["role", "is_staff"])
+    save_as(user, by, update_fields=["role", "is_staff"])
     user.groups.set([Group.objects.get_or_create(name=GROUP_NAMES[role])[0]])
     return user
 
@@ -42,13 +44,15 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
+    by: User | None = None,
 ) -> User:
-    user = User.objects.create_user(
-        username=username,
-        password=password,
+    user = User(
+        username=User.normalize_username(username),
+        email=User.objects.normalize_email(email),
         service=service,
         first_name=first_name,
         last_name=last_name,
-        email=email,
     )
-    return user_set_role(user=user, role=role)
+    user.set_password(password)
+    save_as(user, by)
+    return user_set_role(user=user, role=role, by=by)

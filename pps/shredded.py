@@ -9,9 +9,10 @@ Foreign keys are checked at commit (deferred), so the order inside the
 transaction does not matter; everything goes, or nothing does.
 """
 
-from django.db import router, transaction
+from django.db import router
 
 from cases.models import Case
+from pps.history import history_erasure
 from pps.models import AccessLogEntry
 
 
@@ -44,7 +45,8 @@ def remove_shredded_cases(case_ids: list[int]) -> int:
     if not case_ids:
         return 0
     using = router.db_for_write(Case)
-    with transaction.atomic(using=using):
+    # Their history goes too: the one other path allowed to delete history (SEC-3).
+    with history_erasure(purpose="shredded cases", using=using):
         cases = Case._base_manager.using(using).filter(pk__in=case_ids)
         found = cases.count()
         _delete_with_dependents(cases, using, set())

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pps import views
+from pps import change_views, views
 from pps.security import views as security_views
 
 admin.site.site_header = "SEND Information, Advice and Support – administration"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", views.logout, name="logout"),
     path("accounts/keepalive/", views.keepalive, name="keepalive"),
     path("health/", views.health, name="health"),
+    path("changes/", change_views.changes, name="changes"),
     path("accounts/", include("pps.security.urls")),
     path("cases/", include("cases.urls")),
     path("policy/", include("pps.policy_urls")),

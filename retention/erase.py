@@ -24,6 +24,7 @@ from simple_history.models import HistoricalChanges
 
 from cases.models import Case
 from pps.fields import CaseKeyField
+from pps.history import history_erasure
 from pps.models import AccessLogEntry
 
 
@@ -136,12 +137,14 @@ def erase_cases(cases: list[Case]) -> set[str]:
         leftovers = model.objects.filter(data_key_id__in=data_key_ids)
         if leftovers._raw_delete(using="default"):
             touched.add(model._meta.db_table)
-    # History last, so nothing written above survives it.
-    for model in historical_models():
-        conditions = history_filter(model, case_ids, data_key_ids)
-        if conditions is not None:
-            model.objects.filter(conditions)._raw_delete(using="default")
-            touched.add(model._meta.db_table)
+    # History last, so nothing written above survives it. History tables refuse
+    # DELETE (SEC-3) except inside this block, the purge's own.
+    with history_erasure(purpose="purge"):
+        for model in historical_models():
+            conditions = history_filter(model, case_ids, data_key_ids)
+            if conditions is not None:
+                model.objects.filter(conditions)._raw_delete(using="default")
+                touched.add(model._meta.db_table)
 
     _erase_log_rows(case_ids, removed)
     touched.update({AccessLogEntry._meta.db_table, LogEntry._meta.db_table})

@@ -132,6 +132,9 @@ MATRIX = {
     "logout": ("post", None, {p: "login" for p in PERSONAS}),
     "keepalive": ("post", None, row("no content")),
     "health": ("get", None, {p: "ok" for p in PERSONAS}),
+    # Who changed what (SEC-3): administrators only, like the other administration
+    # screens; each sees only their own service's changes.
+    "changes": ("get", None, row("denied", admin="ok")),
     "cases:list": ("get", None, row("ok", admin="denied")),
     # An empty search goes back to the list.
     "cases:search": ("post", None, row("redirect", admin="denied")),

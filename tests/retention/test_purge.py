@@ -36,6 +36,16 @@ NOT_CASE_DATA = {
     "historicalretentioncategory",
     "historicalserviceretentionsettings",
     "historicaldisclosureapprovers",  # who approves disclosures in a service: no case data
+    # Users, the service, its policies and settings (SEC-3): no case data.
+    "historicaluser",
+    "historicalservice",
+    "historicalconfidentialitypolicy",
+    "historicalpolicyacknowledgement",
+    "historicalvolunteertraining",
+    "historicaltopic",
+    "historicalstatisticssettings",
+    "historicalrecipientrole",
+    "historicalconsentsettings",
 }
 
 
