@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0010_issue10_case_counts'),
-        ('disclosure', '0003_issue10_history_indexed_for_audit_questions'),
+        ('disclosure', '0004_issue22_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -29,7 +29,7 @@ def forget_saved_searches(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0010_issue10_case_counts"),
+        ("cases", "0011_issue22_history"),
         ("sessions", "0001_initial"),
     ]
 
