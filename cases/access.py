@@ -89,6 +89,7 @@ def get_case_for_user(
         object_id=pk,
         case_id=case_id,
         message="No such case.",
+        owner=Case.objects.filter(pk=case_id).values_list("service_id", flat=True),
     )
 
 

@@ -218,4 +218,5 @@ def get_voicemail_for_user(user: User, pk) -> Voicemail:
         object_id=pk,
         case_id=voicemail.case_id if voicemail else None,
         message="No such message.",
+        owner=Voicemail.objects.filter(pk=voicemail_id).values_list("service_id", flat=True),
     )

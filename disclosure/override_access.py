@@ -79,4 +79,7 @@ def get_override_for_user(user: User, pk) -> ChildProtectionOverride:
         object_id=pk,
         case_id=override.case_id if override else None,
         message="No such override.",
+        owner=ChildProtectionOverride.objects.filter(pk=override_id).values_list(
+            "case__service_id", flat=True
+        ),
     )
