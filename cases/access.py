@@ -89,7 +89,9 @@ def get_case_for_user(
         object_id=pk,
         case_id=case_id,
         message="No such case.",
-        owner=Case.objects.filter(pk=case_id).values_list("service_id", flat=True),
+        owner=Case.objects.filter(pk=case_id).values_list("service_id", flat=True)
+        if case_id is not None
+        else None,
     )
 
 

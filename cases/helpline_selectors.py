@@ -218,5 +218,7 @@ def get_voicemail_for_user(user: User, pk) -> Voicemail:
         object_id=pk,
         case_id=voicemail.case_id if voicemail else None,
         message="No such message.",
-        owner=Voicemail.objects.filter(pk=voicemail_id).values_list("service_id", flat=True),
+        owner=Voicemail.objects.filter(pk=voicemail_id).values_list("service_id", flat=True)
+        if voicemail_id is not None
+        else None,
     )
