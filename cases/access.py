@@ -13,6 +13,7 @@ from django.db.models import QuerySet, Sum
 
 from cases.models import Case, CaseCount, ChildInformation
 from pps.access_log import logged_or_404
+from pps.form_fields import as_id
 from pps.models import AccessLogEntry, User
 from pps.roles import CASE_WORKER_ROLES, Role
 
@@ -73,7 +74,7 @@ def get_case_for_user(
 ) -> Case:
     """``annotations`` (name -> expression) ride on the one permission-checked read,
     so a page can show counts and statuses without a query each."""
-    case_id = int(pk) if str(pk).isdigit() else None
+    case_id = as_id(pk)
     case = None
     if case_id is not None:
         cases = visible_cases(user).select_related("assigned_staff", "service")
@@ -88,6 +89,9 @@ def get_case_for_user(
         object_id=pk,
         case_id=case_id,
         message="No such case.",
+        owner=Case.objects.filter(pk=case_id).values_list("service_id", flat=True)
+        if case_id is not None
+        else None,
     )
 
 

@@ -1,9 +1,10 @@
 """Reading the access log for coordinators: who has seen a case, and refused attempts (ACC-7).
 
-Rows name users of the coordinator's own service; someone from another
-service who tried one of our cases is shown only as such (their identity is
-that service's data), and a case id outside the service is shown as an id,
-never with a reference.
+Rows name users of the coordinator's own service. Someone from another
+service who tried one of our records is shown by their account name only, with
+the time and what they tried (no name, no role: the rest is that service's
+data), and a case id outside the service is shown as an id, never with a
+reference.
 """
 
 from dataclasses import dataclass
@@ -39,18 +40,22 @@ def case_access_entries(case: Case) -> QuerySet[AccessLogEntry]:
 
 
 def denied_entries(service_id: int) -> QuerySet[AccessLogEntry]:
-    """Refusals by this service's users, and refusals of anyone at this service's cases."""
+    """Refusals by this service's users, and refusals of anyone at this service's
+    records: those the log marks as ours (``owner_service``, any record) and
+    those naming one of our cases (a refusal by role, before any look-up)."""
     own_cases = Case.objects.filter(service_id=service_id).values("pk")
     return (
         AccessLogEntry.objects.filter(allowed=False)
-        .filter(Q(service_id=service_id) | Q(case_id__in=own_cases))
+        .filter(
+            Q(service_id=service_id) | Q(owner_service_id=service_id) | Q(case_id__in=own_cases)
+        )
         .select_related("user")
     )
 
 
 def _who(user: User, service_id: int) -> str:
     if user.service_id != service_id:
-        return "A user of another service"
+        return f"{user.username} (another service)"
     name = user.get_full_name()
     return f"{name} ({user.username})" if name else user.username
 
@@ -80,7 +85,11 @@ def describe(entries, *, service_id: int) -> list[AccessLogRow]:
             AccessLogRow(
                 entry=entry,
                 who=_who(entry.user, service_id),
-                role=role_names.get(entry.role, entry.role or "No role"),
+                role=(
+                    role_names.get(entry.role, entry.role or "No role")
+                    if entry.user.service_id == service_id
+                    else "Not shown"
+                ),
                 what=what,
             )
         )

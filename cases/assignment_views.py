@@ -4,7 +4,6 @@ Assigning grants the volunteer's object permission on the case; ending it
 (or closing the case) revokes it, effective on the volunteer's next request.
 """
 
-from django import forms
 from django.contrib import messages
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,12 +14,12 @@ from cases.access import get_case_for_user
 from cases.models import Case
 from consent.sharing import outbound_path
 from pps.decorators import role_required
-from pps.form_fields import ModelChoiceField
+from pps.form_fields import ModelChoiceField, PlainTextForm
 from pps.onboarding import onboarding_statuses, service_volunteers
 from pps.roles import Role
 
 
-class VolunteerAssignForm(forms.Form):
+class VolunteerAssignForm(PlainTextForm):
     volunteer = ModelChoiceField(
         queryset=None,
         label="Volunteer",

@@ -1,9 +1,11 @@
 from django import forms
 
+from pps.form_fields import PlainTextForm
+
 MAX_CASE_STUDY_CHARS = 50_000
 
 
-class CaseStudyEditForm(forms.Form):
+class CaseStudyEditForm(PlainTextForm):
     text = forms.CharField(
         label="Case study text",
         max_length=MAX_CASE_STUDY_CHARS,
@@ -12,7 +14,7 @@ class CaseStudyEditForm(forms.Form):
     )
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(PlainTextForm):
     confirm = forms.BooleanField(
         label="I have read the whole case study and it does not identify the family, the child or anyone else.",
         error_messages={"required": "Confirm that you have read the whole case study."},

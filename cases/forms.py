@@ -1,14 +1,13 @@
 from django import forms
 
-from pps.form_fields import ModelChoiceField
+from pps.form_fields import ModelChoiceField, PlainTextForm
 from pps.models import User
 from pps.roles import CASE_WORKER_ROLES
-from pps.validators import no_control_characters
 
 SUMMARY_MAX_CHARS = 5000
 
 
-class CaseEditForm(forms.Form):
+class CaseEditForm(PlainTextForm):
     """A case's summary and caseworker; ``version`` is what the user was shown."""
 
     summary = forms.CharField(
@@ -16,7 +15,6 @@ class CaseEditForm(forms.Form):
         help_text="In the parent's words.",
         required=False,
         max_length=SUMMARY_MAX_CHARS,
-        validators=[no_control_characters],
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "max_length": f"The summary must be {SUMMARY_MAX_CHARS:,} characters or fewer."
@@ -47,7 +45,7 @@ class CaseEditForm(forms.Form):
         return version
 
 
-class CaseSearchForm(forms.Form):
+class CaseSearchForm(PlainTextForm):
     """The case list's search box: a reference or an exact surname."""
 
     q = forms.CharField(
@@ -58,7 +56,6 @@ class CaseSearchForm(forms.Form):
         ),
         required=False,
         max_length=100,
-        validators=[no_control_characters],
         widget=forms.TextInput(attrs={"spellcheck": "false"}),
         error_messages={"max_length": "Enter a surname or reference of 100 characters or fewer."},
     )

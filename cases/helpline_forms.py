@@ -23,7 +23,7 @@ from cases.models import (
     Referral,
     Topic,
 )
-from pps.form_fields import ModelChoiceField
+from pps.form_fields import ModelChoiceField, PlainTextForm, as_id
 
 NOTES_MAX_CHARS = 10_000
 SUMMARY_MAX_CHARS = 2_000
@@ -93,7 +93,7 @@ def check_date_of_birth(value: datetime.date | None) -> None:
         )
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(PlainTextForm):
     """A form whose topic list is the signed-in user's service's."""
 
     submission_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
@@ -203,7 +203,7 @@ class CaseContactForm(ContactForm):
         return self.cleaned_data["notes"].strip()
 
 
-class FindForm(forms.Form):
+class FindForm(PlainTextForm):
     """What the caller tells us that can find them: exact match on encrypted data."""
 
     family_name = forms.CharField(
@@ -363,7 +363,8 @@ class CallerContactForm(FindForm, CaseContactForm):
 
     def clean_case_choice(self):
         value = self.cleaned_data["case_choice"].strip() or NEW_CASE
-        if value != NEW_CASE and not value.isdigit():
+        # An id the database cannot hold is no case at all (SEC-4), not a 500 later.
+        if value != NEW_CASE and as_id(value) is None:
             raise ValidationError("Choose a case from the list, or open a new case.")
         return value
 

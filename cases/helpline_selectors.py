@@ -21,6 +21,7 @@ from cases.services import case_allows_in_depth_support
 from pps.access_log import logged_or_404, record_listing
 from pps.crypto import load_data_keys
 from pps.fields import blind_index_for
+from pps.form_fields import as_id
 from pps.models import User
 from pps.roles import CASE_WORKER_ROLES
 
@@ -206,7 +207,7 @@ def visible_voicemails(user: User):
 
 def get_voicemail_for_user(user: User, pk) -> Voicemail:
     """One message, or 404 for missing and forbidden alike; every attempt is logged."""
-    voicemail_id = int(pk) if str(pk).isdigit() else None
+    voicemail_id = as_id(pk)
     voicemail = None
     if voicemail_id is not None:
         voicemail = visible_voicemails(user).filter(pk=voicemail_id).first()
@@ -217,4 +218,7 @@ def get_voicemail_for_user(user: User, pk) -> Voicemail:
         object_id=pk,
         case_id=voicemail.case_id if voicemail else None,
         message="No such message.",
+        owner=Voicemail.objects.filter(pk=voicemail_id).values_list("service_id", flat=True)
+        if voicemail_id is not None
+        else None,
     )

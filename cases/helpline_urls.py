@@ -10,8 +10,8 @@ urlpatterns = [
     path("caller/", views.caller, name="caller"),
     path("referral/", views.referral, name="referral"),
     path("matches/", views.matches, name="matches"),
-    path("cases/<int:case_id>/contact/", views.follow_up, name="follow_up"),
+    path("cases/<id:case_id>/contact/", views.follow_up, name="follow_up"),
     path("voicemail/", views.voicemail_list, name="voicemail_list"),
     path("voicemail/new/", views.voicemail_new, name="voicemail_new"),
-    path("voicemail/<int:voicemail_id>/", views.voicemail_detail, name="voicemail_detail"),
+    path("voicemail/<id:voicemail_id>/", views.voicemail_detail, name="voicemail_detail"),
 ]

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from cases.letter_models import DeliveryMethod, Letter
 from cases.letters import REQUIRED_DETAILS
-from pps.form_fields import ModelChoiceField
+from pps.form_fields import ModelChoiceField, PlainTextForm
 
 EMAIL_REFUSED = (
     "This parent has not agreed to receive personal information by email, or has no "
@@ -25,7 +25,7 @@ def _email_allowed(parent) -> bool:
     return bool(parent and parent.email_permission and parent.email)
 
 
-class LetterForm(forms.Form):
+class LetterForm(PlainTextForm):
     parent = ModelChoiceField(
         queryset=None, label="Who is the letter to?", empty_label=None, widget=forms.RadioSelect
     )
@@ -106,7 +106,7 @@ class LetterForm(forms.Form):
         }
 
 
-class StatementForm(forms.Form):
+class StatementForm(PlainTextForm):
     method = forms.ChoiceField(
         label="How will it be sent?", choices=DeliveryMethod.choices, widget=forms.RadioSelect
     )

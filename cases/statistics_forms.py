@@ -3,9 +3,10 @@ from django.utils import timezone
 
 from cases.statistics import Period, PeriodError, recent_periods
 from cases.statistics_models import StatisticsExport
+from pps.form_fields import PlainTextForm
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(PlainTextForm):
     period = forms.CharField(
         label="Period",
         help_text="A calendar quarter or a month.",

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from consent.models import ConsentDecision, SharingEvent
 from consent.roles import role_choices
+from pps.form_fields import PlainTextForm
 from pps.uploads import read_upload
 
 PARTY_ROWS = 3
@@ -19,7 +20,7 @@ DECISION_CHOICES = [
 LIMITS_LABEL = "The parent was told the limits of what the service can do for them without consent"
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PlainTextForm):
     kind = forms.ChoiceField(
         label="What did the parent decide?", choices=DECISION_CHOICES, widget=forms.RadioSelect
     )
@@ -126,7 +127,7 @@ class DecisionForm(forms.Form):
         return initial
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PlainTextForm):
     obtained_how = forms.ChoiceField(
         label="How did the parent withdraw consent?",
         choices=METHOD_CHOICES,
@@ -146,7 +147,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class SignedFormUploadForm(forms.Form):
+class SignedFormUploadForm(PlainTextForm):
     document = forms.FileField(
         label="Signed form, letter or email",
         help_text="A PDF, or a PNG or JPEG scan or photo.",
@@ -159,7 +160,7 @@ class SignedFormUploadForm(forms.Form):
         return content
 
 
-class _OutboundForm(forms.Form):
+class _OutboundForm(PlainTextForm):
     recipient_role = forms.ChoiceField(label="Recipient's role")
     party = forms.CharField(
         label="Recipient: name and organisation",

@@ -19,6 +19,7 @@ from disclosure.models import (
     RequesterType,
     WholeRecordTo,
 )
+from pps.form_fields import MAX_ID, PlainTextForm
 from pps.models import User
 from pps.roles import Role
 
@@ -36,11 +37,11 @@ def _not_future(value, what):
     return value
 
 
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+class VersionedForm(PlainTextForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
 
 
-class RequestForm(forms.Form):
+class RequestForm(PlainTextForm):
     requester_type = forms.ChoiceField(
         label="Who is asking?", choices=RequesterType.choices, widget=forms.RadioSelect
     )
@@ -194,7 +195,7 @@ def _user_choices(service, roles):
     return [("", "Nobody")] + [(u.pk, u.get_full_name() or u.username) for u in users]
 
 
-class ApproversForm(forms.Form):
+class ApproversForm(PlainTextForm):
     head = forms.TypedChoiceField(
         label="Head of service", coerce=int, required=False, empty_value=None
     )

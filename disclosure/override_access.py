@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from cases.access import visible_cases
 from disclosure.override_models import ChildProtectionOverride, NonDisclosureDecision
 from pps.access_log import logged_or_404, record_listing
+from pps.form_fields import as_id
 from pps.models import User
 from pps.roles import CASE_WORKER_ROLES, Role
 
@@ -62,7 +63,7 @@ def log_listing(user: User, records) -> None:
 
 
 def get_override_for_user(user: User, pk) -> ChildProtectionOverride:
-    override_id = int(pk) if str(pk).isdigit() else None
+    override_id = as_id(pk)
     override = None
     if override_id is not None:
         override = (
@@ -78,4 +79,7 @@ def get_override_for_user(user: User, pk) -> ChildProtectionOverride:
         object_id=pk,
         case_id=override.case_id if override else None,
         message="No such override.",
+        owner=ChildProtectionOverride.objects.filter(pk=override_id).values_list(
+            "case__service_id", flat=True
+        ),
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.helpline_forms import DateTimeLocalInput
 from disclosure.override_models import ConcernCategory, OverrideRecipient, OverrideReview
 from disclosure.override_services import CLOCK_SLACK, MIN_REASON_CHARS
-from pps.form_fields import ModelChoiceField
+from pps.form_fields import ModelChoiceField, PlainTextForm
 
 TEXT_LIMIT = 5000
 PRIVATE = {"spellcheck": "false", "rows": 5}
@@ -49,7 +49,7 @@ def _now_to_the_minute():
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(PlainTextForm):
     category = _category_field()
     child = ModelChoiceField(
         label="Which child is the concern about? (optional)",
@@ -117,7 +117,7 @@ class OverrideForm(forms.Form):
         return data
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PlainTextForm):
     outcome = _radio_field(
         "Outcome of the review",
         OverrideReview.Outcome.choices,
@@ -130,7 +130,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class NonDisclosureForm(forms.Form):
+class NonDisclosureForm(PlainTextForm):
     category = _category_field()
     reason = _reason_field(
         "Why was the decision not to share?",

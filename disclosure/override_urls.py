@@ -4,11 +4,11 @@ from disclosure import override_views as views
 
 app_name = "safeguarding"
 
-case = "cases/<int:case_id>/"
+case = "cases/<id:case_id>/"
 urlpatterns = [
     path("overrides/", views.override_list_page, name="list"),
-    path("overrides/<int:override_id>/", views.override_detail, name="detail"),
-    path("overrides/<int:override_id>/review/", views.override_review_save, name="review"),
+    path("overrides/<id:override_id>/", views.override_detail, name="detail"),
+    path("overrides/<id:override_id>/review/", views.override_review_save, name="review"),
     path(f"{case}override/", views.override_new, name="override_new"),
     path(f"{case}override/save/", views.override_create, name="override_create"),
     path(f"{case}no-share/", views.non_disclosure_new, name="non_disclosure_new"),

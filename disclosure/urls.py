@@ -4,8 +4,8 @@ from disclosure import capacity_views, views
 
 app_name = "disclosure"
 
-case = "case/<int:case_id>/"
-one = f"{case}<int:request_id>/"
+case = "case/<id:case_id>/"
+one = f"{case}<id:request_id>/"
 urlpatterns = [
     path("", views.requests_due, name="requests_due"),
     path("approvers/", views.approvers, name="approvers"),

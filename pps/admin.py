@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from cases.services import volunteer_assignments_end
+from pps.form_fields import PlainTextMixin
 from pps.models import Service, User
 from pps.roles import Role
 from pps.security.admin_actions import reset_two_factor, sign_out_everywhere
@@ -26,6 +27,13 @@ class ServiceScopedAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(**{self.service_field: request.user.service_id})
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The same rule for text as every other form in the project (SEC-4).
+        form = super().get_form(request, obj, **kwargs)
+        if issubclass(form, PlainTextMixin):
+            return form
+        return type(form.__name__, (PlainTextMixin, form), {})
 
 
 @admin.register(User)

@@ -7,6 +7,10 @@ class PpsConfig(AppConfig):
     verbose_name = "Service, users and access"
 
     def ready(self) -> None:
+        from pps import converters
+
+        # Before any URLconf is loaded: every id in a URL is ``<id:...>`` (SEC-4).
+        converters.register()
         # Each app's permissions are created in its own post_migrate, so the role
         # groups are brought up to date after every app's (idempotent, cheap):
         # listening to this app's alone missed every app migrated after it.

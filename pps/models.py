@@ -108,11 +108,22 @@ class AccessLogEntry(models.Model):
     object_id = models.CharField(max_length=40)
     case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     allowed = models.BooleanField()
+    # On a refused attempt at a record that exists: the service it belongs to,
+    # so that service's coordinators see who tried it from elsewhere (ACC-7).
+    owner_service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["service", "allowed", "-at"]),
+            models.Index(fields=["owner_service", "-at"], name="pps_access_owner_at"),
             # The purge finds the rows naming each removed record by these two.
             models.Index(fields=["object_type", "object_id"]),
         ]

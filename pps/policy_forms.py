@@ -1,12 +1,13 @@
 from django import forms
 from django.utils import timezone
 
+from pps.form_fields import IdField, PlainTextForm
 from pps.models import ConfidentialityPolicy
 
 POLICY_TEXT_MAX_CHARS = 50_000
 
 
-class PolicyPublishForm(forms.Form):
+class PolicyPublishForm(PlainTextForm):
     title = forms.CharField(max_length=120, label="Title")
     text = forms.CharField(
         max_length=POLICY_TEXT_MAX_CHARS,
@@ -34,8 +35,8 @@ class PolicyPublishForm(forms.Form):
         return day
 
 
-class PolicyAcknowledgeForm(forms.Form):
-    policy_id = forms.IntegerField(widget=forms.HiddenInput)
+class PolicyAcknowledgeForm(PlainTextForm):
+    policy_id = IdField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(
         label="I have read this policy and will follow it",
         error_messages={"required": "Confirm that you have read the policy and will follow it."},

@@ -8,5 +8,5 @@ urlpatterns = [
     path("", policy_views.acknowledge, name="acknowledge"),
     path("versions/", policy_views.manage, name="manage"),
     path("versions/new/", policy_views.publish, name="publish"),
-    path("versions/<int:policy_id>/", policy_views.detail, name="detail"),
+    path("versions/<id:policy_id>/", policy_views.detail, name="detail"),
 ]

@@ -1,10 +1,11 @@
 from django import forms
 from django.conf import settings
 
+from pps.form_fields import PlainTextForm
 from pps.uploads import read_upload
 
 
-class VolunteerAgreementForm(forms.Form):
+class VolunteerAgreementForm(PlainTextForm):
     signed_on = forms.DateField(
         label="Date the agreement was signed", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -22,7 +23,7 @@ class VolunteerAgreementForm(forms.Form):
         return uploaded
 
 
-class VolunteerTrainingForm(forms.Form):
+class VolunteerTrainingForm(PlainTextForm):
     completed_on = forms.DateField(
         label="Date the data-protection training was completed",
         help_text="The first training or the latest refresher.",

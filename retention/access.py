@@ -33,6 +33,10 @@ def case_for_hold(user: User, reference: str) -> Case | None:
         object_id=case.pk if case else reference,
         case_id=case.pk if case else None,
         allowed=case is not None,
+        # A reference of another service's case: that service sees the attempt (ACC-7).
+        owner_service_id=None
+        if case
+        else Case.objects.filter(reference=reference).values_list("service_id", flat=True).first(),
     )
     return case
 
@@ -55,4 +59,5 @@ def get_hold_for_user(user: User, hold_id: int) -> LegalHold:
         object_id=hold_id,
         case_id=hold.case_id if hold else None,
         message="No such hold.",
+        owner=LegalHold.objects.filter(pk=hold_id).values_list("case__service_id", flat=True),
     )

@@ -4,14 +4,14 @@ import re
 from django import forms
 
 from cases.services import CaseRuleError
-from pps.form_fields import ModelMultipleChoiceField
+from pps.form_fields import ModelMultipleChoiceField, PlainTextForm
 from retention.models import LegalHold, RetentionCategory
 from retention.services import validate_rule
 
 REFERENCE_PATTERN = re.compile(r"^PPS-\d{4}-\d{5,12}$")
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(PlainTextForm):
     name = forms.CharField(max_length=100)
     description = forms.CharField(max_length=300, required=False)
     anchor = forms.ChoiceField(
@@ -60,7 +60,7 @@ class CategoryForm(forms.Form):
         return cleaned
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(PlainTextForm):
     archive_after_days = forms.IntegerField(
         label="Archive closed cases after (days)",
         min_value=0,
@@ -77,7 +77,7 @@ class SettingsForm(forms.Form):
     )
 
 
-class CaseCategoriesForm(forms.Form):
+class CaseCategoriesForm(PlainTextForm):
     categories = ModelMultipleChoiceField(
         label="Retention categories",
         queryset=RetentionCategory.objects.none(),
@@ -93,7 +93,7 @@ class CaseCategoriesForm(forms.Form):
         field.label_from_instance = lambda category: f"{category.name}: {category.rule_text}"
 
 
-class HoldForm(forms.Form):
+class HoldForm(PlainTextForm):
     reason = forms.ChoiceField(
         choices=LegalHold.Reason.choices,
         widget=forms.RadioSelect,
@@ -124,7 +124,7 @@ class HoldByReferenceForm(HoldForm):
         return reference
 
 
-class PurgeConfirmForm(forms.Form):
+class PurgeConfirmForm(PlainTextForm):
     case_ids = forms.CharField(widget=forms.HiddenInput, required=False)
     confirm = forms.BooleanField(
         label="I confirm these records are due for destruction and may be destroyed for good",
@@ -138,7 +138,7 @@ class PurgeConfirmForm(forms.Form):
         return [int(part) for part in raw.split(",")] if raw else []
 
 
-class CertificateForm(forms.Form):
+class CertificateForm(PlainTextForm):
     start = forms.DateField(
         label="From",
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),

@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from pps.form_fields import PlainTextForm, PlainTextMixin
 
-class SignInForm(AuthenticationForm):
+
+class SignInForm(PlainTextMixin, AuthenticationForm):
     """Django's sign-in form with one message for every failure (no account enumeration)."""
 
     error_messages = {
@@ -20,7 +22,7 @@ class SignInForm(AuthenticationForm):
         return username
 
 
-class AuthenticatorCodeForm(forms.Form):
+class AuthenticatorCodeForm(PlainTextForm):
     code = forms.CharField(
         label="Code from your authenticator app",
         help_text="The 6-digit code the app shows now.",
@@ -43,7 +45,7 @@ class AuthenticatorCodeForm(forms.Form):
         return code
 
 
-class RecoveryCodeForm(forms.Form):
+class RecoveryCodeForm(PlainTextForm):
     code = forms.CharField(
         label="Recovery code",
         help_text="One of the codes you saved when you set up two-factor authentication. "

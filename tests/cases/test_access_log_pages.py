@@ -2,6 +2,7 @@
 
 import re
 
+from django.test import Client
 from django.urls import reverse
 
 from pps.models import AccessLogEntry
@@ -39,7 +40,7 @@ def test_acc7_case_page_lists_every_read_and_refused_attempt(
     assert len(rows) == 7
     expected = [
         (coordinator, coordinator.username, "Coordinator", "Allowed"),  # opening this page
-        (outsider, "A user of another service", "Staff", "Refused"),
+        (outsider, "outsider (another service)", "Not shown", "Refused"),
         (admin_user, admin_user.username, "Administrator", "Refused"),
         (volunteer_unassigned, volunteer_unassigned.username, "Volunteer", "Refused"),
         (staff, staff.username, "Staff", "Allowed"),  # listed in results
@@ -68,7 +69,7 @@ def test_acc7_denied_report_covers_the_service_and_only_the_service(
 
     page = page_text(client_for(coordinator).get(reverse("access_log:denied")))
     assert page.count("Refused</strong>") == 4
-    assert "A user of another service" in page
+    assert "outsider (another service)" in page
     assert f"Case id {their_case.pk} (not a case of this service)" in page
     assert their_case.reference not in page
     assert "Page volunteers:list" in page
@@ -85,3 +86,59 @@ def test_acc7_access_log_pages_paginate(service, staff, coordinator, case, clien
     second = client_for(coordinator).get(url, {"page": 2})
     # 55 reads by staff and one by the coordinator for each page load.
     assert len(first.context["rows"]) == 50 and len(second.context["rows"]) == 7
+
+
+def test_acc7_a_probe_from_another_service_is_listed_for_the_service_it_probed(db):
+    """A Southvale worker tries Northshire's case, voicemail, override and hold ids:
+    Northshire's coordinators see each attempt (the account, the time, what was
+    tried: their own case's reference at most), Southvale's see it as before."""
+    from tests.access_world import build_world
+    from tests.pps.test_authorization_matrix import a_hold, a_voicemail, an_override
+
+    world = build_world()
+    users = world["users"]
+    prober, prober_coordinator = users["other_service_staff"], users["other_service_coordinator"]
+    voicemail_id = a_voicemail(world).pk
+    override_id = an_override(world)["override_id"]
+    hold_id = a_hold(world).pk
+    probes = [
+        (prober, "get", reverse("cases:detail", args=[world["case"].pk]), "case"),
+        (prober, "get", reverse("helpline:voicemail_detail", args=[voicemail_id]), "voicemail"),
+        (
+            prober,
+            "get",
+            reverse("safeguarding:detail", args=[override_id]),
+            "childprotectionoverride",
+        ),
+        (prober_coordinator, "post", reverse("retention:hold_lift", args=[hold_id]), "legalhold"),
+    ]
+    for user, method, url, _ in probes:
+        client = Client()
+        client.force_login(user)
+        assert getattr(client, method)(url).status_code == 404, url
+
+    north = Client()
+    north.force_login(users["coordinator"])
+    response = north.get(reverse("access_log:denied"))
+    rows = [
+        row for row in response.context["rows"] if row.entry.user.service_id != world["service"].pk
+    ]
+    assert sorted((row.entry.user.username, row.entry.object_type) for row in rows) == sorted(
+        (user.username, object_type) for user, _, _, object_type in probes
+    )
+    for row in rows:
+        assert row.who == f"{row.entry.user.username} (another service)"
+        assert row.role == "Not shown"
+        assert row.entry.owner_service_id == world["service"].pk
+    page = page_text(response)
+    assert f"Case {world['case'].reference}" in page
+    for user in (prober, prober_coordinator):
+        assert user.get_full_name() not in page
+    assert "Northshire enquiry" not in page and "Quillfeather" not in page
+
+    # The prober's own service still lists them, without Northshire's reference.
+    south = Client()
+    south.force_login(prober_coordinator)
+    south_page = page_text(south.get(reverse("access_log:denied")))
+    assert south_page.count("Refused</strong>") >= len(probes)
+    assert world["case"].reference not in south_page

@@ -697,3 +697,50 @@ MATRIX.update(
         },
     }
 )
+
+
+# SEC-4: an id no database integer can hold is an unknown URL (404) for everyone,
+# never a 500 (it used to overflow in the first query or the access log's insert).
+HUGE_IDS = (2**63, 10**30)
+PLACEHOLDER_ID = 987_654_321_987  # in range, and in no other part of any URL
+
+
+def _id_kwargs(name) -> list[str]:
+    from pps.converters import IdConverter
+    from tests.url_names import all_url_patterns
+
+    pattern = dict(all_url_patterns())[name].pattern
+    return [kwarg for kwarg, c in pattern.converters.items() if isinstance(c, IdConverter)]
+
+
+URLS_WITH_IDS = [name for name in MATRIX if MATRIX[name][1] is not None and _id_kwargs(name)]
+
+
+def test_sec4_every_id_in_every_url_is_bounded():
+    """Every URL kwarg that names a record goes through the bounded id converter."""
+    from django.urls.converters import IntConverter
+
+    from tests.url_names import all_url_patterns
+
+    unbounded = [
+        name
+        for name, pattern in all_url_patterns()
+        if any(isinstance(c, IntConverter) for c in pattern.pattern.converters.values())
+    ]
+    assert unbounded == [], f"use <id:...> in these URLs: {unbounded}"
+    assert len(URLS_WITH_IDS) > 40
+
+
+@pytest.mark.parametrize("name", URLS_WITH_IDS)
+def test_sec4_matrix_huge_ids_are_not_found(world, name):
+    kwargs = MATRIX[name][1](world)
+    for kwarg in _id_kwargs(name):
+        template = reverse(name, kwargs={**kwargs, kwarg: PLACEHOLDER_ID})
+        for huge in HUGE_IDS:
+            url = template.replace(str(PLACEHOLDER_ID), str(huge))
+            for persona in PERSONAS:
+                client = signed_in_client(world["users"][persona], raise_request_exception=False)
+                for method in ("get", "post"):
+                    with rolled_back():
+                        status = getattr(client, method)(url).status_code
+                    assert status == 404, (persona, method.upper(), url, status)
