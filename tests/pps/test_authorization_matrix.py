@@ -517,6 +517,73 @@ MATRIX.update(
 
 # The Django admin site (users, services, topics) is checked through its index;
 # only administrators get in, everyone else is sent to its sign-in page.
+# Requests for information (DIS-1 to DIS-8): staff and coordinators of the case's
+# service; never volunteers or administrators. Approving, refusing, releasing and
+# the packs first ask who they are (sudo), a redirect; empty POSTs are forms
+# shown again with their errors (200).
+def _disclosure_kwargs(world):
+    from tests.disclosure.helpers import log_request
+
+    case = world["case"]
+    request = case.disclosure_requests.first() or log_request(case, world["users"]["staff"])
+    return {"case_id": case.pk, "request_id": request.pk}
+
+
+DISCLOSURE_SUDO = row(
+    "denied",
+    staff="redirect",
+    coordinator="redirect",
+    other_service_staff="redirect",
+    other_service_coordinator="redirect",
+)
+MATRIX.update(
+    {
+        "disclosure:requests_due": ("get", None, CASE_WORKERS_ANY_SERVICE),
+        "disclosure:approvers": (
+            "get",
+            None,
+            row("denied", coordinator="ok", other_service_coordinator="ok", admin="ok"),
+        ),
+        "disclosure:approvers_save": (
+            "post",
+            None,
+            row("denied", coordinator="ok", other_service_coordinator="ok", admin="redirect"),
+        ),
+        "disclosure:case_log": ("get", CASE, CASE_WORKERS_RECORD),
+        "disclosure:new": ("get", CASE, CASE_WORKERS_RECORD),
+        "disclosure:create": ("post", CASE, CASE_WORKERS_RECORD),
+        "disclosure:detail": ("get", _disclosure_kwargs, CASE_WORKERS_RECORD),
+        **{
+            f"disclosure:{name}": ("post", _disclosure_kwargs, CASE_WORKERS_RECORD)
+            for name in ("notified_save", "answer_save", "close_save")
+        },
+        **{
+            f"disclosure:{name}": (method, _disclosure_kwargs, DISCLOSURE_SUDO)
+            for name, method in [
+                ("decide", "get"),
+                ("approve_save", "post"),
+                ("refuse_save", "post"),
+                ("release", "get"),
+                ("release_save", "post"),
+                ("family_release_save", "post"),
+                ("pack_download", "get"),
+                ("family_pack_download", "get"),
+            ]
+        },
+        # A decision on an older child in a parent's pack (DIS-6): coordinators
+        # only, after re-authentication like the release it belongs to.
+        **{
+            f"disclosure:{name}": (
+                method,
+                _disclosure_kwargs,
+                row("denied", coordinator="redirect", other_service_coordinator="redirect"),
+            )
+            for name, method in [("capacity", "get"), ("capacity_save", "post")]
+        },
+    }
+)
+
+
 NAMESPACE_ROWS = {
     "admin": ("get", "admin:index", {**{p: "login" for p in PERSONAS}, "admin": "ok"}),
 }
@@ -632,73 +699,6 @@ def test_sec4_every_post_needs_a_csrf_token(world, name):
             assert client.post(url).status_code == 403, (persona, name)
 
 
-# Requests for information (DIS-1 to DIS-8): staff and coordinators of the case's
-# service; never volunteers or administrators. Approving, refusing, releasing and
-# the packs first ask who they are (sudo), a redirect; empty POSTs are forms
-# shown again with their errors (200).
-def _disclosure_kwargs(world):
-    from tests.disclosure.helpers import log_request
-
-    case = world["case"]
-    request = case.disclosure_requests.first() or log_request(case, world["users"]["staff"])
-    return {"case_id": case.pk, "request_id": request.pk}
-
-
-DISCLOSURE_SUDO = row(
-    "denied",
-    staff="redirect",
-    coordinator="redirect",
-    other_service_staff="redirect",
-    other_service_coordinator="redirect",
-)
-MATRIX.update(
-    {
-        "disclosure:requests_due": ("get", None, CASE_WORKERS_ANY_SERVICE),
-        "disclosure:approvers": (
-            "get",
-            None,
-            row("denied", coordinator="ok", other_service_coordinator="ok", admin="ok"),
-        ),
-        "disclosure:approvers_save": (
-            "post",
-            None,
-            row("denied", coordinator="ok", other_service_coordinator="ok", admin="redirect"),
-        ),
-        "disclosure:case_log": ("get", CASE, CASE_WORKERS_RECORD),
-        "disclosure:new": ("get", CASE, CASE_WORKERS_RECORD),
-        "disclosure:create": ("post", CASE, CASE_WORKERS_RECORD),
-        "disclosure:detail": ("get", _disclosure_kwargs, CASE_WORKERS_RECORD),
-        **{
-            f"disclosure:{name}": ("post", _disclosure_kwargs, CASE_WORKERS_RECORD)
-            for name in ("notified_save", "answer_save", "close_save")
-        },
-        **{
-            f"disclosure:{name}": (method, _disclosure_kwargs, DISCLOSURE_SUDO)
-            for name, method in [
-                ("decide", "get"),
-                ("approve_save", "post"),
-                ("refuse_save", "post"),
-                ("release", "get"),
-                ("release_save", "post"),
-                ("family_release_save", "post"),
-                ("pack_download", "get"),
-                ("family_pack_download", "get"),
-            ]
-        },
-        # A decision on an older child in a parent's pack (DIS-6): coordinators
-        # only, after re-authentication like the release it belongs to.
-        **{
-            f"disclosure:{name}": (
-                method,
-                _disclosure_kwargs,
-                row("denied", coordinator="redirect", other_service_coordinator="redirect"),
-            )
-            for name, method in [("capacity", "get"), ("capacity_save", "post")]
-        },
-    }
-)
-
-
 # SEC-4: an id no database integer can hold is an unknown URL (404) for everyone,
 # never a 500 (it used to overflow in the first query or the access log's insert).
 HUGE_IDS = (2**63, 10**30)
@@ -744,3 +744,13 @@ def test_sec4_matrix_huge_ids_are_not_found(world, name):
                     with rolled_back():
                         status = getattr(client, method)(url).status_code
                     assert status == 404, (persona, method.upper(), url, status)
+
+
+def test_every_row_is_walked():
+    """A row added after the walks are declared would never be collected."""
+    for walk in (test_acc1_acc2_acc6_matrix, test_sec4_every_post_needs_a_csrf_token):
+        walked = set(walk.pytestmark[0].args[1])
+        expected = {
+            n for n, r in MATRIX.items() if walk is test_acc1_acc2_acc6_matrix or r[0] != "get"
+        }
+        assert walked == expected, sorted(expected - walked)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pps', '0004_issue10_access_log_service_index_covered_by_composite'),
+        ('pps', '0005_issue22_history'),
     ]
 
     operations = [
