@@ -23,6 +23,7 @@ from cases.services import (
     CaseRuleError,
     _save_as,
     parent_supported,
+    require_in_depth_support,
     require_not_archived,
     require_parental_responsibility,
 )
@@ -339,11 +340,12 @@ def disclosure_approve(
         if request.parent_answer != ParentAnswer.CONSENTED:
             raise CaseRuleError("The parent has not consented to release: refuse the request.")
         # REF-5, checked again where the decision is made: the parent on whose
-        # behalf it is disclosed (requests logged before this was recorded: the
-        # case's only parent, or refused until a parent is named).
-        require_parental_responsibility(
-            request.on_behalf_of or parent_supported(request.case, None)
-        )
+        # behalf it is disclosed. A request logged before that was recorded
+        # names no parent: someone on the case must hold it.
+        if request.on_behalf_of is None:
+            require_in_depth_support(request.case)
+        else:
+            require_parental_responsibility(request.on_behalf_of)
         sharing_require(
             case=request.case, recipient_role=request.recipient_role, party=request.requester_name
         )
