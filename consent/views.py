@@ -59,6 +59,11 @@ def timeline(request, case_id: int):
             "status": consent_status(case),
             "decisions": decision_timeline(case),
             "events": case.sharing_events.select_related("by", "consent_decision"),
+            # Volunteers whose access ended without a coordinator ending it (CON-7).
+            "ended_assignments": case.volunteer_assignments.exclude(end_reason="")
+            .filter(ended_at__isnull=False)
+            .select_related("volunteer")
+            .order_by("-ended_at"),
             "labels": role_labels(case.service_id),
         },
     )

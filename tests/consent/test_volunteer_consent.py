@@ -61,6 +61,9 @@ def test_con7_withdrawal_through_the_screen_tells_staff_and_coordinator_why(
     panel = client_for(coordinator).get(volunteers_page(assigned_case)).content.decode()
     assert "Ended because: Consent no longer covers this volunteer." in panel
     assert "The parent withdrew consent on" in panel
+    history = client_for(coordinator).get(reverse("consent:timeline", args=[assigned_case.pk]))
+    assert "Volunteer assignments that ended" in history.content.decode()
+    assert "Consent no longer covers this volunteer." in history.content.decode()
 
 
 def test_con8_restricted_decision_without_volunteers_ends_the_assignment(
