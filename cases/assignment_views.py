@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases import services
 from cases.access import get_case_for_user
 from cases.models import Case
-from consent.sharing import outbound_path
+from consent.sharing import outbound_path, volunteer_sharing_check
 from pps.decorators import role_required
 from pps.form_fields import ModelChoiceField, PlainTextForm
 from pps.onboarding import onboarding_statuses, service_volunteers
@@ -30,10 +30,33 @@ class VolunteerAssignForm(PlainTextForm):
         },
     )
 
-    def __init__(self, *args, choices_from, **kwargs):
+    # REF-5: the parent the volunteer supports, asked only when the case has
+    # more than one (each needs their own parental responsibility).
+    parent = ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Parent or carer the volunteer will support",
+        empty_label="Choose a parent or carer",
+        error_messages={"invalid_choice": "Choose one of the parents or carers listed."},
+    )
+
+    def __init__(self, *args, choices_from, parents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].queryset = choices_from
         self.fields["volunteer"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if parents.count() > 1:
+            self.fields["parent"].queryset = parents
+            self.fields["parent"].required = True
+            self.fields["parent"].error_messages["required"] = (
+                "Choose the parent or carer the volunteer will support."
+            )
+            self.fields["parent"].label_from_instance = _parent_label
+        else:
+            del self.fields["parent"]
+
+
+def _parent_label(parent) -> str:
+    return f"{parent.full_name} ({parent.get_parental_responsibility_display().lower()})"
 
 
 def _render(request, case: Case, form=None, status=200):
@@ -44,9 +67,17 @@ def _render(request, case: Case, form=None, status=200):
         )
     )
     assigned_ids = {a.volunteer_id for a in assignments if a.ended_at is None}
-    assignable = [
-        s.volunteer.pk for s in statuses if s.ready and s.volunteer.pk not in assigned_ids
-    ]
+    ready = [s.volunteer for s in statuses if s.ready and s.volunteer.pk not in assigned_ids]
+    # The same consent rule the service applies (CON-8): only volunteers the
+    # parent's consent covers are offered, and the panel says why when none is.
+    assignable, consent_refusal = [], ""
+    if case.status == Case.Status.OPEN:
+        for volunteer in ready:
+            covered = volunteer_sharing_check(case=case, volunteer=volunteer)
+            if covered.allowed:
+                assignable.append(volunteer.pk)
+            else:
+                consent_refusal = consent_refusal or covered.reason
     if form is None:
         form = _form(case, assignable)
     return render(
@@ -59,6 +90,7 @@ def _render(request, case: Case, form=None, status=200):
             "not_ready": [s for s in statuses if not s.ready],
             "form": form,
             "can_assign": case.status == Case.Status.OPEN and bool(assignable),
+            "consent_refusal": "" if assignable else consent_refusal,
         },
         status=status,
     )
@@ -70,6 +102,7 @@ def _form(case: Case, assignable_ids, data=None):
         choices_from=service_volunteers(case.service_id)
         .filter(pk__in=assignable_ids)
         .order_by("last_name", "first_name"),
+        parents=case.parents.all(),
     )
 
 
@@ -95,7 +128,12 @@ def volunteer_assign(request, case_id: int):
         return _render(request, case, form, status=400)
     volunteer = form.cleaned_data["volunteer"]
     try:
-        services.volunteer_assign(case=case, volunteer=volunteer, by=request.user)
+        services.volunteer_assign(
+            case=case,
+            volunteer=volunteer,
+            by=request.user,
+            parent=form.cleaned_data.get("parent"),
+        )
     except services.CaseRuleError as error:
         form.add_error("volunteer", str(error))
         return _render(request, case, form, status=400)

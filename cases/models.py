@@ -365,8 +365,18 @@ class VolunteerAssignment(models.Model):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The parent or carer the volunteer supports: in-depth support is only for
+    # a parent who holds parental responsibility (REF-5). Empty on assignments
+    # made before it was recorded.
+    parent = models.ForeignKey(
+        Parent, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     assigned_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Why the assignment ended when the coordinator did not end it themselves
+    # (consent no longer covering volunteers, the case closed): shown to
+    # coordinators. Dates and role names only, never a person's details.
+    end_reason = models.TextField(blank=True, default="")
 
     history = AuditHistory()
 

@@ -61,6 +61,35 @@ def require_in_depth_support(case: Case) -> None:
         raise CaseRuleError(NO_PARENTAL_RESPONSIBILITY)
 
 
+PARENT_WITHOUT_RESPONSIBILITY = (
+    "This parent or carer is not recorded as holding parental responsibility, so the service "
+    "can give them general information only: no volunteer support or disclosure on their behalf."
+)
+
+
+def parent_supported(case: Case, parent: Parent | None) -> Parent:
+    """The parent an in-depth action is for: the one named, or the case's only parent.
+
+    A case with several parents must say which one, since each needs their own
+    parental responsibility (REF-5).
+    """
+    if parent is None:
+        parents = list(case.parents.all()[:2])
+        if len(parents) != 1:
+            raise CaseRuleError("Choose the parent or carer this is for.")
+        return parents[0]
+    if parent.case_id != case.pk:
+        raise CaseRuleError("Choose a parent or carer from this case.")
+    return parent
+
+
+def require_parental_responsibility(parent: Parent) -> None:
+    """In-depth support for a parent needs that parent's own parental responsibility
+    (REF-5): another parent on the case holding it is not enough."""
+    if parent.parental_responsibility != ParentalResponsibility.YES:
+        raise CaseRuleError(PARENT_WITHOUT_RESPONSIBILITY)
+
+
 def require_not_archived(case: Case) -> None:
     """Archived cases are read-only (RET-2): every write to a case calls this."""
     if case.status == Case.Status.ARCHIVED:
@@ -191,8 +220,25 @@ def anonymous_contact_log(
 
 
 @transaction.atomic
-def volunteer_assign(*, case: Case, volunteer: User, by: User) -> VolunteerAssignment:
-    """Give a volunteer access to one case (object permission granted here)."""
+def volunteer_assign(
+    *, case: Case, volunteer: User, by: User, parent: Parent | None = None
+) -> VolunteerAssignment:
+    """Give a volunteer access to one case (object permission granted here).
+
+    ``parent`` is the parent or carer the volunteer supports; it may be left out
+    on a case with one parent.
+    """
+    # (Imported here: consent imports this module.)
+    from consent.sharing import (
+        VOLUNTEER_ROLE,
+        VOLUNTEER_SHARED,
+        SharingKind,
+        SharingRefused,
+        sharing_record,
+        volunteer_party,
+        volunteer_sharing_check,
+    )
+
     # ACC-4: signed agreement and training recorded, refresher not overdue.
     if refusal := onboarding.assignment_refusal(volunteer):
         raise CaseRuleError(refusal)
@@ -204,19 +250,25 @@ def volunteer_assign(*, case: Case, volunteer: User, by: User) -> VolunteerAssig
         raise CaseRuleError("This volunteer is already assigned to this case.")
     if case.status != Case.Status.OPEN:
         raise CaseRuleError("Volunteers can only be assigned to open cases.")
-    require_in_depth_support(case)
-    assignment = _save_as(VolunteerAssignment(case=case, volunteer=volunteer, assigned_by=by), by)
+    parent = parent_supported(case, parent)
+    require_parental_responsibility(parent)
+    # CON-7, CON-8: the parent's consent must cover this volunteer now and under
+    # any decision already recorded for a later date (the same rule that ends
+    # assignments when consent changes).
+    covered = volunteer_sharing_check(case=case, volunteer=volunteer)
+    if not covered.allowed:
+        raise SharingRefused(covered)
+    assignment = _save_as(
+        VolunteerAssignment(case=case, volunteer=volunteer, parent=parent, assigned_by=by), by
+    )
     assign_perm("view_case", volunteer, case)
-    # CON-8: the parent's consent must cover a volunteer, and what they now see
-    # is recorded; refused, it raises and the assignment is rolled back.
-    # (Imported here: consent imports this module.)
-    from consent.sharing import VOLUNTEER_ROLE, VOLUNTEER_SHARED, SharingKind, sharing_record
-
+    # What the volunteer now sees is recorded; sharing_record checks consent
+    # again, and refused it raises and the assignment is rolled back.
     sharing_record(
         case=case,
         kind=SharingKind.VOLUNTEER,
         recipient_role=VOLUNTEER_ROLE,
-        party=volunteer.get_full_name() or volunteer.username,
+        party=volunteer_party(volunteer),
         what=VOLUNTEER_SHARED,
         by=by,
     )
@@ -224,10 +276,15 @@ def volunteer_assign(*, case: Case, volunteer: User, by: User) -> VolunteerAssig
 
 
 @transaction.atomic
-def volunteer_unassign(*, assignment: VolunteerAssignment, by: User) -> None:
-    """End an assignment; the volunteer loses access on their next request."""
+def volunteer_unassign(*, assignment: VolunteerAssignment, by: User, reason: str = "") -> None:
+    """End an assignment; the volunteer loses access on their next request.
+
+    ``reason`` says why when the coordinator did not end it themselves; it is
+    shown to coordinators with the assignment.
+    """
     assignment.ended_at = timezone.now()
-    _save_as(assignment, by, update_fields=["ended_at"])
+    assignment.end_reason = reason
+    _save_as(assignment, by, update_fields=["ended_at", "end_reason"])
     remove_perm("view_case", assignment.volunteer, assignment.case)
 
 
@@ -269,7 +326,7 @@ def case_close(
     for assignment in case.volunteer_assignments.filter(ended_at__isnull=True).select_related(
         "volunteer"
     ):
-        volunteer_unassign(assignment=assignment, by=by)
+        volunteer_unassign(assignment=assignment, by=by, reason="The case was closed.")
     return case
 
 

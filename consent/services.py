@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case
-from cases.services import CaseRuleError, _save_as
+from cases.services import CaseRuleError, _save_as, volunteer_unassign
 from consent.models import (
     ConsentDecision,
     ConsentParty,
@@ -20,6 +20,7 @@ from consent.models import (
 )
 from consent.roles import choosable_role_codes, recipient_roles_ensure
 from consent.selectors import latest_decision, lock_case
+from consent.sharing import volunteer_sharing_check
 from pps.dates import start_of_day
 from pps.models import User
 from pps.uploads import SIGNATURES
@@ -78,6 +79,29 @@ def _clean_parties(
         if len(name) > PARTY_NAME_MAX:
             raise CaseRuleError(f"Keep each named party under {PARTY_NAME_MAX} characters.")
     return cleaned
+
+
+def _end_uncovered_assignments(case: Case, by: User) -> int:
+    """End every open volunteer assignment the parent's consent no longer covers
+    (CON-7, CON-8, ACC-2), in the transaction that changed consent.
+
+    Called after each decision is saved: ending the assignment removes the
+    volunteer's object permission, so their next request is refused. The
+    reason (dates and role names only) stays on the assignment for coordinators.
+    """
+    ended = 0
+    for assignment in case.volunteer_assignments.filter(ended_at__isnull=True).select_related(
+        "volunteer", "case"
+    ):
+        covered = volunteer_sharing_check(case=case, volunteer=assignment.volunteer)
+        if not covered.allowed:
+            volunteer_unassign(
+                assignment=assignment,
+                by=by,
+                reason=f"Consent no longer covers this volunteer. {covered.reason}",
+            )
+            ended += 1
+    return ended
 
 
 @transaction.atomic
@@ -140,6 +164,7 @@ def consent_record(
     )
     for role, name in parties:
         _save_as(ConsentParty(decision=decision, case=case, role=role, name=name), by)
+    _end_uncovered_assignments(case, by)
     return decision
 
 
@@ -169,7 +194,7 @@ def consent_withdraw(
     latest = latest_decision(case)
     if latest is None or not latest.permits_sharing:
         raise CaseRuleError("There is no consent to withdraw.")
-    return _save_as(
+    decision = _save_as(
         ConsentDecision(
             case=case,
             kind=Kind.WITHDRAWN,
@@ -184,6 +209,8 @@ def consent_withdraw(
         ),
         by,
     )
+    _end_uncovered_assignments(case, by)
+    return decision
 
 
 @transaction.atomic

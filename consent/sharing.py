@@ -50,6 +50,8 @@ __all__ = [
     "sharing_check",
     "sharing_record",
     "sharing_require",
+    "volunteer_party",
+    "volunteer_sharing_check",
 ]
 
 # What a volunteer sees of a case they are assigned to (CON-8, ACC-3).
@@ -155,6 +157,41 @@ def sharing_require(
     if not decision.allowed:
         raise SharingRefused(decision)
     return decision
+
+
+def volunteer_party(volunteer: User) -> str:
+    """How a volunteer is named to the sharing check (a restricted decision may name them)."""
+    return volunteer.get_full_name() or volunteer.username
+
+
+def volunteer_sharing_check(
+    *, case: Case, volunteer: User, at: datetime.datetime | None = None
+) -> SharingDecision:
+    """Does the parent's consent cover this volunteer, now and from here on? (CON-7, CON-8)
+
+    A volunteer reaches a case through an object permission that lasts until
+    the assignment ends, not through a check on each read, so the volunteer must
+    be covered by the decision in force and by every decision already recorded
+    for a later date. One that will not cover them ends the assignment when it
+    is recorded rather than leave the volunteer's access open past its date.
+    Both assigning a volunteer and every change of consent ask this.
+    """
+    at = at or timezone.now()
+    party = volunteer_party(volunteer)
+    now = sharing_check(case=case, recipient_role=VOLUNTEER_ROLE, party=party, at=at)
+    if not now.allowed:
+        return now
+    scheduled = (
+        ConsentDecision.objects.filter(case=case, effective_from__gt=at)
+        .values_list("effective_from", flat=True)
+        .order_by("effective_from")
+        .distinct()
+    )
+    for moment in scheduled:
+        later = sharing_check(case=case, recipient_role=VOLUNTEER_ROLE, party=party, at=moment)
+        if not later.allowed:
+            return later
+    return now
 
 
 @transaction.atomic

@@ -59,6 +59,11 @@ def timeline(request, case_id: int):
             "status": consent_status(case),
             "decisions": decision_timeline(case),
             "events": case.sharing_events.select_related("by", "consent_decision"),
+            # Volunteers whose access ended without a coordinator ending it (CON-7).
+            "ended_assignments": case.volunteer_assignments.exclude(end_reason="")
+            .filter(ended_at__isnull=False)
+            .select_related("volunteer")
+            .order_by("-ended_at"),
             "labels": role_labels(case.service_id),
         },
     )
@@ -77,10 +82,27 @@ def _decision_page(request, case, form, *, review_of=None):
     )
 
 
+def _open_assignments(case) -> int:
+    return case.volunteer_assignments.filter(ended_at__isnull=True).count()
+
+
+def _tell_assignments_ended(request, case, open_before: int) -> None:
+    """Say when the new decision ended volunteer assignments (CON-7, CON-8)."""
+    ended = open_before - _open_assignments(case)
+    if ended:
+        messages.warning(
+            request,
+            f"The parent's consent no longer covers volunteers: {ended} volunteer "
+            f"assignment{'s' if ended != 1 else ''} ended and the volunteer can no longer "
+            "see this case. The reason is shown on the case's volunteers page.",
+        )
+
+
 def _save_decision(request, case, *, review_of=None):
     form = DecisionForm(request.POST, service=case.service)
     if form.is_valid():
         data = form.cleaned_data
+        open_before = _open_assignments(case)
         try:
             decision = services.consent_record(
                 case=case,
@@ -106,6 +128,7 @@ def _save_decision(request, case, *, review_of=None):
                 )
             else:
                 messages.success(request, "Consent decision recorded.")
+            _tell_assignments_ended(request, case, open_before)
             return redirect("consent:timeline", case_id=case.pk)
     return _decision_page(request, case, form, review_of=review_of)
 
@@ -179,12 +202,14 @@ def withdraw_save(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
     form = WithdrawForm(request.POST)
     if form.is_valid():
+        open_before = _open_assignments(case)
         try:
             services.consent_withdraw(case=case, by=request.user, **form.cleaned_data)
         except CaseRuleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Consent withdrawn. Nothing more may be shared.")
+            _tell_assignments_ended(request, case, open_before)
             return redirect("consent:timeline", case_id=case.pk)
     return _withdraw_page(request, case, form)
 

@@ -75,6 +75,10 @@ def _step(request: DisclosureRequest, step: str, users: dict[str, User], on: dat
         services.disclosure_close(by=staff, **common)
 
 
+def _parent_with_responsibility(case: Case):
+    return case.parents.filter(parental_responsibility=ParentalResponsibility.YES).first()
+
+
 def seed_disclosure(*, service: Service, users: dict[str, User]) -> None:
     today = timezone.localdate()
     services.disclosure_approvers_set(
@@ -82,26 +86,33 @@ def seed_disclosure(*, service: Service, users: dict[str, User]) -> None:
         absent_from=None, absent_until=None,
     )  # fmt: skip
     open_cases = list(Case.objects.filter(service=service, status=Case.Status.OPEN).order_by("pk"))
+    used: list[Case] = []
     for number, (steps, asked) in enumerate(zip(STEPS, ASKED, strict=True)):
         kind, role, name, organisation, what = asked
-        # A case whose parent's consent covers this requester, so it can go all the way.
+        # A case whose parent's consent covers this requester, so it can go all
+        # the way, asked on behalf of a parent who holds parental responsibility
+        # (REF-5); a case already used when a small demo has no other.
         case = next(
             (
                 c
-                for c in open_cases
+                for c in [*open_cases, *used]
                 if sharing_check(case=c, recipient_role=role, party=name).allowed
+                and _parent_with_responsibility(c) is not None
             ),
             None,
         )
         if case is None:
             continue
-        open_cases.remove(case)
+        if case in open_cases:
+            open_cases.remove(case)
+            used.append(case)
         wanted = {0: "overdue", 1: "due soon"}.get(number, "")
         received = _received_for(kind, wanted, today)
         request = services.disclosure_request_log(
             case=case, by=users["staff"], requester_type=kind, recipient_role=role,
             requester_name=name, requester_organisation=organisation, what_asked=what,
-            received_on=received, at=_moment(received),
+            received_on=received, on_behalf_of=_parent_with_responsibility(case),
+            at=_moment(received),
         )  # fmt: skip
         for offset, step in enumerate(steps, start=1):
             request.refresh_from_db()

@@ -58,6 +58,14 @@ class RequestForm(PlainTextForm):
         label="What is asked for", max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
     received_on = forms.DateField(label="Date received", widget=DATE_WIDGET)
+    # REF-5: asked only when the case has more than one parent or carer.
+    on_behalf_of = forms.TypedChoiceField(
+        label="Parent or carer on whose behalf information would be disclosed",
+        help_text="They must hold parental responsibility. Not needed for subject access.",
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
     subject_parent = forms.TypedChoiceField(
         label="Parent or carer making a subject access request",
         coerce=int,
@@ -86,6 +94,13 @@ class RequestForm(PlainTextForm):
         self.fields["subject_parent"].choices = [("", "Not a parent's request")] + [
             (p.pk, f"{p.full_name} ({p.get_relationship_display()})") for p in case.parents.all()
         ]
+        if len(self.fields["subject_parent"].choices) > 2:
+            self.fields["on_behalf_of"].choices = [("", "Choose a parent or carer")] + [
+                (p.pk, f"{p.full_name} ({p.get_parental_responsibility_display().lower()})")
+                for p in case.parents.all()
+            ]
+        else:
+            del self.fields["on_behalf_of"]
         self.fields["subject_child"].choices = [("", "No child")] + [
             (c.pk, c.full_name) for c in case.children.all()
         ]
@@ -102,6 +117,12 @@ class RequestForm(PlainTextForm):
             data.get("child_has_capacity") or ""
         )
         data["subject_parent"] = self.case.parents.filter(pk=data.get("subject_parent")).first()
+        if "on_behalf_of" in self.fields:
+            data["on_behalf_of"] = self.case.parents.filter(pk=data.get("on_behalf_of")).first()
+            if kind and kind not in SUBJECT_ACCESS and data["on_behalf_of"] is None:
+                self.add_error(
+                    "on_behalf_of", "Choose the parent or carer the disclosure is on behalf of."
+                )
         data["subject_child"] = self.case.children.filter(pk=data.get("subject_child")).first()
         return data
 

@@ -127,6 +127,11 @@ class DisclosureRequest(models.Model):
     subject_child = models.ForeignKey(
         Child, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # A third-party request: the parent or carer on whose behalf information is
+    # disclosed, who must hold parental responsibility (REF-5).
+    on_behalf_of = models.ForeignKey(
+        Parent, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # For a child of 12 or over: recorded as having capacity (True) or not (False).
     child_has_capacity = models.BooleanField(null=True, blank=True)
     logged_by = models.ForeignKey(

@@ -19,7 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, Child, Parent, ParentalResponsibility
-from cases.services import CaseRuleError, _save_as, require_not_archived
+from cases.services import (
+    CaseRuleError,
+    _save_as,
+    parent_supported,
+    require_in_depth_support,
+    require_not_archived,
+    require_parental_responsibility,
+)
 from consent.roles import recipient_roles_ensure, role_labels
 from consent.sharing import SharingKind, sharing_record, sharing_require
 from disclosure.approvers import approvers_for, may_decide, may_manage, why_not
@@ -169,9 +176,15 @@ def disclosure_request_log(
     subject_parent: Parent | None = None,
     subject_child: Child | None = None,
     child_has_capacity: bool | None = None,
+    on_behalf_of: Parent | None = None,
     at: datetime.datetime | None = None,
 ) -> DisclosureRequest:
-    """Register a request for information (DIS-1), with its due date."""
+    """Register a request for information (DIS-1), with its due date.
+
+    A third-party request is answered on behalf of one parent or carer
+    (``on_behalf_of``; left out on a case with one parent), who must hold
+    parental responsibility (REF-5).
+    """
     at = at or timezone.now()
     _check_worker(case, by)
     require_not_archived(case)
@@ -188,6 +201,11 @@ def disclosure_request_log(
     _check_subject(
         case, requester_type, subject_parent, subject_child, child_has_capacity, received_on
     )
+    if subject_access:
+        on_behalf_of = None
+    else:
+        on_behalf_of = parent_supported(case, on_behalf_of)
+        require_parental_responsibility(on_behalf_of)
     request = _save_as(
         DisclosureRequest(
             case=case,
@@ -204,6 +222,7 @@ def disclosure_request_log(
             subject_parent=subject_parent if subject_access else None,
             subject_child=subject_child if subject_access else None,
             child_has_capacity=child_has_capacity if subject_child else None,
+            on_behalf_of=on_behalf_of,
             logged_by=by,
             logged_at=at,
         ),
@@ -320,6 +339,13 @@ def disclosure_approve(
     if request.route == Route.THIRD_PARTY:
         if request.parent_answer != ParentAnswer.CONSENTED:
             raise CaseRuleError("The parent has not consented to release: refuse the request.")
+        # REF-5, checked again where the decision is made: the parent on whose
+        # behalf it is disclosed. A request logged before that was recorded
+        # names no parent: someone on the case must hold it.
+        if request.on_behalf_of is None:
+            require_in_depth_support(request.case)
+        else:
+            require_parental_responsibility(request.on_behalf_of)
         sharing_require(
             case=request.case, recipient_role=request.recipient_role, party=request.requester_name
         )

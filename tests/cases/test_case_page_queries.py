@@ -109,7 +109,9 @@ def test_case_section_query_count_is_within_budget_and_constant(
     small, large = make_case(service, staff), make_case(service, staff)
     for case, extra in ((small, 1), (large, 6)):
         _fill(case, staff, coordinator, extra=extra)
-        services.volunteer_assign(case=case, volunteer=volunteer, by=coordinator)
+        services.volunteer_assign(
+            case=case, volunteer=volunteer, by=coordinator, parent=case.parents.first()
+        )
     client = client_for(user)
     client.get(reverse(url_name, args=[small.pk]))  # warm the session
     small_main, small_keys, _ = _queries(client, url_name, small)

@@ -292,7 +292,7 @@ def test_dis3_whole_record_at_the_parents_request_goes_to_their_solicitor(
     consented_case, staff, coordinator
 ):
     parent_add(case=consented_case, by=staff, **parent_fields(relationship="father"))
-    request = log_request(consented_case, staff)
+    request = log_request(consented_case, staff, on_behalf_of=consented_case.parents.first())
     notify(request, staff)
     answer(
         request, staff, "whole_record", whole_record_to="solicitor",

@@ -289,7 +289,13 @@ class Command(BaseCommand):
         for case in open_cases:
             consent_demo.agree_to_volunteer(case=case, by=users["coordinator"])
             services.volunteer_assign(
-                case=case, volunteer=users["volunteer"], by=users["coordinator"]
+                case=case,
+                volunteer=users["volunteer"],
+                by=users["coordinator"],
+                # REF-5: a parent who holds parental responsibility.
+                parent=case.parents.filter(
+                    parental_responsibility=ParentalResponsibility.YES
+                ).first(),
             )
 
     def seed_access(self, service, users, today) -> None:
