@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_issue10_case_counts'),
+        ('cases', '0012_issue22_sessions'),
     ]
 
     operations = [

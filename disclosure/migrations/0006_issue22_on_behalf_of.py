@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_issue22_volunteer_consent'),
-        ('disclosure', '0003_issue10_history_indexed_for_audit_questions'),
+        ('cases', '0013_issue22_volunteer_consent'),
+        ('disclosure', '0005_issue22_child_capacity'),
     ]
 
     operations = [
