@@ -65,6 +65,11 @@ class UserAdmin(BaseUserAdmin, ServiceScopedAdmin):
     def get_queryset(self, request):
         return ServiceScopedAdmin.get_queryset(self, request)
 
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are deactivated, never deleted: deleting one would rewrite the
+        # acting user of every history row it wrote, which history refuses (SEC-3).
+        return False
+
     def get_fieldsets(self, request, obj=None):
         if request.user.is_superuser:
             return super().get_fieldsets(request, obj)

@@ -103,3 +103,15 @@ def test_acc1_other_roles_cannot_use_the_admin_site(coordinator, client_for):
     make_user(coordinator.service, "staff")
     response = client_for(coordinator).get(reverse("admin:pps_user_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_sec3_an_account_is_deactivated_never_deleted(admin_user, staff, client_for):
+    """Deleting an account would rewrite who made each change in history (SEC-3)."""
+    client = client_for(admin_user)
+    page = client.get(reverse("admin:pps_user_delete", args=[staff.pk]))
+    assert page.status_code == 403
+    client.post(
+        reverse("admin:pps_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [staff.pk], "post": "yes"},
+    )
+    assert User.objects.filter(pk=staff.pk).exists()
