@@ -1,6 +1,6 @@
 """The path converter every id in a URL goes through (SEC-4: bad input is a clear error).
 
-Django's ``<id:...>`` matches any run of digits, so ``/cases/99999999999999999999999/``
+Django's ``<int:...>`` matches any run of digits, so ``/cases/99999999999999999999999/``
 reached the view and the first query (or the access log's insert) raised
 OverflowError on SQLite and DataError on PostgreSQL: a 500. Ids are positive
 signed 64-bit integers in both databases, so a URL whose id cannot be one does
