@@ -12,7 +12,7 @@ import datetime
 
 from django.db import connection
 
-from cases.models import Case
+from cases.models import Case, ParentalResponsibility
 from disclosure.due_dates import due_date
 from disclosure.models import (
     DisclosureEvent,
@@ -202,6 +202,9 @@ def _approved_request(case: Case, staff, coordinator) -> DisclosureRequest:
         requester_name="SEN casework officer", requester_organisation="County Hall",
         what_asked="Everything about the parent's calls this year.",
         received_on=bench_today(), recipient_role="la_sen_officer",
+        on_behalf_of=case.parents.filter(
+            parental_responsibility=ParentalResponsibility.YES
+        ).first(),
     )  # fmt: skip
     request = services.disclosure_parent_notified(
         request=request, by=staff, notified_on=bench_today(),

@@ -237,7 +237,7 @@ class ApproversForm(PlainTextForm):
         return data
 
 
-class ChildCapacityForm(forms.Form):
+class ChildCapacityForm(PlainTextForm):
     """A coordinator's decision on a child of 12 or over in a parent's pack (DIS-6)."""
 
     child = forms.TypedChoiceField(label="Child", coerce=int, widget=forms.RadioSelect)

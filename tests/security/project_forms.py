@@ -58,6 +58,7 @@ def build_form(form_class, data, *, case, user):
         "case": case,
         "service": case.service,
         "parent": case.parents.first(),
+        "parents": case.parents.all(),
         "choices_from": type(user).objects.filter(service=case.service),
     }
     for name, param in _init_parameters(form_class).items():
