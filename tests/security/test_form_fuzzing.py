@@ -16,15 +16,12 @@ A response below 500 is required every time. A request that was not accepted
 """
 
 import datetime
-import importlib
-import inspect
 
 import pytest
-from django import forms as django_forms
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import router
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,9 +30,9 @@ from pps.models import Service, User
 from tests.factories import make_user
 from tests.pps.test_authorization_matrix import MATRIX, fast_passwords, world  # noqa: F401
 from tests.security.forms_in_html import post_forms
+from tests.security.project_forms import all_project_form_classes, build_form
 from tests.two_factor import authenticator, force_login_password_only, with_sudo
 
-PROJECT_APPS = ["pps", "pps.security", "cases", "consent", "disclosure", "retention"]
 FORM_PAGES = {name for name, row in MATRIX.items() if row[0] == "get+post"}
 FINGERPRINTED_APPS = {"cases", "consent", "disclosure", "retention", "keystore"}
 PERSONA_ORDER = [
@@ -242,46 +239,7 @@ def test_sec4_fuzz_every_post_only_url(name, world, clients):  # noqa: F811
     fuzz()
 
 
-def project_form_classes():
-    found = []
-    for package in PROJECT_APPS:
-        try:
-            module = importlib.import_module(f"{package}.forms")
-        except ModuleNotFoundError:
-            continue
-        found += [
-            cls
-            for _, cls in inspect.getmembers(module, inspect.isclass)
-            if issubclass(cls, django_forms.BaseForm) and cls.__module__ == module.__name__
-        ]
-    return found
-
-
-def build_form(form_class, data, *, case, user):
-    """Construct any project form from what its __init__ asks for."""
-    args, kwargs = [], {"data": data}
-    for name, param in list(inspect.signature(form_class.__init__).parameters.items())[1:]:
-        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-            continue
-        value = {
-            "request": RequestFactory().post("/"),
-            "user": user,
-            "by": user,
-            "case": case,
-            "service": case.service,
-        }.get(name)
-        if value is None:
-            if param.default is param.empty:
-                pytest.fail(f"{form_class.__name__}: teach build_form about {name!r}")
-            continue
-        if param.kind == param.POSITIONAL_OR_KEYWORD and name in {"request", "user"}:
-            args.append(value)
-        else:
-            kwargs[name] = value
-    return form_class(*args, **kwargs)
-
-
-@pytest.mark.parametrize("form_class", project_form_classes(), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("form_class", all_project_form_classes(), ids=lambda c: c.__qualname__)
 def test_sec4_fuzz_every_form_class(form_class, case, staff):
     fields = list(form_class.base_fields)
 
