@@ -249,7 +249,10 @@ class VolunteerTraining(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
-    history = AuditHistory()
+    # Shorter than "historical volunteer data-protection training": Django's
+    # permission names for it must fit auth's original 50 characters, or auth's
+    # migrations cannot be unapplied.
+    history = AuditHistory(verbose_name="historical volunteer training")
 
     class Meta:
         ordering = ["-completed_on", "-id"]

@@ -157,7 +157,7 @@ class Migration(migrations.Migration):
                 ('volunteer', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'verbose_name': 'historical volunteer data-protection training',
+                'verbose_name': 'historical volunteer training',
                 'verbose_name_plural': 'historical volunteer data-protection trainings',
                 'ordering': ('-history_date', '-history_id'),
                 'get_latest_by': ('history_date', 'history_id'),

@@ -44,3 +44,16 @@ def test_sec4_migrations_run_forward_from_empty_and_back(tmp_path):
         result = manage(env, "shell", "-c", ROUND_TRIP, timeout=600)
     assert "default round trip ok" in result.stdout
     assert "keystore round trip ok" in result.stdout
+
+
+def test_sec4_every_permission_name_fits_auths_first_migration():
+    """auth's 0002 widened Permission.name from 50 characters; unapplying it (the round
+    trip above) fails on PostgreSQL for any longer name, which SQLite never notices."""
+    from django.apps import apps
+
+    too_long = [
+        f"Can change {model._meta.verbose_name_raw}"
+        for model in apps.get_models()
+        if len(f"Can change {model._meta.verbose_name_raw}") > 50
+    ]
+    assert too_long == []
