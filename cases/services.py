@@ -24,6 +24,7 @@ from cases.models import (
 )
 from pps import onboarding
 from pps.crypto import create_data_key
+from pps.history import save_as
 from pps.locking import bump_version, lock_for_change
 from pps.models import Service, User
 from pps.roles import Role
@@ -96,15 +97,8 @@ def require_not_archived(case: Case) -> None:
         raise CaseRuleError("This case is archived and read-only; open a new case instead.")
 
 
-def _save_as(instance, by: User | None, **save_kwargs):
-    """Save, recording ``by`` as the acting user in the audit history (SEC-3).
-
-    Inside a request HistoryRequestMiddleware knows the user; commands, seeding
-    and tests have no request, so services say who acted explicitly.
-    """
-    instance._history_user = by
-    instance.save(**save_kwargs)
-    return instance
+# Saving with the acting user is shared by every app: one implementation, in pps.
+_save_as = save_as
 
 
 @transaction.atomic

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Child
-from cases.services import CaseRuleError, _save_as
+from cases.services import CaseRuleError
 from disclosure.models import ChildCapacityDecision, DisclosureRequest, RequesterType
 from disclosure.subject_access import older_children_to_decide
+from pps.history import save_as
 from pps.locking import bump_version, lock_for_change
 from pps.models import User
 from pps.roles import Role
@@ -54,7 +55,7 @@ def child_capacity_decide(
     decision.reason = reason
     decision.decided_by = by
     decision.decided_at = at or timezone.now()
-    _save_as(decision, by)
+    save_as(decision, by)
     bump_version(request)
-    _save_as(request, by, update_fields=["version"])
+    save_as(request, by, update_fields=["version"])
     return decision

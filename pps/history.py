@@ -208,8 +208,8 @@ def history_erasure_possible(using: str = "default") -> bool:
 def save_as(instance, by, **save_kwargs):
     """Save, recording ``by`` as the acting user in the audit history (SEC-3).
 
-    The same as ``cases.services._save_as`` for the models below the cases
-    floor (users, policies, volunteer records).
+    Inside a request HistoryRequestMiddleware knows the user; commands, seeding
+    and tests have no request, so services say who acted explicitly.
     """
     instance._history_user = by
     instance.save(**save_kwargs)
