@@ -99,15 +99,19 @@ class PostgresScratch:
         for name in ("case", "keystore"):
             self._admin(f'CREATE DATABASE "{self.names[name]}"')
 
-    def _admin(self, sql: str) -> None:
-        with self.psycopg.connect(
+    def _connect(self):
+        """A connection to the cluster's maintenance database, outside any transaction."""
+        return self.psycopg.connect(
             host=self.server.hostname,
             port=self.server.port,
             user=self.server.username,
             password=self.server.password,
             dbname="postgres",
             autocommit=True,
-        ) as connection:
+        )
+
+    def _admin(self, sql: str) -> None:
+        with self._connect() as connection:
             connection.execute(sql)
 
     def _url(self, name: str) -> str:
@@ -121,14 +125,7 @@ class PostgresScratch:
         self._admin(f'CREATE DATABASE "{self.names["backup"]}" TEMPLATE "{self.names["case"]}"')
 
     def _query(self, sql: str, *params):
-        with self.psycopg.connect(
-            host=self.server.hostname,
-            port=self.server.port,
-            user=self.server.username,
-            password=self.server.password,
-            dbname="postgres",
-            autocommit=True,
-        ) as connection:
+        with self._connect() as connection:
             return connection.execute(sql, params).fetchone()[0]
 
     def files_bytes(self, name: str) -> bytes:
