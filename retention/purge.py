@@ -19,6 +19,7 @@
 
 import datetime
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -352,7 +353,10 @@ def reclaim_space(tables: set[str]) -> list[str]:
     the page until something is written over them (a test reads the files).
     The rewrite locks each table while it runs, which the daily run at a quiet
     hour can afford; the old files are emptied at commit and removed at the
-    next checkpoint. What PostgreSQL keeps beyond the tables (write-ahead log,
+    next checkpoint. The rewrite copies a deleted row that some open transaction
+    could still see, so it first waits for every transaction in the database
+    that began before the deletes committed (autovacuum's ANALYZE holds one
+    too): otherwise the copy, not the space, is what would be kept. What PostgreSQL keeps beyond the tables (write-ahead log,
     replicas, backups) is ciphertext whose key no longer exists. Inside a
     transaction (the test suite) neither is possible; that is reported, not hidden.
     """
@@ -369,8 +373,45 @@ def reclaim_space(tables: set[str]) -> list[str]:
                 busy = cursor.fetchone()[0]
                 notes.append(f"{alias}: vacuumed" + (" (log still in use)" if busy else ""))
             elif connection.vendor == "postgresql":
+                still_open = wait_for_older_transactions(cursor)
+                if still_open:
+                    notes.append(
+                        f"{alias}: {still_open} transaction(s) older than the deletes were still"
+                        f" open after {OLDER_TRANSACTIONS_WAIT_SECONDS} s; the rows they can see"
+                        " are kept by the rewrite until the next run reclaims the space"
+                    )
                 existing = set(connection.introspection.table_names(cursor))
                 for table in sorted(alias_tables & existing):
                     cursor.execute(f"VACUUM (FULL) {connection.ops.quote_name(table)}")
                 notes.append(f"{alias}: vacuumed (full) {len(alias_tables & existing)} tables")
     return notes
+
+
+# How long the rewrite waits for transactions that could still see deleted rows.
+OLDER_TRANSACTIONS_WAIT_SECONDS = 120
+
+
+def wait_for_older_transactions(cursor, timeout: float | None = None) -> int:
+    """Wait until no other session of this PostgreSQL database is in a
+    transaction that began before now; return how many still are at the timeout.
+
+    Only sessions holding a snapshot or a transaction id count (an idle session
+    holds neither). Sessions of other users are visible only to a role with
+    pg_read_all_stats, which the deployment guide grants to the app's role.
+    """
+    timeout = OLDER_TRANSACTIONS_WAIT_SECONDS if timeout is None else timeout
+    cursor.execute("SELECT clock_timestamp()")
+    began_before = cursor.fetchone()[0]
+    deadline = time.monotonic() + timeout
+    while True:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND xact_start < %s"
+            " AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)",
+            [began_before],
+        )
+        still_open = cursor.fetchone()[0]
+        if not still_open or time.monotonic() >= deadline:
+            return still_open
+        time.sleep(0.2)

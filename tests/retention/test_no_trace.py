@@ -7,11 +7,14 @@ when the suite runs on PostgreSQL, two scratch databases on the same server
 scan is known to work); after it, none may be.
 """
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -99,16 +102,50 @@ class PostgresScratch:
         for name in ("case", "keystore"):
             self._admin(f'CREATE DATABASE "{self.names[name]}"')
 
-    def _connect(self):
-        """A connection to the cluster's maintenance database, outside any transaction."""
+    def _connect(self, name: str | None = None):
+        """A connection outside any transaction, to one of the scratch databases
+        or (by default) to the cluster's maintenance database."""
         return self.psycopg.connect(
             host=self.server.hostname,
             port=self.server.port,
             user=self.server.username,
             password=self.server.password,
-            dbname="postgres",
+            dbname=self.names[name] if name else "postgres",
             autocommit=True,
         )
+
+    @contextlib.contextmanager
+    def snapshot_held_past_the_deletes(self, name: str):
+        """Another session of the database in a transaction whose snapshot,
+        taken before the purge, can still see the case, ending only five seconds
+        after the purge has committed its deletes (as autovacuum's ANALYZE of
+        another table, or a slow report, would)."""
+        holder = self._connect(name)
+        holder.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        # A snapshot and no lock on the case's tables (a lock would only make the
+        # rewrite wait, as it does for a transaction that read them).
+        holder.execute("SELECT 1").fetchone()
+
+        def end_after_the_deletes():
+            with self._connect(name) as watcher:
+                deadline = time.monotonic() + 600
+                while (
+                    time.monotonic() < deadline
+                    and not watcher.execute(
+                        "SELECT count(*) FROM retention_destructionlogentry"
+                    ).fetchone()[0]
+                ):
+                    time.sleep(0.1)
+            time.sleep(5)
+            holder.execute("COMMIT")
+
+        thread = threading.Thread(target=end_after_the_deletes)
+        thread.start()
+        try:
+            yield
+        finally:
+            thread.join()
+            holder.close()
 
     def _admin(self, sql: str) -> None:
         with self._connect() as connection:
@@ -215,8 +252,12 @@ def test_ret6_postgresql_relation_files_hold_no_trace_after_the_purge(scratch, t
     assert in_case_db <= found_in(scratch.files_bytes("case"), needles)
     assert "wrapped data key" in found_in(scratch.files_bytes("keystore"), needles)
 
-    purged = run_step("purge", tmp_path, *scratch.urls())
+    # A transaction that began before the purge and could still see the case
+    # while the purge runs: the rewrite must not copy the rows it can see.
+    with scratch.snapshot_held_past_the_deletes("case"):
+        purged = run_step("purge", tmp_path, *scratch.urls())
     assert "Purged 1 cases" in purged["output"]
+    assert "still open" not in purged["output"]
 
     case_files = scratch.files_bytes("case")
     assert found_in(case_files, needles) == set()
