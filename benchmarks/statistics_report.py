@@ -40,8 +40,8 @@ def main() -> None:
 
     from cases.models import AnonymousContact, Case, Child, Contact, Parent
     from cases.services import topics_create_defaults
-    from cases.statistics import Period, build_report
-    from cases.statistics_export import report_csv, report_pdf
+    from cases.statistics.export import report_csv, report_pdf
+    from cases.statistics.report import Period, build_report
     from pps.crypto import create_data_key
     from pps.models import Service
     from pps.services import user_create

@@ -5,6 +5,6 @@ class CasesConfig(AppConfig):
     name = "cases"
 
     def ready(self) -> None:
-        from cases import statistics_tables
+        from cases.statistics import tables as statistics_tables
 
         statistics_tables.register()

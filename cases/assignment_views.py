@@ -15,8 +15,8 @@ from cases.models import Case
 from consent.sharing import outbound_path, volunteer_sharing_check
 from pps.decorators import role_required
 from pps.form_fields import ModelChoiceField, PlainTextForm
-from pps.onboarding import onboarding_statuses, service_volunteers
 from pps.roles import Role
+from pps.volunteers.onboarding import onboarding_statuses, service_volunteers
 
 
 class VolunteerAssignForm(PlainTextForm):
@@ -134,7 +134,7 @@ def volunteer_assign(request, case_id: int):
             by=request.user,
             parent=form.cleaned_data.get("parent"),
         )
-    except services.CaseRuleError as error:
+    except services.RuleError as error:
         form.add_error("volunteer", str(error))
         return _render(request, case, form, status=400)
     except IntegrityError:

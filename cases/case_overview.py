@@ -17,13 +17,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.access import get_case_for_user
-from cases.helpline_models import CaseLink, Referral
-from cases.letter_models import Letter, PrivacyStatementSent
+from cases.helpline.models import CaseLink, Referral
+from cases.letters.models import Letter, PrivacyStatementSent
 from cases.models import Case
 from consent.models import ConsentDecision, ConsentSettings, SignedConsentForm
 from consent.selectors import RECORDING_ORDER, review_due_on, review_months_for
-from disclosure.override_access import WAITING, override_list
-from disclosure.override_models import ChildProtectionOverride, NonDisclosureDecision
+from disclosure.safeguarding.access import WAITING, override_list
+from disclosure.safeguarding.models import ChildProtectionOverride, NonDisclosureDecision
 from pps.models import User
 from pps.roles import CASE_WORKER_ROLES, Role
 

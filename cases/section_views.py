@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from cases.case_overview import get_case_overview
-from cases.helpline_selectors import linked_enquiries
-from cases.letter_models import PrivacyStatementSent
+from cases.helpline.selectors import linked_enquiries
+from cases.letters.models import PrivacyStatementSent
 from cases.models import Case, Parent
 from pps.decorators import role_required
 from pps.roles import CASE_READER_ROLES, CASE_WORKER_ROLES

@@ -22,17 +22,13 @@ from cases.models import (
     Topic,
     VolunteerAssignment,
 )
-from pps import onboarding
 from pps.crypto import create_data_key
 from pps.history import save_as
 from pps.locking import bump_version, lock_for_change
 from pps.models import Service, User
 from pps.roles import Role
-
-
-class CaseRuleError(ValueError):
-    """A request that the rules do not allow; the message is safe to show."""
-
+from pps.rules import RuleError
+from pps.volunteers import onboarding
 
 NO_PARENTAL_RESPONSIBILITY = (
     "No parent or carer on this case holds parental responsibility, so the service can give "
@@ -57,9 +53,9 @@ def case_allows_in_depth_support(case: Case) -> bool:
 
 
 def require_in_depth_support(case: Case) -> None:
-    """Raise CaseRuleError unless the case allows in-depth support (REF-5)."""
+    """Raise RuleError unless the case allows in-depth support (REF-5)."""
     if not case_allows_in_depth_support(case):
-        raise CaseRuleError(NO_PARENTAL_RESPONSIBILITY)
+        raise RuleError(NO_PARENTAL_RESPONSIBILITY)
 
 
 PARENT_WITHOUT_RESPONSIBILITY = (
@@ -77,10 +73,10 @@ def parent_supported(case: Case, parent: Parent | None) -> Parent:
     if parent is None:
         parents = list(case.parents.all()[:2])
         if len(parents) != 1:
-            raise CaseRuleError("Choose the parent or carer this is for.")
+            raise RuleError("Choose the parent or carer this is for.")
         return parents[0]
     if parent.case_id != case.pk:
-        raise CaseRuleError("Choose a parent or carer from this case.")
+        raise RuleError("Choose a parent or carer from this case.")
     return parent
 
 
@@ -88,17 +84,13 @@ def require_parental_responsibility(parent: Parent) -> None:
     """In-depth support for a parent needs that parent's own parental responsibility
     (REF-5): another parent on the case holding it is not enough."""
     if parent.parental_responsibility != ParentalResponsibility.YES:
-        raise CaseRuleError(PARENT_WITHOUT_RESPONSIBILITY)
+        raise RuleError(PARENT_WITHOUT_RESPONSIBILITY)
 
 
 def require_not_archived(case: Case) -> None:
     """Archived cases are read-only (RET-2): every write to a case calls this."""
     if case.status == Case.Status.ARCHIVED:
-        raise CaseRuleError("This case is archived and read-only; open a new case instead.")
-
-
-# Saving with the acting user is shared by every app: one implementation, in pps.
-_save_as = save_as
+        raise RuleError("This case is archived and read-only; open a new case instead.")
 
 
 @transaction.atomic
@@ -116,7 +108,7 @@ def case_open(
     ``storage_agreed_how`` are required: no agreement, no record.
     """
     if not parent.get("storage_agreed_on") or not parent.get("storage_agreed_how"):
-        raise CaseRuleError(
+        raise RuleError(
             "Record when and how the parent agreed to their details being stored before saving them."
         )
     case = Case(
@@ -126,10 +118,10 @@ def case_open(
         created_by=by,
         data_key_id=create_data_key(),
     )
-    _save_as(case, by)
+    save_as(case, by)
     case.reference = Case.reference_for(case.pk, case.opened_on)
-    _save_as(case, by, update_fields=["reference"])
-    _save_as(Parent(case=case, **parent), by)
+    save_as(case, by, update_fields=["reference"])
+    save_as(Parent(case=case, **parent), by)
     return case
 
 
@@ -145,7 +137,7 @@ def child_add(
         date_of_birth=date_of_birth,
         school_phase=school_phase,
     )
-    return _save_as(child, by)
+    return save_as(child, by)
 
 
 @transaction.atomic
@@ -154,7 +146,7 @@ def child_information_add(*, child: Child, by: User, kind: str, source: str, tex
     information = ChildInformation(
         case=child.case, child=child, kind=kind, source=source, text=text, recorded_by=by
     )
-    return _save_as(information, by)
+    return save_as(information, by)
 
 
 @transaction.atomic
@@ -170,7 +162,7 @@ def contact_log(
     submission_id=None,
 ) -> Contact:
     if topic.service_id != case.service_id:
-        raise CaseRuleError("Choose a topic from your service's list.")
+        raise RuleError("Choose a topic from your service's list.")
     require_not_archived(case)
     if outcome == Outcome.CASEWORK:
         require_in_depth_support(case)
@@ -184,7 +176,7 @@ def contact_log(
         notes=notes,
         submission_id=submission_id,
     )
-    return _save_as(contact, by)
+    return save_as(contact, by)
 
 
 @transaction.atomic
@@ -199,9 +191,9 @@ def anonymous_contact_log(
     submission_id=None,
 ) -> AnonymousContact:
     if topic.service_id != service.pk:
-        raise CaseRuleError("Choose a topic from your service's list.")
+        raise RuleError("Choose a topic from your service's list.")
     if outcome == Outcome.CASEWORK:
-        raise CaseRuleError("Casework needs a case: an anonymous contact cannot record it.")
+        raise RuleError("Casework needs a case: an anonymous contact cannot record it.")
     return AnonymousContact.objects.create(
         service=service,
         occurred_at=occurred_at or timezone.now(),
@@ -235,15 +227,15 @@ def volunteer_assign(
 
     # ACC-4: signed agreement and training recorded, refresher not overdue.
     if refusal := onboarding.assignment_refusal(volunteer):
-        raise CaseRuleError(refusal)
+        raise RuleError(refusal)
     if volunteer.role != Role.VOLUNTEER or volunteer.service_id != case.service_id:
-        raise CaseRuleError("Only a volunteer of this service can be assigned.")
+        raise RuleError("Only a volunteer of this service can be assigned.")
     # Serialised with closure and with a second assignment: checked under the lock.
     lock_for_change(case)
     if case.volunteer_assignments.filter(volunteer=volunteer, ended_at__isnull=True).exists():
-        raise CaseRuleError("This volunteer is already assigned to this case.")
+        raise RuleError("This volunteer is already assigned to this case.")
     if case.status != Case.Status.OPEN:
-        raise CaseRuleError("Volunteers can only be assigned to open cases.")
+        raise RuleError("Volunteers can only be assigned to open cases.")
     parent = parent_supported(case, parent)
     require_parental_responsibility(parent)
     # CON-7, CON-8: the parent's consent must cover this volunteer now and under
@@ -252,7 +244,7 @@ def volunteer_assign(
     covered = volunteer_sharing_check(case=case, volunteer=volunteer)
     if not covered.allowed:
         raise SharingRefused(covered)
-    assignment = _save_as(
+    assignment = save_as(
         VolunteerAssignment(case=case, volunteer=volunteer, parent=parent, assigned_by=by), by
     )
     assign_perm("view_case", volunteer, case)
@@ -278,7 +270,7 @@ def volunteer_unassign(*, assignment: VolunteerAssignment, by: User, reason: str
     """
     assignment.ended_at = timezone.now()
     assignment.end_reason = reason
-    _save_as(assignment, by, update_fields=["ended_at", "end_reason"])
+    save_as(assignment, by, update_fields=["ended_at", "end_reason"])
     remove_perm("view_case", assignment.volunteer, assignment.case)
 
 
@@ -313,10 +305,10 @@ def case_close(
     """Close a case; volunteers lose access to it at once (ACC-2)."""
     lock_for_change(case, expected_version=expected_version)
     if case.status != Case.Status.OPEN:
-        raise CaseRuleError("Only an open case can be closed.")
+        raise RuleError("Only an open case can be closed.")
     case.status = Case.Status.CLOSED
     case.closed_on = closed_on or timezone.localdate()
-    _save_as(case, by, update_fields=["status", "closed_on", *bump_version(case), "updated_at"])
+    save_as(case, by, update_fields=["status", "closed_on", *bump_version(case), "updated_at"])
     for assignment in case.volunteer_assignments.filter(ended_at__isnull=True).select_related(
         "volunteer"
     ):
@@ -329,15 +321,15 @@ def parent_add(*, case: Case, by: User, **fields) -> Parent:
     """Record a further parent or carer on a case, with their own agreement (REF-3)."""
     require_not_archived(case)
     if not fields.get("storage_agreed_on") or not fields.get("storage_agreed_how"):
-        raise CaseRuleError(
+        raise RuleError(
             "Record when and how this parent agreed to their details being stored before saving them."
         )
-    return _save_as(Parent(case=case, **fields), by)
+    return save_as(Parent(case=case, **fields), by)
 
 
 def _check_case_worker(case: Case, staff: User | None) -> None:
     if staff is not None and (not staff.is_case_worker or staff.service_id != case.service_id):
-        raise CaseRuleError("Only staff or a coordinator of this service can hold a case.")
+        raise RuleError("Only staff or a coordinator of this service can hold a case.")
 
 
 @transaction.atomic
@@ -348,7 +340,7 @@ def case_assign_staff(
     lock_for_change(case, expected_version=expected_version)
     require_not_archived(case)
     case.assigned_staff = staff
-    return _save_as(case, by, update_fields=["assigned_staff", *bump_version(case), "updated_at"])
+    return save_as(case, by, update_fields=["assigned_staff", *bump_version(case), "updated_at"])
 
 
 @transaction.atomic
@@ -364,7 +356,7 @@ def case_update(
     require_not_archived(case)
     case.summary = summary
     case.assigned_staff = assigned_staff
-    return _save_as(
+    return save_as(
         case, by, update_fields=["summary", "assigned_staff", *bump_version(case), "updated_at"]
     )
 
@@ -380,10 +372,10 @@ def case_archive(
     """Move a closed case out of everyday lists (RET-2); it stays read-only."""
     lock_for_change(case, expected_version=expected_version)
     if case.status != Case.Status.CLOSED:
-        raise CaseRuleError("Only a closed case can be archived.")
+        raise RuleError("Only a closed case can be archived.")
     case.status = Case.Status.ARCHIVED
     case.archived_on = archived_on or timezone.localdate()
-    return _save_as(
+    return save_as(
         case, by, update_fields=["status", "archived_on", *bump_version(case), "updated_at"]
     )
 
@@ -409,11 +401,11 @@ def case_reopen(*, case: Case, by: User) -> Case:
     """
     lock_for_change(case)
     if case.status == Case.Status.OPEN:
-        raise CaseRuleError("This case is already open.")
+        raise RuleError("This case is already open.")
     case.status = Case.Status.OPEN
     case.closed_on = None
     case.archived_on = None
-    return _save_as(
+    return save_as(
         case,
         by,
         update_fields=["status", "closed_on", "archived_on", *bump_version(case), "updated_at"],

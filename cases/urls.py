@@ -1,13 +1,8 @@
 from django.urls import path
 
-from cases import (
-    access_log_views,
-    assignment_views,
-    case_study_views,
-    letter_views,
-    section_views,
-    views,
-)
+from cases import access_log_views, assignment_views, section_views, views
+from cases.letters import case_study_views
+from cases.letters import views as letter_views
 
 app_name = "cases"
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.access import get_case_for_user, visible_case_count, visible_child_information
 from cases.case_overview import consent_line, get_case_overview
 from cases.forms import CaseEditForm, CaseSearchForm
-from cases.helpline_selectors import case_page_helpline_context
+from cases.helpline.selectors import case_page_helpline_context
 from cases.models import Case
 from cases.saved_searches import browser_key, keep_browser_key, search_recall, search_remember
 from cases.section_views import parents_with_statement_flag, render_section
@@ -18,12 +18,13 @@ from cases.selectors import (
     visible_contacts,
     with_people,
 )
-from cases.services import CaseRuleError, case_update
+from cases.services import case_update
 from pps.access_log import record_listing
 from pps.decorators import role_required
 from pps.locking import ConflictError
 from pps.paging import IdFirstPaginator
 from pps.roles import CASE_READER_ROLES, CASE_WORKER_ROLES
+from pps.rules import RuleError
 
 CASES_PER_PAGE = 25
 
@@ -171,7 +172,7 @@ def case_edit(request, case_id: int):
             form = CaseEditForm(data, case=conflict)
             form.is_valid()
             form.add_error(None, str(error))
-        except CaseRuleError as error:
+        except RuleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "The case has been updated.")

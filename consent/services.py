@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case
-from cases.services import CaseRuleError, _save_as, volunteer_unassign
+from cases.services import volunteer_unassign
 from consent.models import (
     ConsentDecision,
     ConsentParty,
@@ -22,7 +22,9 @@ from consent.roles import choosable_role_codes, recipient_roles_ensure
 from consent.selectors import latest_decision, lock_case
 from consent.sharing import volunteer_sharing_check
 from pps.dates import start_of_day
+from pps.history import save_as
 from pps.models import User
+from pps.rules import RuleError
 from pps.uploads import SIGNATURES
 
 Kind = ConsentDecision.Kind
@@ -31,7 +33,7 @@ PARTY_NAME_MAX = 200
 
 def _check_recorder(case: Case, by: User) -> None:
     if not by.is_case_worker or by.service_id != case.service_id:
-        raise CaseRuleError("Only staff of this service can record consent.")
+        raise RuleError("Only staff of this service can record consent.")
 
 
 def _effective_moment(
@@ -42,7 +44,7 @@ def _effective_moment(
     if effective_from is None or effective_from == today:
         return at
     if effective_from < today:
-        raise CaseRuleError(
+        raise RuleError(
             "A consent decision cannot take effect before it is recorded: choose today or a later date."
         )
     return start_of_day(effective_from)
@@ -52,13 +54,13 @@ def _clean_roles(case: Case, kind: str, roles: Iterable[str]) -> list[str]:
     roles = list(dict.fromkeys(roles))
     if kind != Kind.RESTRICTED:
         if roles:
-            raise CaseRuleError("Only restricted consent lists professional roles.")
+            raise RuleError("Only restricted consent lists professional roles.")
         return []
     if not roles:
-        raise CaseRuleError("Choose at least one role the parent agreed to share with.")
+        raise RuleError("Choose at least one role the parent agreed to share with.")
     choosable = choosable_role_codes(case.service_id)
     if any(role not in choosable for role in roles):
-        raise CaseRuleError("Choose roles from your service's list.")
+        raise RuleError("Choose roles from your service's list.")
     return roles
 
 
@@ -67,17 +69,17 @@ def _clean_parties(
 ) -> list[tuple[str, str]]:
     cleaned = [(role, name.strip()) for role, name in parties if name.strip()]
     if cleaned and kind == Kind.REFUSED:
-        raise CaseRuleError("A refusal names no parties to share with.")
+        raise RuleError("A refusal names no parties to share with.")
     choosable = choosable_role_codes(case.service_id)
     for role, name in cleaned:
         if role not in choosable:
-            raise CaseRuleError("Give each named party a role from your service's list.")
+            raise RuleError("Give each named party a role from your service's list.")
         if kind == Kind.RESTRICTED and role not in roles:
-            raise CaseRuleError(
+            raise RuleError(
                 "Each named party must have one of the roles the parent agreed to share with."
             )
         if len(name) > PARTY_NAME_MAX:
-            raise CaseRuleError(f"Keep each named party under {PARTY_NAME_MAX} characters.")
+            raise RuleError(f"Keep each named party under {PARTY_NAME_MAX} characters.")
     return cleaned
 
 
@@ -129,24 +131,24 @@ def consent_record(
     at = at or timezone.now()
     _check_recorder(case, by)
     if case.status != Case.Status.OPEN:
-        raise CaseRuleError("Consent can only be recorded on an open case.")
+        raise RuleError("Consent can only be recorded on an open case.")
     if kind not in (Kind.FULL, Kind.RESTRICTED, Kind.REFUSED):
-        raise CaseRuleError("Choose full consent, restricted consent or refusal.")
+        raise RuleError("Choose full consent, restricted consent or refusal.")
     if obtained_how not in ConsentDecision.Method.values:
-        raise CaseRuleError("Say how the parent's decision was obtained.")
+        raise RuleError("Say how the parent's decision was obtained.")
     if decided_on > timezone.localdate(at):
-        raise CaseRuleError("The date of the parent's decision cannot be in the future.")
+        raise RuleError("The date of the parent's decision cannot be in the future.")
     if kind == Kind.REFUSED and not limits_explained:
-        raise CaseRuleError(
+        raise RuleError(
             "Record that the parent was told the limits of what the service can do without consent."
         )
     if review_of is not None and review_of.case_id != case.pk:
-        raise CaseRuleError("A review must be of this case's consent.")
+        raise RuleError("A review must be of this case's consent.")
     recipient_roles_ensure(service=case.service)
     roles = _clean_roles(case, kind, roles)
     parties = _clean_parties(case, kind, roles, parties)
     lock_case(case)
-    decision = _save_as(
+    decision = save_as(
         ConsentDecision(
             case=case,
             kind=kind,
@@ -163,7 +165,7 @@ def consent_record(
         by,
     )
     for role, name in parties:
-        _save_as(ConsentParty(decision=decision, case=case, role=role, name=name), by)
+        save_as(ConsentParty(decision=decision, case=case, role=role, name=name), by)
     _end_uncovered_assignments(case, by)
     return decision
 
@@ -185,16 +187,16 @@ def consent_withdraw(
     at = at or timezone.now()
     _check_recorder(case, by)
     if obtained_how not in ConsentDecision.Method.values:
-        raise CaseRuleError("Say how the parent withdrew consent.")
+        raise RuleError("Say how the parent withdrew consent.")
     if not limits_explained:
-        raise CaseRuleError(
+        raise RuleError(
             "Record that the parent was told the limits of what the service can do without consent."
         )
     lock_case(case)
     latest = latest_decision(case)
     if latest is None or not latest.permits_sharing:
-        raise CaseRuleError("There is no consent to withdraw.")
-    decision = _save_as(
+        raise RuleError("There is no consent to withdraw.")
+    decision = save_as(
         ConsentDecision(
             case=case,
             kind=Kind.WITHDRAWN,
@@ -229,12 +231,12 @@ def signed_form_attach(
     """
     _check_recorder(decision.case, by)
     if not decision.accepts_documents:
-        raise CaseRuleError(
+        raise RuleError(
             "Only consent given in person, by letter or by email has a document to attach."
         )
     if not content or content_type not in SIGNATURES:
-        raise CaseRuleError("Attach a PDF, PNG or JPEG file.")
-    return _save_as(
+        raise RuleError("Attach a PDF, PNG or JPEG file.")
+    return save_as(
         SignedConsentForm(
             decision=decision,
             case=decision.case,

@@ -31,11 +31,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from cases.models import Case
-from cases.services import CaseRuleError, _save_as
 from consent.models import VOLUNTEER_ROLE, ConsentDecision, SharingEvent, SharingKind
 from consent.roles import describe_roles, role_labels
 from consent.selectors import decision_in_force, lock_case, signed_form_attached
+from pps.history import save_as
 from pps.models import User
+from pps.rules import RuleError
 
 __all__ = [
     "INTERNAL_DOCUMENTS",
@@ -69,7 +70,7 @@ class SharingDecision:
     decision_id: int | None  # the ConsentDecision in force, if any
 
 
-class SharingRefused(CaseRuleError):
+class SharingRefused(RuleError):
     """Sharing is not allowed; ``str(error)`` is the reason, safe to show staff."""
 
     def __init__(self, decision: SharingDecision):
@@ -204,9 +205,9 @@ def sharing_record(
     ``SharingRefused`` and leaves nothing behind.
     """
     if kind not in SharingKind.values:
-        raise CaseRuleError("Choose what kind of sharing this is.")
+        raise RuleError("Choose what kind of sharing this is.")
     if not what.strip():
-        raise CaseRuleError("Say what information was shared.")
+        raise RuleError("Say what information was shared.")
     now = timezone.now()
     # Lock the case row so a withdrawal recorded at the same moment is either
     # seen by this check or waits for this share to be recorded.
@@ -222,7 +223,7 @@ def sharing_record(
         by=by,
         consent_decision_id=allowed.decision_id,
     )
-    return _save_as(event, by)
+    return save_as(event, by)
 
 
 # --- the registry of paths that send case information out -------------------

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import get_case_for_user
-from cases.services import CaseRuleError
 from consent.documents import third_party_letter_pdf
 from consent.forms import LetterForm, ShareForm
 from consent.models import SharingEvent
@@ -27,6 +26,7 @@ from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
 from pps.pdf import pdf_response
 from pps.roles import CASE_WORKER_ROLES
+from pps.rules import RuleError
 
 staff_only = role_required(*CASE_WORKER_ROLES)
 FORMS = {"share": ShareForm, "letter": LetterForm}
@@ -54,7 +54,7 @@ def _record(request, case_id: int, what: str):
                 what=data["what"],
                 by=request.user,
             )
-        except CaseRuleError as error:
+        except RuleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"{event.get_kind_display()} recorded.")

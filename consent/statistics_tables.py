@@ -6,7 +6,7 @@ about a family, a decision's roles or its dates leaves here. Registered in
 ``ConsentConfig.ready``.
 """
 
-from cases.statistics import (
+from cases.statistics.report import (
     Period,
     StatTable,
     TableRecipe,

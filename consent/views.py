@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import get_case_for_user
-from cases.services import CaseRuleError
 from consent import services
 from consent.documents import consent_form_pdf
 from consent.forms import DecisionForm, SignedFormUploadForm, WithdrawForm
@@ -35,6 +34,7 @@ from pps.models import AccessLogEntry
 from pps.paging import IdFirstPaginator
 from pps.pdf import pdf_response
 from pps.roles import CASE_WORKER_ROLES
+from pps.rules import RuleError
 from pps.uploads import document_response
 
 REVIEWS_PER_PAGE = 50
@@ -117,7 +117,7 @@ def _save_decision(request, case, *, review_of=None):
                 note=data["note"],
                 review_of=review_of,
             )
-        except CaseRuleError as error:
+        except RuleError as error:
             form.add_error(None, str(error))
         else:
             if decision.needs_signed_form:
@@ -205,7 +205,7 @@ def withdraw_save(request, case_id: int):
         open_before = _open_assignments(case)
         try:
             services.consent_withdraw(case=case, by=request.user, **form.cleaned_data)
-        except CaseRuleError as error:
+        except RuleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Consent withdrawn. Nothing more may be shared.")
@@ -263,7 +263,7 @@ def signed_form_save(request, case_id: int, decision_id: int):
                 content_type=form.cleaned_data["content_type"],
                 by=request.user,
             )
-        except CaseRuleError as error:
+        except RuleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Signed copy attached. The consent is complete.")

@@ -5,20 +5,13 @@ class DisclosureConfig(AppConfig):
     name = "disclosure"
 
     def ready(self) -> None:
-        from cases.statistics import allow_dimension
-        from disclosure import override_statistics, statistics
+        from cases.statistics.report import allow_dimension
+        from disclosure import statistics
         from disclosure.log import register_log_source
-        from disclosure.models import OPEN_STATES, DisclosureRequest
-        from disclosure.override_log import override_log_entries
+        from disclosure.safeguarding import statistics as override_statistics
+        from disclosure.safeguarding.log import override_log_entries
+        from disclosure.selectors import open_request_case_ids
         from retention.blockers import register_purge_blocker
-
-        def open_request_case_ids(case_ids: list[int]) -> set[int]:
-            # Someone is waiting for an answer: the case is not purged under them.
-            return set(
-                DisclosureRequest.objects.filter(
-                    case_id__in=case_ids, state__in=OPEN_STATES
-                ).values_list("case_id", flat=True)
-            )
 
         register_purge_blocker("Open disclosure request", open_request_case_ids)
         allow_dimension("disclosure.DisclosureRequest", "requester_type")

@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Child
-from cases.services import CaseRuleError
 from disclosure.models import ChildCapacityDecision, DisclosureRequest, RequesterType
 from disclosure.subject_access import older_children_to_decide
 from pps.history import save_as
 from pps.locking import bump_version, lock_for_change
 from pps.models import User
 from pps.roles import Role
+from pps.rules import RuleError
 
 REASON_MAX = 4000
 
@@ -34,20 +34,20 @@ def child_capacity_decide(
 ) -> ChildCapacityDecision:
     lock_for_change(request)
     if by.role != Role.COORDINATOR or by.service_id != request.case.service_id:
-        raise CaseRuleError("Only a coordinator of the service may record this decision.")
+        raise RuleError("Only a coordinator of the service may record this decision.")
     if request.requester_type == RequesterType.CHILD_SAR or not request.is_family_route:
-        raise CaseRuleError("Only a parent's pack needs a decision about an older child.")
+        raise RuleError("Only a parent's pack needs a decision about an older child.")
     if not request.is_open:
-        raise CaseRuleError("This request is no longer open: its pack cannot change.")
+        raise RuleError("This request is no longer open: its pack cannot change.")
     if child.pk not in {c.pk for c in older_children_to_decide(request)}:
-        raise CaseRuleError("Choose a child of 12 or over on this case.")
+        raise RuleError("Choose a child of 12 or over on this case.")
     reason = (reason or "").strip()
     if not reason:
-        raise CaseRuleError("Enter the reason for the decision.")
+        raise RuleError("Enter the reason for the decision.")
     if len(reason) > REASON_MAX:
-        raise CaseRuleError(f"Keep the reason under {REASON_MAX} characters.")
+        raise RuleError(f"Keep the reason under {REASON_MAX} characters.")
     if has_capacity and child_agrees is None:
-        raise CaseRuleError("Record whether the child agrees to their information going out.")
+        raise RuleError("Record whether the child agrees to their information going out.")
     decision = ChildCapacityDecision.objects.filter(request=request, child=child).first()
     decision = decision or ChildCapacityDecision(request=request, case=request.case, child=child)
     decision.has_capacity = has_capacity

@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.services import CaseRuleError
 from disclosure.capacity import child_capacity_decide
 from disclosure.forms import ChildCapacityForm
 from disclosure.subject_access import older_children_to_decide
 from disclosure.views import _load
 from pps.decorators import role_required
 from pps.roles import Role
+from pps.rules import RuleError
 from pps.security.sudo import sudo_required
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -60,7 +60,7 @@ def capacity_save(request, case_id: int, request_id: int):
                 reason=data["reason"],
                 by=request.user,
             )
-        except CaseRuleError as error:
+        except RuleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Decision recorded. Review the pack again before release.")

@@ -17,7 +17,7 @@ from cases.models import Case, Child, Parent
 from disclosure.capacity_models import ChildCapacityDecision  # noqa: F401 (models of this app)
 
 # The child-protection override (DIS-7) lives in its own module.
-from disclosure.override_models import (  # noqa: F401 (models of this app)
+from disclosure.safeguarding.models import (  # noqa: F401 (models of this app)
     ChildProtectionOverride,
     ConcernCategory,
     ImmutableRecordError,

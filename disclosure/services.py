@@ -20,8 +20,6 @@ from django.utils import timezone
 
 from cases.models import Case, Child, Parent, ParentalResponsibility
 from cases.services import (
-    CaseRuleError,
-    _save_as,
     parent_supported,
     require_in_depth_support,
     require_not_archived,
@@ -47,10 +45,12 @@ from disclosure.models import (
 )
 from disclosure.release_pack import Pack, chosen_pack, render_pack
 from disclosure.subject_access import CAPACITY_AGE, age_on, family_pack
+from pps.history import save_as
 from pps.locking import bump_version, lock_for_change
 from pps.models import User
 from pps.notify import NotificationRefused, email_parent
 from pps.roles import Role
+from pps.rules import RuleError
 
 # (route, from) -> states a request may move to. Nothing else is possible.
 _THIRD_PARTY = {
@@ -83,31 +83,31 @@ def allowed_next(request: DisclosureRequest) -> set[str]:
 
 def _check_worker(case: Case, by: User) -> None:
     if not by.is_case_worker or by.service_id != case.service_id:
-        raise CaseRuleError("Only staff of this service can work on disclosure requests.")
+        raise RuleError("Only staff of this service can work on disclosure requests.")
 
 
 def _check_decider(request: DisclosureRequest, by: User) -> None:
     reason = why_not(by, request)
     if reason:
-        raise CaseRuleError(reason)
+        raise RuleError(reason)
 
 
 def _move(request: DisclosureRequest, to: str, *, by: User, summary: str, action: str, at):
     """Change state if the workflow allows it, save, and log the step."""
     if to not in allowed_next(request):
-        raise CaseRuleError(
+        raise RuleError(
             f"This request is {request.get_state_display().lower()}: it cannot be "
             f"{State(to).label.lower()} now."
         )
     request.state = to
     bump_version(request)
-    _save_as(request, by)
+    save_as(request, by)
     _log(request, action, by=by, summary=summary, at=at)
     return request
 
 
 def _log(request, action, *, by, summary, at) -> DisclosureEvent:
-    return _save_as(
+    return save_as(
         DisclosureEvent(
             request=request, case=request.case, action=action, at=at, by=by, summary=summary
         ),
@@ -118,48 +118,46 @@ def _log(request, action, *, by, summary, at) -> DisclosureEvent:
 def _text(value: str, what: str, *, required=False, limit=TEXT_MAX) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise CaseRuleError(f"Enter {what}.")
+        raise RuleError(f"Enter {what}.")
     if len(value) > limit:
-        raise CaseRuleError(f"Keep {what} under {limit} characters.")
+        raise RuleError(f"Keep {what} under {limit} characters.")
     return value
 
 
 def _check_subject(case, requester_type, subject_parent, subject_child, child_has_capacity, on):
     """DIS-6: who may make a subject access request about this case."""
     if subject_parent is not None and subject_parent.case_id != case.pk:
-        raise CaseRuleError("Choose a parent or carer from this case.")
+        raise RuleError("Choose a parent or carer from this case.")
     if subject_child is not None and subject_child.case_id != case.pk:
-        raise CaseRuleError("Choose a child from this case.")
+        raise RuleError("Choose a child from this case.")
     if requester_type == RequesterType.PARENT_SAR:
         if subject_parent is None:
-            raise CaseRuleError("Choose the parent or carer making the request.")
+            raise RuleError("Choose the parent or carer making the request.")
         if subject_parent.parental_responsibility != ParentalResponsibility.YES:
-            raise CaseRuleError(
+            raise RuleError(
                 "Only a parent or carer recorded as holding parental responsibility can make "
                 "a subject access request here."
             )
     if requester_type == RequesterType.CHILD_SAR:
         if subject_child is None:
-            raise CaseRuleError("Choose the child making the request.")
+            raise RuleError("Choose the child making the request.")
         age = age_on(subject_child, on)
         if age is None:
-            raise CaseRuleError(
+            raise RuleError(
                 "Record the child's date of birth first: their age decides who may ask."
             )
         if age < CAPACITY_AGE:
-            raise CaseRuleError(
+            raise RuleError(
                 f"A child under {CAPACITY_AGE} cannot make their own request: their parent may ask."
             )
         if child_has_capacity is not True:
-            raise CaseRuleError(
+            raise RuleError(
                 "Record that the child has capacity to make the request; without it their "
                 "parent may ask for them."
             )
     over_12 = subject_child is not None and (age_on(subject_child, on) or 0) >= CAPACITY_AGE
     if over_12 and child_has_capacity is None:
-        raise CaseRuleError(
-            f"The child is {CAPACITY_AGE} or over: record whether they have capacity."
-        )
+        raise RuleError(f"The child is {CAPACITY_AGE} or over: record whether they have capacity.")
 
 
 @transaction.atomic
@@ -189,15 +187,15 @@ def disclosure_request_log(
     _check_worker(case, by)
     require_not_archived(case)
     if requester_type not in RequesterType.values:
-        raise CaseRuleError("Choose who is asking.")
+        raise RuleError("Choose who is asking.")
     if received_on > timezone.localdate(at):
-        raise CaseRuleError("The date received cannot be in the future.")
+        raise RuleError("The date received cannot be in the future.")
     subject_access = requester_type in SUBJECT_ACCESS
     recipient_roles_ensure(service=case.service)
     if subject_access:
         recipient_role = ""
     elif recipient_role not in role_labels(case.service_id):
-        raise CaseRuleError("Choose the requester's role from your service's list.")
+        raise RuleError("Choose the requester's role from your service's list.")
     _check_subject(
         case, requester_type, subject_parent, subject_child, child_has_capacity, received_on
     )
@@ -206,7 +204,7 @@ def disclosure_request_log(
     else:
         on_behalf_of = parent_supported(case, on_behalf_of)
         require_parental_responsibility(on_behalf_of)
-    request = _save_as(
+    request = save_as(
         DisclosureRequest(
             case=case,
             requester_type=requester_type,
@@ -254,9 +252,9 @@ def disclosure_parent_notified(
     _check_worker(request.case, by)
     lock_for_change(request, expected_version=expected_version)
     if method not in NotifiedHow.values:
-        raise CaseRuleError("Say how the parent was told.")
+        raise RuleError("Say how the parent was told.")
     if notified_on > timezone.localdate(at) or notified_on < request.received_on:
-        raise CaseRuleError(
+        raise RuleError(
             "The parent was told on or after the day the request came, and not in the future."
         )
     request.parent_notified_on = notified_on
@@ -289,20 +287,20 @@ def disclosure_consent_recorded(
     _check_worker(request.case, by)
     lock_for_change(request, expected_version=expected_version)
     if answer not in ParentAnswer.values:
-        raise CaseRuleError("Record the parent's answer.")
+        raise RuleError("Record the parent's answer.")
     if answered_on > timezone.localdate(at) or (
         request.parent_notified_on and answered_on < request.parent_notified_on
     ):
-        raise CaseRuleError("The answer came after the parent was told, and not in the future.")
+        raise RuleError("The answer came after the parent was told, and not in the future.")
     if answer == ParentAnswer.CONSENTED and evidence not in ConsentEvidence.values:
-        raise CaseRuleError("Consent to release needs the signed form or the parent's letter.")
+        raise RuleError("Consent to release needs the signed form or the parent's letter.")
     if answer != ParentAnswer.CONSENTED:
         evidence = ""
     if answer == ParentAnswer.WHOLE_RECORD:
         if whole_record_to not in WholeRecordTo.values:
-            raise CaseRuleError("Say whether the record goes to the parent or their solicitor.")
+            raise RuleError("Say whether the record goes to the parent or their solicitor.")
         if whole_record_to == WholeRecordTo.SOLICITOR and not whole_record_recipient.strip():
-            raise CaseRuleError("Enter the solicitor's name and firm.")
+            raise RuleError("Enter the solicitor's name and firm.")
         request.route = Route.WHOLE_RECORD
         request.whole_record_to = whole_record_to
         request.whole_record_recipient = _text(
@@ -333,12 +331,12 @@ def disclosure_approve(
     lock_for_change(request, expected_version=expected_version)
     _check_decider(request, by)
     if State.APPROVED not in allowed_next(request):
-        raise CaseRuleError(
+        raise RuleError(
             f"This request is {request.get_state_display().lower()}: it cannot be approved now."
         )
     if request.route == Route.THIRD_PARTY:
         if request.parent_answer != ParentAnswer.CONSENTED:
-            raise CaseRuleError("The parent has not consented to release: refuse the request.")
+            raise RuleError("The parent has not consented to release: refuse the request.")
         # REF-5, checked again where the decision is made: the parent on whose
         # behalf it is disclosed. A request logged before that was recorded
         # names no parent: someone on the case must hold it.
@@ -400,7 +398,7 @@ def _send_copies(release: DisclosureRelease, parents: list[Parent], by: User, at
             if parent.email_permission and parent.email
             else ParentCopy.Method.POST
         )
-        _save_as(
+        save_as(
             ParentCopy(
                 release=release, case=release.case, parent=parent, method=method, sent_at=at
             ),
@@ -417,7 +415,7 @@ def _send_copies(release: DisclosureRelease, parents: list[Parent], by: User, at
                     attachments=[(filename, release.pdf, "application/pdf")],
                 )
             except (NotificationRefused, smtplib.SMTPException, OSError) as exc:
-                raise CaseRuleError(
+                raise RuleError(
                     "The copy to the parent could not be emailed, so nothing was released. Try again."
                 ) from exc
 
@@ -440,9 +438,9 @@ def disclosure_release(
     at = at or timezone.now()
     lock_for_change(request, expected_version=expected_version)
     if not may_decide(by, request.case.service):
-        raise CaseRuleError("Only the head of service or their deputy may release a pack.")
+        raise RuleError("Only the head of service or their deputy may release a pack.")
     if State.RELEASED not in allowed_next(request):
-        raise CaseRuleError(
+        raise RuleError(
             f"This request is {request.get_state_display().lower()}: it cannot be released now."
         )
     require_not_archived(request.case)
@@ -451,11 +449,11 @@ def disclosure_release(
         pack: Pack = family_pack(request)
     else:
         if not items:
-            raise CaseRuleError("Choose at least one item to release.")
+            raise RuleError("Choose at least one item to release.")
         try:
             pack = chosen_pack(request, items)
         except ValueError:
-            raise CaseRuleError("Choose items from this case.") from None
+            raise RuleError("Choose items from this case.") from None
         sharing_event = sharing_record(
             case=request.case,
             kind=SharingKind.DISCLOSURE,
@@ -464,7 +462,7 @@ def disclosure_release(
             what=f"Disclosure pack for request {request.pk}:\n{pack.schedule}",
             by=by,
         )
-    release = _save_as(
+    release = save_as(
         DisclosureRelease(
             request=request,
             case=request.case,
@@ -519,23 +517,19 @@ def disclosure_approvers_set(
     """DIS-4: record the head of service, their deputy and the head's absence."""
     approvers = approvers_for(service)
     if not may_manage(by, service):
-        raise CaseRuleError("Only the head of service or an administrator can change this.")
+        raise RuleError("Only the head of service or an administrator can change this.")
     if head is not None and (head.service_id != service.pk or head.role != Role.COORDINATOR):
-        raise CaseRuleError("The head of service must be a coordinator of this service.")
+        raise RuleError("The head of service must be a coordinator of this service.")
     if deputy is not None and (
         deputy.service_id != service.pk or deputy.role not in (Role.STAFF, Role.COORDINATOR)
     ):
-        raise CaseRuleError(
-            "The deputy must be a member of staff or a coordinator of this service."
-        )
+        raise RuleError("The deputy must be a member of staff or a coordinator of this service.")
     if deputy is not None and head is not None and deputy.pk == head.pk:
-        raise CaseRuleError("The deputy must be someone other than the head of service.")
+        raise RuleError("The deputy must be someone other than the head of service.")
     if (absent_from is None) != (absent_until is None):
-        raise CaseRuleError(
-            "Give both the first and the last day of the head's absence, or neither."
-        )
+        raise RuleError("Give both the first and the last day of the head's absence, or neither.")
     if absent_from and absent_until < absent_from:
-        raise CaseRuleError("The absence must end on or after the day it starts.")
+        raise RuleError("The absence must end on or after the day it starts.")
     approvers.head, approvers.deputy = head, deputy
     approvers.head_absent_from, approvers.head_absent_until = absent_from, absent_until
-    return _save_as(approvers, by)
+    return save_as(approvers, by)

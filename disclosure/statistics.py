@@ -1,13 +1,13 @@
 """The statistics table the disclosure app contributes (STA-1): requests by type and outcome.
 
-Counts only, read through ``cases.statistics.Tally`` by requester type (a fixed
+Counts only, read through ``cases.statistics.report.Tally`` by requester type (a fixed
 list of choices); the outcome is decided by which of three filters a request
 falls in, never by anything written on it.
 """
 
 from django.db.models import Q
 
-from cases.statistics import (
+from cases.statistics.report import (
     Period,
     StatTable,
     TableRecipe,

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import get_case_for_user, visible_cases
-from cases.services import CaseRuleError
 from consent.roles import role_labels
 from consent.sharing import SharingRefused, internal_document, outbound_path, sharing_require
 from disclosure import forms, services
@@ -27,7 +26,9 @@ from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
 from pps.pdf import pdf_response
 from pps.roles import CASE_WORKER_ROLES, Role
+from pps.rules import RuleError
 from pps.security.sudo import sudo_required
+from pps.submission import submit
 
 staff_only = role_required(*CASE_WORKER_ROLES)
 
@@ -117,7 +118,7 @@ def create(request, case_id: int):
     if form.is_valid():
         try:
             item = services.disclosure_request_log(case=case, by=request.user, **form.cleaned_data)
-        except CaseRuleError as error:
+        except RuleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Request logged. It is due by {item.due_on:%d/%m/%Y}.")
@@ -157,15 +158,15 @@ def _step(request, case_id, request_id, form_class, form_name, step, done: str, 
     page = page or _detail_page
     case, item = _load(request, case_id, request_id)
     form = form_class(request.POST)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            step(request=item, by=request.user, expected_version=data.pop("version"), **data)
-        except CaseRuleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done)
-            return _to_detail(item)
+
+    def run_step(data):
+        data = dict(data)
+        step(request=item, by=request.user, expected_version=data.pop("version"), **data)
+
+    ran, _ = submit(form, run_step)
+    if ran:
+        messages.success(request, done)
+        return _to_detail(item)
     item.refresh_from_db()
     return page(request, case, item, **{form_name: form})
 
@@ -289,7 +290,7 @@ def _release(request, case, item, form):
                 expected_version=form.cleaned_data["version"],
                 items=form.cleaned_data.get("items"),
             )
-        except CaseRuleError as error:
+        except RuleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Released. The pack and the parents' copies are recorded.")
@@ -399,7 +400,7 @@ def approvers_save(request):
         data = form.cleaned_data
         try:
             services.disclosure_approvers_set(service=request.user.service, by=request.user, **data)
-        except CaseRuleError as error:
+        except RuleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Approvers saved.")

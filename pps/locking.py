@@ -13,7 +13,7 @@ Use in a service function (inside ``@transaction.atomic``)::
     def consent_update(*, consent, by, expected_version, **changes):
         lock_for_change(consent, expected_version=expected_version)
         ...apply changes...
-        _save_as(consent, by, update_fields=[..., *bump_version(consent)])
+        save_as(consent, by, update_fields=[..., *bump_version(consent)])
 
 Any model qualifies that has ``version = models.PositiveIntegerField(default=1)``.
 

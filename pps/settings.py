@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "disclosure",
     "retention",
 ]
+if not PRODUCTION:
+    # The demo data behind `make run` and the performance benchmark: tools for
+    # developers, never installed where real families' information is held.
+    INSTALLED_APPS += ["demo", "benchmarks"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -78,7 +82,7 @@ MIDDLEWARE = [
     "pps.security.middleware.TwoFactorRequiredMiddleware",
     "pps.security.middleware.SessionLifetimeMiddleware",
     "pps.middleware.IdleSessionLockMiddleware",
-    "pps.policy_gate.PolicyAcknowledgementMiddleware",
+    "pps.policy.gate.PolicyAcknowledgementMiddleware",
     "pps.middleware.NoStoreMiddleware",
     "pps.security.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

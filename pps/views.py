@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from pps.policy_gate import policy_acknowledgement_not_required
+from pps.policy.gate import policy_acknowledgement_not_required
 from pps.roles import Role
 from pps.security.decorators import two_factor_not_required
 from pps.security.sessions import forget_session

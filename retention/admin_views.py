@@ -14,14 +14,9 @@ from pps.paging import IdFirstPaginator
 from pps.pdf import pdf_response
 from pps.roles import Role
 from pps.security.sudo import sudo_required
+from pps.submission import submit
 from retention.certificate import certificate_reference, destruction_certificate_pdf
-from retention.forms import (
-    CategoryForm,
-    CertificateForm,
-    PurgeConfirmForm,
-    SettingsForm,
-    submit,
-)
+from retention.forms import CategoryForm, CertificateForm, PurgeConfirmForm, SettingsForm
 from retention.models import CaseRetention, DestructionLogEntry, PurgeRun, RetentionCategory
 from retention.purge import PurgeRefused, purge_execute, purge_preview
 from retention.schedule import CLOSED_STATUSES, retention_categories_for

@@ -5,7 +5,7 @@ class RetentionConfig(AppConfig):
     name = "retention"
 
     def ready(self):
-        from cases.letters import register_retention_statement
+        from cases.letters.services import register_retention_statement
         from retention import statistics_tables
         from retention.blockers import active_legal_holds, register_purge_blocker
         from retention.statement import retention_statement

@@ -3,9 +3,9 @@
 A blocker is ``fn(case_ids) -> set of blocked case ids``, registered with a
 label that the preview shows (never anything from the case itself). Legal
 holds are registered by this app; the disclosure app registers "open
-disclosure request" the same way, in its ``AppConfig.ready``::
+disclosure request" the same way, in its ``AppConfig.ready``, with the rule
+itself in ``disclosure.selectors``::
 
-    from retention.blockers import register_purge_blocker
     register_purge_blocker("Open disclosure request", open_request_case_ids)
 
 The purge asks every blocker again inside each case's transaction, so a hold

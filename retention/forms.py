@@ -3,7 +3,6 @@ import re
 
 from django import forms
 
-from cases.services import CaseRuleError
 from pps.form_fields import ModelMultipleChoiceField, PlainTextForm
 from retention.models import LegalHold, RetentionCategory
 from retention.services import validate_rule
@@ -159,18 +158,3 @@ class CertificateForm(PlainTextForm):
             elif (end - start) > datetime.timedelta(days=3660):
                 self.add_error("end", "Choose a range of at most ten years.")
         return cleaned
-
-
-def submit(form: forms.Form, action) -> tuple[bool, object]:
-    """Run ``action(cleaned_data)`` (a service call) if ``form`` is valid.
-
-    A rule the service refuses becomes an error on the form, so the page shows
-    it and nothing is changed. Returns (whether it ran, what it returned).
-    """
-    if not form.is_valid():
-        return False, None
-    try:
-        return True, action(form.cleaned_data)
-    except CaseRuleError as exc:
-        form.add_error(None, str(exc))
-        return False, None

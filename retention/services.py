@@ -1,6 +1,6 @@
 """Writes for the retention schedule, case categories, legal holds and archiving.
 
-Keyword-only, typed, atomic; rule violations raise ``CaseRuleError`` with a
+Keyword-only, typed, atomic; rule violations raise ``RuleError`` with a
 message safe to show. The purge itself is in ``retention.purge``.
 """
 
@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case
-from cases.services import CaseRuleError, _save_as, case_archive
+from cases.services import case_archive
+from pps.history import save_as
 from pps.models import Service, User
 from pps.roles import Role
+from pps.rules import RuleError
 from retention.models import (
     CaseCategory,
     LegalHold,
@@ -42,9 +44,9 @@ def case_categories_set(
     ``CaseRetention``): a wrong category costs some extra keeping, not a purge.
     """
     if not categories:
-        raise CaseRuleError("Choose at least one retention category.")
+        raise RuleError("Choose at least one retention category.")
     if any(category.service_id != case.service_id for category in categories):
-        raise CaseRuleError("Choose categories from your service's schedule.")
+        raise RuleError("Choose categories from your service's schedule.")
     wanted = {category.pk for category in categories}
     for link in CaseCategory.objects.filter(case=case).exclude(category_id__in=wanted):
         link._history_user = by
@@ -52,7 +54,7 @@ def case_categories_set(
     present = set(CaseCategory.objects.filter(case=case).values_list("category_id", flat=True))
     for category in categories:
         if category.pk not in present:
-            _save_as(CaseCategory(case=case, category=category, added_by=by), by)
+            save_as(CaseCategory(case=case, category=category, added_by=by), by)
     case_retention_refresh(case)
     return categories
 
@@ -61,33 +63,33 @@ def case_categories_set(
 def legal_hold_place(*, case: Case, reason: str, by: User, details: str = "") -> LegalHold:
     """Stop a case being purged (RET-4); only a coordinator or an administrator."""
     if by.role not in HOLD_ROLES or by.service_id != case.service_id:
-        raise CaseRuleError("Only a coordinator or administrator of this service can place a hold.")
+        raise RuleError("Only a coordinator or administrator of this service can place a hold.")
     if reason not in LegalHold.Reason.values:
-        raise CaseRuleError("Choose the reason for the hold.")
+        raise RuleError("Choose the reason for the hold.")
     if LegalHold.objects.filter(case=case, reason=reason, lifted_at__isnull=True).exists():
-        raise CaseRuleError("This case already has an active hold for that reason.")
-    return _save_as(LegalHold(case=case, reason=reason, details=details, placed_by=by), by)
+        raise RuleError("This case already has an active hold for that reason.")
+    return save_as(LegalHold(case=case, reason=reason, details=details, placed_by=by), by)
 
 
 @transaction.atomic
 def legal_hold_lift(*, hold: LegalHold, by: User) -> LegalHold:
     """Lift a hold; the hold and who lifted it stay on record with the case."""
     if by.role not in HOLD_ROLES or by.service_id != hold.case.service_id:
-        raise CaseRuleError("Only a coordinator or administrator of this service can lift a hold.")
+        raise RuleError("Only a coordinator or administrator of this service can lift a hold.")
     if hold.lifted_at is not None:
-        raise CaseRuleError("This hold has already been lifted.")
+        raise RuleError("This hold has already been lifted.")
     hold.lifted_at = timezone.now()
     hold.lifted_by = by
-    return _save_as(hold, by, update_fields=["lifted_at", "lifted_by"])
+    return save_as(hold, by, update_fields=["lifted_at", "lifted_by"])
 
 
 def validate_rule(*, anchor: str, anchor_age_years: int, years: int) -> None:
     if anchor not in RetentionCategory.Anchor.values:
-        raise CaseRuleError("Choose what the period is counted from.")
+        raise RuleError("Choose what the period is counted from.")
     if anchor == RetentionCategory.Anchor.CLOSURE and anchor_age_years:
-        raise CaseRuleError("A period counted from closure cannot start at a birthday.")
+        raise RuleError("A period counted from closure cannot start at a birthday.")
     if not 1 <= years <= 150 or not 0 <= anchor_age_years <= 120:
-        raise CaseRuleError("Enter a number of years between 1 and 150 and an age up to 120.")
+        raise RuleError("Enter a number of years between 1 and 150 and an age up to 120.")
 
 
 @transaction.atomic
@@ -98,11 +100,11 @@ def retention_category_create(*, service: Service, by: User, **fields) -> Retent
         years=fields["years"],
     )
     if RetentionCategory.objects.filter(service=service, name=fields["name"]).exists():
-        raise CaseRuleError("Your schedule already has a category with that name.")
+        raise RuleError("Your schedule already has a category with that name.")
     retention_categories_for(service)
     position = RetentionCategory.objects.filter(service=service).count()
     code = _unique_code(service, fields["name"])
-    return _save_as(RetentionCategory(service=service, code=code, position=position, **fields), by)
+    return save_as(RetentionCategory(service=service, code=code, position=position, **fields), by)
 
 
 def _unique_code(service: Service, name: str) -> str:
@@ -131,10 +133,10 @@ def retention_category_update(*, category: RetentionCategory, by: User, **fields
     )
     clash = RetentionCategory.objects.filter(service=category.service, name=fields["name"])
     if clash.exclude(pk=category.pk).exists():
-        raise CaseRuleError("Your schedule already has a category with that name.")
+        raise RuleError("Your schedule already has a category with that name.")
     for name, value in fields.items():
         setattr(category, name, value)
-    _save_as(category, by)
+    save_as(category, by)
     # Dates need no summary (loading one would decrypt it, as in the purge).
     affected = (
         Case.objects.filter(service=category.service, retention_categories__category=category)
@@ -157,13 +159,13 @@ def retention_settings_update(
     *, service: Service, by: User, archive_after_days: int, anonymous_contact_years: int
 ) -> ServiceRetentionSettings:
     if not 0 <= archive_after_days <= 3650:
-        raise CaseRuleError("Archive closed cases after 0 to 3650 days.")
+        raise RuleError("Archive closed cases after 0 to 3650 days.")
     if not 1 <= anonymous_contact_years <= 100:
-        raise CaseRuleError("Keep anonymous contacts for 1 to 100 years.")
+        raise RuleError("Keep anonymous contacts for 1 to 100 years.")
     settings = retention_settings_for(service)
     settings.archive_after_days = archive_after_days
     settings.anonymous_contact_years = anonymous_contact_years
-    return _save_as(settings, by)
+    return save_as(settings, by)
 
 
 def cases_due_for_archive(service: Service, *, today: datetime.date | None = None):

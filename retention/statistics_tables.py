@@ -6,7 +6,7 @@ destruction log, but only counted: never a reference, a category list or a
 date. Registered in ``RetentionConfig.ready``.
 """
 
-from cases.statistics import Period, StatTable, TableRecipe, Tally, register_table
+from cases.statistics.report import Period, StatTable, TableRecipe, Tally, register_table
 from pps.models import Service
 from retention.models import DestructionLogEntry, PurgeRun
 

@@ -5,11 +5,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import get_case_for_user
-from cases.services import CaseRuleError
 from pps.decorators import role_required
 from pps.roles import CASE_WORKER_ROLES, Role
+from pps.rules import RuleError
+from pps.submission import submit
 from retention.access import case_for_hold, get_hold_for_user, holds_for
-from retention.forms import CaseCategoriesForm, HoldByReferenceForm, HoldForm, submit
+from retention.forms import CaseCategoriesForm, HoldByReferenceForm, HoldForm
 from retention.models import LegalHold
 from retention.schedule import case_retention_refresh, retention_categories_for
 from retention.services import case_categories_set, legal_hold_lift, legal_hold_place
@@ -108,7 +109,7 @@ def hold_place(request):
     def place(data):
         case = case_for_hold(request.user, data["reference"])
         if case is None:
-            raise CaseRuleError("There is no case with that reference in your service.")
+            raise RuleError("There is no case with that reference in your service.")
         return legal_hold_place(
             case=case, by=request.user, reason=data["reason"], details=data["details"]
         )
@@ -126,7 +127,7 @@ def hold_lift(request, hold_id: int):
     hold = get_hold_for_user(request.user, hold_id)
     try:
         legal_hold_lift(hold=hold, by=request.user)
-    except CaseRuleError as exc:
+    except RuleError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Legal hold on {hold.case.reference} lifted.")

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from cases import services as case_services
 from consent import services as consent_services
-from pps.policy import current_policy
+from pps.policy.services import current_policy
 from tests.factories import ServiceFactory, make_case, make_user
 
 PERSONAS = [

@@ -8,9 +8,9 @@ from faker import Faker
 
 from cases import services as case_services
 from cases.models import AgreementMethod, Case, ParentalResponsibility
-from pps.demo import DEMO_POLICY_TEXT, onboard_volunteer
+from demo.accounts import DEMO_POLICY_TEXT, onboard_volunteer
 from pps.models import Service
-from pps.policy import current_policy, policy_acknowledge, policy_publish
+from pps.policy.services import current_policy, policy_acknowledge, policy_publish
 from pps.roles import CASE_READER_ROLES, Role
 from pps.services import user_create
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 # The case table's triggers keep cases_casecount equal to
 # SELECT service_id, status, COUNT(*) FROM cases_case GROUP BY service_id, status
-# in the statement that changes a case (see cases/count_models.py). A decrease
+# in the statement that changes a case (see cases/models/counts.py). A decrease
 # updates the row the case was counted in, which always exists; an increase
 # creates the row the first time a service has a case in that status.
 

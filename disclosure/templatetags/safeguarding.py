@@ -6,8 +6,8 @@ Staff and coordinators only; volunteers never see the panel or its links.
 
 from django import template
 
-from disclosure.override_access import waiting_for_review_count
-from disclosure.override_log import override_log_entries
+from disclosure.safeguarding.access import waiting_for_review_count
+from disclosure.safeguarding.log import override_log_entries
 from pps.roles import CASE_WORKER_ROLES, Role
 
 register = template.Library()

@@ -3,14 +3,14 @@
 It knows only what a reader of the table knows: the shown numbers, that "<T"
 means 1 to T-1, that "[c]" means at least T, and how totals add up. It tries
 every inner table consistent with that and collects, for each hidden cell, the
-values it could take. It shares no code with ``cases.suppression``.
+values it could take. It shares no code with ``cases.statistics.suppression``.
 
 To keep the search small, a "[c]" cell is only tried within 2 of its true
 value. That can only make the reader's answer narrower, so "the reader found
 two possible values" is still a proof that the cell cannot be worked out.
 """
 
-from cases.suppression import PRIMARY, SECONDARY, SHOWN, SuppressedTable
+from cases.statistics.suppression import PRIMARY, SECONDARY, SHOWN, SuppressedTable
 
 WINDOW = 2
 

@@ -1,4 +1,4 @@
-"""The cases' counts the database keeps (cases.count_models): the case lists read
+"""The cases' counts the database keeps (cases.models.counts): the case lists read
 their length from them instead of counting every case (issue 10)."""
 
 import importlib

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from cases import services
-from cases.case_study import case_study_prepare
-from cases.helpline_services import case_link_record, referral_record
-from cases.letters import letter_send, privacy_statement_send
-from disclosure.override_services import override_review
+from cases.helpline.services import case_link_record, referral_record
+from cases.letters.case_study import case_study_prepare
+from cases.letters.services import letter_send, privacy_statement_send
+from disclosure.safeguarding.services import override_review
 from pps import crypto
 from tests.cases.helpline_helpers import referral_args
 from tests.consent.helpers import record

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cases import services
-from cases.case_study import (
+from cases.letters.case_study import (
     Identifiers,
     case_study_prepare,
     case_study_revise,
@@ -14,10 +14,10 @@ from cases.case_study import (
     relative_to,
     scrub,
 )
-from cases.letter_models import CaseStudy
-from cases.services import CaseRuleError
+from cases.letters.models import CaseStudy
 from pps.models import AccessLogEntry
 from pps.pdf import MARKING
+from pps.rules import RuleError
 from tests.factories import ServiceFactory, make_case, make_user
 from tests.pps.test_pdf_and_uploads import pdf_pages_text
 
@@ -135,14 +135,14 @@ def test_com6_case_study_written_from_the_records(case_with_story, coordinator):
 
 
 def test_com6_only_coordinators_prepare_and_sign_off(case_with_story, staff, coordinator):
-    with pytest.raises(CaseRuleError, match="coordinator"):
+    with pytest.raises(RuleError, match="coordinator"):
         case_study_prepare(case=case_with_story, by=staff)
     study = case_study_prepare(case=case_with_story, by=coordinator)
-    with pytest.raises(CaseRuleError, match="coordinator"):
+    with pytest.raises(RuleError, match="coordinator"):
         case_study_sign_off(study=study, by=staff)
     other_service = ServiceFactory()
     outsider = make_user(other_service, "coordinator")
-    with pytest.raises(CaseRuleError, match="coordinator"):
+    with pytest.raises(RuleError, match="coordinator"):
         case_study_sign_off(study=study, by=outsider)
 
 
@@ -156,9 +156,9 @@ def test_com6_reviewer_edits_are_scrubbed_again_and_frozen_after_sign_off(
     study.refresh_from_db()
     assert study.text == "The parent called from [phone] about Child A."
     case_study_sign_off(study=study, by=coordinator)
-    with pytest.raises(CaseRuleError, match="signed-off"):
+    with pytest.raises(RuleError, match="signed-off"):
         case_study_revise(study=study, text="anything", by=coordinator)
-    with pytest.raises(CaseRuleError, match="already"):
+    with pytest.raises(RuleError, match="already"):
         case_study_sign_off(study=study, by=coordinator)
     assert CaseStudy.history.filter(id=study.pk).count() == 3
 

@@ -7,8 +7,8 @@ import uuid
 import pytest
 from django.db import IntegrityError, models, transaction
 
-from cases import helpline_services as helpline
 from cases import services
+from cases.helpline import services as helpline
 from cases.models import (
     AnonymousContact,
     Case,
@@ -66,7 +66,7 @@ def test_ref1_a_contact_records_channel_time_staff_topic_outcome(case, staff, se
 
 
 def test_ref1_topic_of_another_service_is_refused(case, staff, other_service):
-    with pytest.raises(services.CaseRuleError):
+    with pytest.raises(services.RuleError):
         services.contact_log(case=case, by=staff, **contact_args(other_service))
     assert not Contact.objects.exists()
 
@@ -86,7 +86,7 @@ def test_ref2_anonymous_contact_has_no_field_that_could_identify(service, staff)
 
 
 def test_ref2_anonymous_contact_cannot_record_casework(service, staff):
-    with pytest.raises(services.CaseRuleError):
+    with pytest.raises(services.RuleError):
         services.anonymous_contact_log(
             service=service, by=staff, **contact_args(service, outcome="casework")
         )
@@ -98,7 +98,7 @@ def test_ref2_anonymous_contact_cannot_record_casework(service, staff):
 
 def test_ref3_no_agreement_to_storage_no_record(service, staff):
     parent = parent_fields(family_name="Nobodyknows", storage_agreed_on=None)
-    with pytest.raises(services.CaseRuleError):
+    with pytest.raises(services.RuleError):
         helpline.helpline_case_open(
             service=service, by=staff, parent=parent, contact=contact_args(service)
         )
@@ -120,7 +120,7 @@ def test_ref3_new_case_records_agreement_date_and_method(service, staff):
 @pytest.mark.parametrize("missing", ["agreement_evidence", "parent_agreed_on", "parent_agreed_how"])
 def test_ref4_referral_without_parental_agreement_saves_nothing(service, staff, missing):
     referral = referral_args(**{missing: "" if missing != "parent_agreed_on" else None})
-    with pytest.raises(services.CaseRuleError, match="parent agreed"):
+    with pytest.raises(services.RuleError, match="parent agreed"):
         open_call(service, staff, referral=referral)
     assert not Case.objects.exists() and not Referral.objects.exists()
     assert tables_containing("Pennyfeather") == set()
@@ -128,7 +128,7 @@ def test_ref4_referral_without_parental_agreement_saves_nothing(service, staff, 
 
 
 def test_ref4_referral_needs_referrer_name_organisation_and_role(service, staff):
-    with pytest.raises(services.CaseRuleError, match="referrer"):
+    with pytest.raises(services.RuleError, match="referrer"):
         open_call(service, staff, referral=referral_args(organisation=" "))
     assert not Case.objects.exists()
 
@@ -178,7 +178,7 @@ def test_ref5_in_depth_support_needs_parental_responsibility(case, case_without_
 
 
 def test_ref5_no_casework_without_parental_responsibility(case_without_pr, staff, service):
-    with pytest.raises(services.CaseRuleError, match="parental responsibility"):
+    with pytest.raises(services.RuleError, match="parental responsibility"):
         services.contact_log(
             case=case_without_pr, by=staff, **contact_args(service, outcome="casework")
         )
@@ -191,7 +191,7 @@ def test_ref5_no_casework_without_parental_responsibility(case_without_pr, staff
 
 
 def test_ref5_no_volunteer_without_parental_responsibility(case_without_pr, volunteer, coordinator):
-    with pytest.raises(services.CaseRuleError, match="parental responsibility"):
+    with pytest.raises(services.RuleError, match="parental responsibility"):
         services.volunteer_assign(case=case_without_pr, volunteer=volunteer, by=coordinator)
     assert not case_without_pr.volunteer_assignments.exists()
     assert not volunteer.has_perm("cases.view_case", case_without_pr)
@@ -244,7 +244,7 @@ def test_ref6_link_only_on_the_callers_word(mothers_case, service, staff):
     assert {link.case_id, link.other_case_id} == {opened.case.pk, mothers_case.pk}
     assert link.caller_stated_knowledge and link.recorded_by == staff
     assert opened.linked == 1
-    with pytest.raises(services.CaseRuleError):
+    with pytest.raises(services.RuleError):
         helpline.case_link_record(
             case=opened.case, other_case=mothers_case, by=staff, caller_stated_knowledge=False
         )
@@ -311,7 +311,7 @@ def test_ref7_logged_on_a_case_the_message_moves_and_is_erased(
     # The earlier history rows are crypto-shredded with the key.
     with pytest.raises(EncryptionKeyError):
         voicemail.history.earliest("history_date")
-    with pytest.raises(services.CaseRuleError, match="already"):
+    with pytest.raises(services.RuleError, match="already"):
         helpline.voicemail_log_anonymously(
             voicemail=voicemail, by=staff, topic=topic_of(service), outcome="advice"
         )
@@ -340,7 +340,7 @@ def test_ref7_database_refuses_a_dealt_with_message_that_keeps_its_content(servi
 
 
 def test_ref7_voicemail_needs_a_number_or_a_message(service, staff):
-    with pytest.raises(services.CaseRuleError):
+    with pytest.raises(services.RuleError):
         helpline.voicemail_log(
             service=service,
             by=staff,
@@ -400,7 +400,7 @@ def test_sec4_double_submit_of_a_new_call_opens_one_case(service, staff):
 def test_archived_case_takes_no_new_contact(case, staff, service):
     services.case_close(case=case, by=staff)
     services.case_archive(case=case, by=staff)
-    with pytest.raises(services.CaseRuleError, match="archived"):
+    with pytest.raises(services.RuleError, match="archived"):
         services.contact_log(case=case, by=staff, **contact_args(service))
 
 

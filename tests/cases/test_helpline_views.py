@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import helpline_services as helpline
 from cases import services
+from cases.helpline import services as helpline
 from cases.models import AnonymousContact, Case, CaseLink, Contact, Parent, Referral
 from pps.models import AccessLogEntry
 from tests.cases.helpline_helpers import (
@@ -289,7 +289,7 @@ def test_search_ranks_the_case_matching_more_details_first(service, staff, clien
 
 
 def test_search_best_match_survives_the_candidate_limit(service, staff, client_for, monkeypatch):
-    from cases import helpline_selectors
+    from cases.helpline import selectors as helpline_selectors
 
     wanted = make_case(service, staff, family_name="Abara", postcode="M2 2BB")
     newer = [make_case(service, staff, family_name="Abara") for _ in range(3)]

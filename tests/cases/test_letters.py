@@ -9,16 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from cases.letter_models import Letter, PrivacyStatementSent
-from cases.letters import (
+from cases.letters.models import Letter, PrivacyStatementSent
+from cases.letters.services import (
     cases_missing_a_statement,
     letter_send,
     privacy_statement_facts,
     privacy_statement_send,
 )
-from cases.services import CaseRuleError
 from pps.models import AccessLogEntry
 from pps.pdf import MARKING
+from pps.rules import RuleError
 from tests.factories import make_case
 from tests.pps.test_pdf_and_uploads import pdf_pages_text
 
@@ -108,7 +108,7 @@ def test_com1_appointment_letter_shows_date_and_time(family, staff):
 
 def test_com1_missing_particulars_refused_and_nothing_recorded(family, staff):
     case, parent = family
-    with pytest.raises(CaseRuleError, match="appointment date"):
+    with pytest.raises(RuleError, match="appointment date"):
         letter_send(
             case=case, parent=parent, kind="appointment", method="post", details={}, by=staff
         )
@@ -118,14 +118,14 @@ def test_com1_missing_particulars_refused_and_nothing_recorded(family, staff):
 def test_ref6_letter_only_to_a_parent_of_this_case(family, service, staff):
     case, _ = family
     stranger = make_case(service, staff).parents.get()
-    with pytest.raises(CaseRuleError, match="this case"):
+    with pytest.raises(RuleError, match="this case"):
         letter_send(case=case, parent=stranger, kind="closure", method="post", details={}, by=staff)
     assert Letter.objects.count() == 0
 
 
 def test_com2_emailed_letter_needs_permission_and_says_confidential(family, staff):
     case, parent = family
-    with pytest.raises(CaseRuleError, match="not agreed"):
+    with pytest.raises(RuleError, match="not agreed"):
         letter_send(case=case, parent=parent, kind="closure", method="email", details={}, by=staff)
     assert Letter.objects.count() == 0 and mail.outbox == []
 
@@ -149,7 +149,7 @@ def test_sec4_failed_email_records_nothing(family, staff, monkeypatch):
         "django.core.mail.EmailMessage.send",
         lambda self, *a, **k: (_ for _ in ()).throw(OSError("connection refused")),
     )
-    with pytest.raises(CaseRuleError, match="could not be sent"):
+    with pytest.raises(RuleError, match="could not be sent"):
         letter_send(case=case, parent=parent, kind="closure", method="email", details={}, by=staff)
     assert Letter.objects.count() == 0
 
@@ -158,7 +158,7 @@ def test_com1_archived_case_sends_nothing(family, staff):
     case, parent = family
     services.case_close(case=case, by=staff)
     services.case_archive(case=case, by=staff)
-    with pytest.raises(CaseRuleError, match="archived"):
+    with pytest.raises(RuleError, match="archived"):
         letter_send(case=case, parent=parent, kind="closure", method="post", details={}, by=staff)
 
 

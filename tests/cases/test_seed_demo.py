@@ -9,9 +9,9 @@ from cases.models import (
     StatisticsExport,
     VolunteerAssignment,
 )
+from demo.retention import DEMO_CASES_KEPT
 from pps.models import Service, User
 from pps.security.two_factor import authenticator_for
-from retention.demo import DEMO_CASES_KEPT
 
 
 def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):

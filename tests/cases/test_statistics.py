@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import AnonymousContact, Child, Contact, Parent
-from cases.statistics import (
+from cases.statistics.export import CSV_COLUMNS, bar_chart, report_csv, report_pdf
+from cases.statistics.models import (
+    StatisticsExport,
+    StatisticsSettings,
+    suppression_threshold_for,
+)
+from cases.statistics.report import (
     Period,
     PeriodError,
     StatTable,
@@ -24,14 +30,8 @@ from cases.statistics import (
     registered_tables,
     tally,
 )
-from cases.statistics_export import CSV_COLUMNS, bar_chart, report_csv, report_pdf
-from cases.statistics_models import (
-    StatisticsExport,
-    StatisticsSettings,
-    suppression_threshold_for,
-)
-from cases.statistics_tables import children_by_age_and_phase
-from cases.suppression import PRIMARY, SECONDARY
+from cases.statistics.suppression import PRIMARY, SECONDARY
+from cases.statistics.tables import children_by_age_and_phase
 from pps.pdf import MARKING
 from tests.cases.suppression_oracle import possible_values
 from tests.factories import make_case, parent_fields
@@ -247,7 +247,7 @@ def test_sta1_other_apps_can_register_tables(service):
         report = build_report(service=service, period=Q3, threshold=5)
         assert table(report, "example_table").rows() == [["Parent support", "<5"]]
     finally:
-        from cases import statistics
+        from cases.statistics import report as statistics
 
         statistics._BUILDERS.pop("example_table")
         statistics.ALLOWED_DIMENSIONS.pop("cases.parent")

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.statistics import Period, build_report
-from cases.statistics_export import report_csv
+from cases.statistics.export import report_csv
+from cases.statistics.report import Period, build_report
 from retention.purge import purge_execute
 from tests.cases.suppression_oracle import possible_values
 from tests.consent.helpers import record, refuse

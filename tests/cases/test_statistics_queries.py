@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import AnonymousContact, Contact
-from cases.statistics import Period, Tally, by_column, run_tallies, tally
+from cases.statistics.report import Period, Tally, by_column, run_tallies, tally
 from pps import crypto
 from tests.cases.test_statistics import at, log_anonymous, log_contacts
 from tests.factories import make_case

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cases.suppression import (
+from cases.statistics.suppression import (
     PRIMARY,
     SECONDARY,
     SHOWN,

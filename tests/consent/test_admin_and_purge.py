@@ -46,13 +46,13 @@ def test_con1_admin_edits_own_service_roles_only(service, other_service, admin_u
 def test_con1_a_new_role_can_be_chosen_and_an_inactive_one_cannot(case, staff):
     import pytest
 
-    from cases.services import CaseRuleError
+    from pps.rules import RuleError
 
     recipient_roles_ensure(service=case.service)
     RecipientRole.objects.create(service=case.service, code="youth_justice", name="Youth justice")
     RecipientRole.objects.filter(service=case.service, code="early_help").update(active=False)
     record(case, staff, "restricted", roles=["youth_justice"])
-    with pytest.raises(CaseRuleError):
+    with pytest.raises(RuleError):
         record(case, staff, "restricted", roles=["early_help"])
 
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import VolunteerAssignment
-from cases.services import CaseRuleError
 from consent import services
 from consent.models import ConsentDecision, SharingEvent
 from consent.selectors import decision_timeline
@@ -18,6 +17,7 @@ from consent.sharing import (
     sharing_record,
     sharing_require,
 )
+from pps.rules import RuleError
 from tests.consent.helpers import attach_scan, record, refuse
 from tests.raw_db import tables_containing
 
@@ -118,10 +118,10 @@ def test_con7_withdrawal_also_cancels_a_decision_scheduled_for_later(case, staff
 
 
 def test_con7_nothing_to_withdraw(case, staff):
-    with pytest.raises(CaseRuleError, match="no consent to withdraw"):
+    with pytest.raises(RuleError, match="no consent to withdraw"):
         services.consent_withdraw(case=case, by=staff, obtained_how="letter", limits_explained=True)
     refuse(case, staff)
-    with pytest.raises(CaseRuleError, match="no consent to withdraw"):
+    with pytest.raises(RuleError, match="no consent to withdraw"):
         services.consent_withdraw(case=case, by=staff, obtained_how="letter", limits_explained=True)
 
 
@@ -167,14 +167,14 @@ def test_con1_sec4_bad_decisions_are_refused_and_change_nothing(case, staff, ext
         "limits_explained": extra.get("kind") == "refused",
         **extra,
     }
-    with pytest.raises(CaseRuleError, match=message):
+    with pytest.raises(RuleError, match=message):
         services.consent_record(case=case, by=staff, **fields)
     assert not ConsentDecision.objects.exists()
 
 
 def test_con1_only_staff_of_the_service_record_consent(case, volunteer, other_service_staff):
     for user in (volunteer, other_service_staff):
-        with pytest.raises(CaseRuleError):
+        with pytest.raises(RuleError):
             record(case, user)
 
 
@@ -211,7 +211,7 @@ def test_con6_sharing_require_raises_with_the_reason(case, staff):
         sharing_require(case=case, recipient_role="health")
     assert str(refused.value) == "The parent refused consent on 3 May 2026."
     assert refused.value.decision.allowed is False
-    assert isinstance(refused.value, CaseRuleError)  # views show it like any rule
+    assert isinstance(refused.value, RuleError)  # views show it like any rule
 
 
 def test_con6_sharing_record_refused_saves_nothing(case, staff):

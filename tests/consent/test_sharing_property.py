@@ -16,10 +16,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cases.services import CaseRuleError
 from consent import services
 from consent.selectors import latest_decision
 from consent.sharing import sharing_check
+from pps.rules import RuleError
 from tests.factories import make_case
 
 ROLES = ["school_senco", "health", "volunteer"]
@@ -88,7 +88,7 @@ def apply(op, *, case, staff, at, decisions: list[Expected]) -> None:
         )
     elif op[0] == "withdraw":
         if latest is None or latest.kind not in ("full", "restricted"):
-            with pytest.raises(CaseRuleError):
+            with pytest.raises(RuleError):
                 services.consent_withdraw(
                     case=case, by=staff, obtained_how="telephone", limits_explained=True, at=at
                 )

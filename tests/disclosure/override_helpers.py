@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from disclosure.override_services import non_disclosure_record, override_record
+from disclosure.safeguarding.services import non_disclosure_record, override_record
 from tests.consent.helpers import refuse
 
 REASON = "The parent said the children are often left alone overnight."

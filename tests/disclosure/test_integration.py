@@ -2,7 +2,7 @@
 
 import datetime
 
-from cases.statistics import Period, build_report
+from cases.statistics.report import Period, build_report
 from disclosure import log
 from disclosure.log import LogEntry, disclosure_log, register_log_source
 from disclosure.statistics import requests_by_type_and_outcome

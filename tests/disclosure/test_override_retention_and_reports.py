@@ -8,15 +8,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cases import services as case_services
-from cases.statistics import Period, build_report
-from disclosure.override_log import override_log_entries
-from disclosure.override_models import (
+from cases.statistics.report import Period, build_report
+from disclosure.safeguarding.log import override_log_entries
+from disclosure.safeguarding.models import (
     ChildProtectionOverride,
     NonDisclosureDecision,
     OverrideReview,
 )
-from disclosure.override_services import override_review
-from disclosure.override_statistics import (
+from disclosure.safeguarding.services import override_review
+from disclosure.safeguarding.statistics import (
     overrides_by_category_and_recipient,
     overrides_review_status,
 )

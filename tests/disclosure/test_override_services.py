@@ -8,15 +8,15 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from cases import services as case_services
-from cases.services import CaseRuleError
 from consent.models import SharingEvent
-from disclosure.override_models import (
+from disclosure.safeguarding.models import (
     ChildProtectionOverride,
     ImmutableRecordError,
     NonDisclosureDecision,
     OverrideReview,
 )
-from disclosure.override_services import override_review, review_refusal
+from disclosure.safeguarding.services import override_review, review_refusal
+from pps.rules import RuleError
 from tests.consent.helpers import record, refuse
 from tests.disclosure.override_helpers import record_non_disclosure, record_override
 from tests.factories import make_user
@@ -60,16 +60,16 @@ def test_dis7_a_coordinator_may_record_one_too(case, coordinator):
 
 @pytest.mark.parametrize("role", ["volunteer", "admin"])
 def test_dis7_volunteers_and_admins_cannot_record(case, service, role):
-    with pytest.raises(CaseRuleError):
+    with pytest.raises(RuleError):
         record_override(case, make_user(service, role))
-    with pytest.raises(CaseRuleError):
+    with pytest.raises(RuleError):
         record_non_disclosure(case, make_user(service, role))
     assert not ChildProtectionOverride.objects.exists()
     assert not NonDisclosureDecision.objects.exists()
 
 
 def test_dis7_staff_of_another_service_cannot_record(case, other_service_staff):
-    with pytest.raises(CaseRuleError):
+    with pytest.raises(RuleError):
         record_override(case, other_service_staff)
 
 
@@ -87,7 +87,7 @@ def test_dis7_staff_of_another_service_cannot_record(case, other_service_staff):
     ],
 )
 def test_dis7_reason_recipient_content_and_time_are_required(case, staff, change, message):
-    with pytest.raises(CaseRuleError, match=message):
+    with pytest.raises(RuleError, match=message):
         record_override(case, staff, **change)
     assert not ChildProtectionOverride.objects.exists()
 
@@ -97,14 +97,14 @@ def test_dis7_child_must_be_on_the_case(case, staff, service):
 
     other = make_case(service, staff)
     stranger = case_services.child_add(case=other, by=staff, given_name="A", family_name="B")
-    with pytest.raises(CaseRuleError, match="child on this case"):
+    with pytest.raises(RuleError, match="child on this case"):
         record_override(case, staff, child=stranger)
 
 
 def test_dis7_archived_case_takes_no_new_override(case, staff):
     case_services.case_close(case=case, by=staff)
     case_services.case_archive(case=case, by=staff)
-    with pytest.raises(CaseRuleError, match="archived"):
+    with pytest.raises(RuleError, match="archived"):
         record_override(case, staff)
 
 
@@ -120,7 +120,7 @@ def test_dis7_no_second_review(case, staff, coordinator, service):
     override = record_override(case, staff)
     review(override, coordinator)
     deputy = make_user(service, "coordinator")
-    with pytest.raises(CaseRuleError, match="already been reviewed"):
+    with pytest.raises(RuleError, match="already been reviewed"):
         review(override, deputy)
     assert OverrideReview.objects.count() == 1
 
@@ -137,33 +137,33 @@ def test_dis7_database_refuses_a_second_review_row(case, staff, coordinator):
 @pytest.mark.parametrize("role", ["staff", "volunteer", "admin"])
 def test_dis7_only_coordinators_review(case, staff, service, role):
     override = record_override(case, staff)
-    with pytest.raises(CaseRuleError, match="Only a coordinator"):
+    with pytest.raises(RuleError, match="Only a coordinator"):
         review(override, make_user(service, role))
     assert not OverrideReview.objects.exists()
 
 
 def test_dis7_coordinator_of_another_service_cannot_review(case, staff, other_service):
     override = record_override(case, staff)
-    with pytest.raises(CaseRuleError, match="Only a coordinator"):
+    with pytest.raises(RuleError, match="Only a coordinator"):
         review(override, make_user(other_service, "coordinator"))
 
 
 def test_dis7_nobody_reviews_their_own_override(case, coordinator, service):
     override = record_override(case, coordinator)
     # The only coordinator: told plainly why it waits, and what to do.
-    with pytest.raises(CaseRuleError, match="no other coordinator in the service"):
+    with pytest.raises(RuleError, match="no other coordinator in the service"):
         review(override, coordinator)
     deputy = make_user(service, "coordinator")
-    with pytest.raises(CaseRuleError, match="another coordinator must review it"):
+    with pytest.raises(RuleError, match="another coordinator must review it"):
         review(override, coordinator)
     assert review(override, deputy).reviewed_by == deputy
 
 
 def test_dis7_review_notes_and_outcome_required(case, staff, coordinator):
     override = record_override(case, staff)
-    with pytest.raises(CaseRuleError, match="outcome"):
+    with pytest.raises(RuleError, match="outcome"):
         review(override, coordinator, outcome="fine")
-    with pytest.raises(CaseRuleError, match="at least 20"):
+    with pytest.raises(RuleError, match="at least 20"):
         override_review(override=override, by=coordinator, outcome="appropriate", notes="ok")
     assert not OverrideReview.objects.exists()
 
@@ -190,7 +190,7 @@ def test_dis7_encrypted_fields_cannot_be_bulk_updated(case, staff):
 
 
 def test_dis7_no_service_edits_or_deletes_an_override():
-    from disclosure import override_services
+    from disclosure.safeguarding import services as override_services
 
     names = [name for name in dir(override_services) if name.startswith("override_")]
     assert sorted(names) == ["override_notify", "override_record", "override_review"]
@@ -199,7 +199,7 @@ def test_dis7_no_service_edits_or_deletes_an_override():
 def test_dis7_decision_not_to_share_is_recorded(case, staff):
     decision = record_non_disclosure(case, staff)
     assert decision.decided_by == staff and decision.get_category_display() == "Emotional abuse"
-    with pytest.raises(CaseRuleError, match="at least 20"):
+    with pytest.raises(RuleError, match="at least 20"):
         record_non_disclosure(case, staff, reason="no")
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
-from disclosure.override_models import ChildProtectionOverride, NonDisclosureDecision
+from disclosure.safeguarding.models import ChildProtectionOverride, NonDisclosureDecision
 from pps.models import AccessLogEntry
 from tests.disclosure.override_helpers import (
     record_non_disclosure,
@@ -169,7 +169,7 @@ def test_dis7_staff_list_shows_their_own_and_no_review_form(case, staff, service
 
 
 def test_dis8_case_page_shows_overrides_reviews_and_decisions(case, staff, coordinator, client_for):
-    from disclosure.override_services import override_review
+    from disclosure.safeguarding.services import override_review
 
     override = record_override(case, staff, recipient="police")
     override_review(

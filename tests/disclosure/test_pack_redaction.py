@@ -18,14 +18,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from cases.helpline_services import case_link_record, referral_record
+from cases.helpline.services import case_link_record, referral_record
 from cases.models import Topic
-from cases.services import CaseRuleError, child_add, child_information_add, contact_log, parent_add
+from cases.services import child_add, child_information_add, contact_log, parent_add
 from disclosure.capacity import child_capacity_decide
 from disclosure.models import ChildCapacityDecision
 from disclosure.redaction import MARKER
 from disclosure.release_pack import render_pack
 from disclosure.subject_access import family_pack
+from pps.rules import RuleError
 from tests.disclosure.helpers import approve, log_request, release
 from tests.factories import make_case, parent_fields
 from tests.two_factor import with_sudo
@@ -191,7 +192,7 @@ def test_dis6_a_sibling_of_12_or_over_is_withheld_until_a_coordinator_decides(
     assert "Robin Sharpe" in body  # the under-12 child is the pack's subject
 
     # Staff may not decide; a coordinator records that the child has capacity and agrees.
-    with pytest.raises(CaseRuleError):
+    with pytest.raises(RuleError):
         child_capacity_decide(
             request=request, child=jordan, has_capacity=True, child_agrees=True,
             reason="Spoke to Jordan.", by=staff,

@@ -6,7 +6,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from cases.helpline_services import referral_record
+from cases.helpline.services import referral_record
 from cases.models import Topic
 from cases.services import child_add, contact_log, parent_add
 from disclosure.subject_access import family_pack

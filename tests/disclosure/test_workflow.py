@@ -4,12 +4,13 @@ import datetime
 
 import pytest
 
-from cases.services import CaseRuleError, parent_add
+from cases.services import parent_add
 from consent.models import SharingEvent
 from consent.services import consent_withdraw
 from disclosure import services
 from disclosure.models import DisclosureEvent, DisclosureRequest, State
 from pps.locking import ConflictError
+from pps.rules import RuleError
 from tests.consent.helpers import record
 from tests.disclosure.helpers import answer, approve, log_request, notify, refuse, release, today
 from tests.factories import make_user, parent_fields
@@ -83,7 +84,7 @@ def test_dis2_dis4_dis5_every_transition_and_every_forbidden_one(
         assert request.state == RESULT[action]
         assert DisclosureEvent.objects.filter(request=request).count() == events + 1
     else:
-        with pytest.raises(CaseRuleError):
+        with pytest.raises(RuleError):
             ACTIONS[action](request, staff, coordinator)
         request.refresh_from_db()
         assert request.state == state
@@ -115,7 +116,7 @@ def test_dis6_subject_access_skips_notice_and_consent_only(case, staff, coordina
         request.refresh_from_db()
         assert request.state == RESULT[action]
     else:
-        with pytest.raises(CaseRuleError):
+        with pytest.raises(RuleError):
             ACTIONS[action](request, staff, coordinator)
         request.refresh_from_db()
         assert request.state == state
@@ -141,7 +142,7 @@ def test_dis1_logged_request_has_its_due_date_and_log_entry(case, staff):
     ],
 )
 def test_dis1_bad_requests_are_refused_and_store_nothing(case, staff, extra, message):
-    with pytest.raises(CaseRuleError, match=message):
+    with pytest.raises(RuleError, match=message):
         log_request(case, staff, **extra)
     assert not DisclosureRequest.objects.exists()
 
@@ -150,9 +151,9 @@ def test_dis4_nobody_approves_a_request_they_logged(consented_case, coordinator,
     request = log_request(consented_case, coordinator)
     notify(request, staff)
     answer(request, staff)
-    with pytest.raises(CaseRuleError, match="You logged this request"):
+    with pytest.raises(RuleError, match="You logged this request"):
         approve(request, coordinator)
-    with pytest.raises(CaseRuleError, match="You logged this request"):
+    with pytest.raises(RuleError, match="You logged this request"):
         refuse(request, coordinator)
     request.refresh_from_db()
     assert request.state == State.CONSENT_RECORDED
@@ -163,7 +164,7 @@ def test_dis4_staff_do_not_approve_without_being_the_recorded_deputy(
 ):
     other_staff = make_user(service, "staff")
     request = _request_in(State.CONSENT_RECORDED, consented_case, staff, None)
-    with pytest.raises(CaseRuleError, match="Only a coordinator"):
+    with pytest.raises(RuleError, match="Only a coordinator"):
         approve(request, other_staff)
 
 
@@ -178,14 +179,14 @@ def test_dis4_head_decides_deputy_only_in_the_heads_recorded_absence(
     )  # fmt: skip
     request = _request_in(State.CONSENT_RECORDED, consented_case, staff, None)
     for outsider in (deputy, another_coordinator):
-        with pytest.raises(CaseRuleError, match="head of service"):
+        with pytest.raises(RuleError, match="head of service"):
             approve(request, outsider)
     # The head records their absence; now the deputy may decide, the head still may.
     services.disclosure_approvers_set(
         service=service, by=coordinator, head=coordinator, deputy=deputy,
         absent_from=today(), absent_until=today() + datetime.timedelta(days=7),
     )  # fmt: skip
-    with pytest.raises(CaseRuleError):
+    with pytest.raises(RuleError):
         approve(request, another_coordinator)
     approve(request, deputy)
     request.refresh_from_db()
@@ -193,7 +194,7 @@ def test_dis4_head_decides_deputy_only_in_the_heads_recorded_absence(
 
 
 def test_dis4_only_the_head_or_an_admin_records_the_deputy(service, coordinator, staff):
-    with pytest.raises(CaseRuleError, match="head of service or an administrator"):
+    with pytest.raises(RuleError, match="head of service or an administrator"):
         services.disclosure_approvers_set(
             service=service, by=coordinator, head=coordinator, deputy=staff,
             absent_from=None, absent_until=None,
@@ -206,7 +207,7 @@ def test_dis2_third_party_approval_needs_the_parents_consent_answer(
     request = log_request(consented_case, staff)
     notify(request, staff)
     answer(request, staff, "declined")
-    with pytest.raises(CaseRuleError, match="not consented"):
+    with pytest.raises(RuleError, match="not consented"):
         approve(request, coordinator)
     refuse(request, coordinator)
 
@@ -214,7 +215,7 @@ def test_dis2_third_party_approval_needs_the_parents_consent_answer(
 def test_dis2_consent_needs_a_signed_form_or_letter(consented_case, staff):
     request = log_request(consented_case, staff)
     notify(request, staff)
-    with pytest.raises(CaseRuleError, match="signed form or the parent's letter"):
+    with pytest.raises(RuleError, match="signed form or the parent's letter"):
         answer(request, staff, evidence="")
 
 
@@ -222,7 +223,7 @@ def test_con6_approval_runs_the_sharing_check(case, staff, coordinator):
     request = log_request(case, staff)  # no consent decision recorded on the case
     notify(request, staff)
     answer(request, staff)
-    with pytest.raises(CaseRuleError, match="No consent to share"):
+    with pytest.raises(RuleError, match="No consent to share"):
         approve(request, coordinator)
     request.refresh_from_db()
     assert request.state == State.CONSENT_RECORDED
@@ -231,7 +232,7 @@ def test_con6_approval_runs_the_sharing_check(case, staff, coordinator):
 def test_con7_a_withdrawal_after_approval_stops_the_release(consented_case, staff, coordinator):
     request = _request_in(State.APPROVED, consented_case, staff, coordinator)
     consent_withdraw(case=consented_case, by=staff, obtained_how="telephone", limits_explained=True)
-    with pytest.raises(CaseRuleError, match="withdrew consent"):
+    with pytest.raises(RuleError, match="withdrew consent"):
         release(request, coordinator)
     request.refresh_from_db()
     assert request.state == State.APPROVED
@@ -273,9 +274,9 @@ def test_dis5_parent_with_email_permission_gets_the_copy_by_email(
 
 def test_dis5_unknown_items_are_refused(consented_case, staff, coordinator):
     request = _request_in(State.APPROVED, consented_case, staff, coordinator)
-    with pytest.raises(CaseRuleError, match="Choose items from this case"):
+    with pytest.raises(RuleError, match="Choose items from this case"):
         release(request, coordinator, items=["contact:999999"])
-    with pytest.raises(CaseRuleError, match="at least one item"):
+    with pytest.raises(RuleError, match="at least one item"):
         release(request, coordinator, items=[])
 
 
@@ -314,7 +315,7 @@ def test_dis6_a_child_under_12_cannot_be_the_requester(case, staff):
         case=case, by=staff, given_name="Kit", family_name="Young",
         date_of_birth=today().replace(year=today().year - 8),
     )  # fmt: skip
-    with pytest.raises(CaseRuleError, match="under 12"):
+    with pytest.raises(RuleError, match="under 12"):
         log_request(
             case, staff, requester_type="child_subject_access", subject_child=child,
             child_has_capacity=True,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases import services
-from cases.letter_models import CaseStudy, Letter, PrivacyStatementSent
+from cases.letters.models import CaseStudy, Letter, PrivacyStatementSent
 from tests.e2e.case_sections import open_section
 from tests.factories import make_case
 

@@ -9,7 +9,7 @@ console errors.
 from playwright.sync_api import expect
 
 from cases import services as case_services
-from disclosure.override_models import ChildProtectionOverride
+from disclosure.safeguarding.models import ChildProtectionOverride
 from tests.disclosure.override_helpers import refused_a_while_ago
 from tests.e2e.case_sections import open_section
 from tests.e2e.conftest import sign_in_page

@@ -7,8 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases import services
-from cases.statistics import recent_periods
-from cases.statistics_models import StatisticsExport
+from cases.statistics.models import StatisticsExport
+from cases.statistics.report import recent_periods
 from tests.factories import make_case
 
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from cases import services
 from pps.models import PolicyAcknowledgement
-from pps.policy import current_policy
+from pps.policy.services import current_policy
 from tests.consent.helpers import record
 from tests.e2e.conftest import sign_in_page
 from tests.factories import make_case, make_user
@@ -65,7 +65,7 @@ def test_volunteer_sees_only_the_assigned_case_and_follows_every_link(
 
 
 def test_staff_acknowledges_a_new_policy_before_opening_cases(page, sign_in, service, staff):
-    from pps.policy import policy_publish
+    from pps.policy.services import policy_publish
 
     case = make_case(service, staff)
     new = policy_publish(

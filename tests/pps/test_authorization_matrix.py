@@ -33,7 +33,7 @@ from tests.url_names import all_url_names
 
 
 def a_voicemail(world):
-    from cases.helpline_services import voicemail_log
+    from cases.helpline.services import voicemail_log
 
     staff = world["users"]["staff"]
     return voicemail_log(
@@ -87,7 +87,7 @@ def _parent_kwargs(world):
 
 
 def _letter_kwargs(world):
-    from cases.letters import letter_send
+    from cases.letters.services import letter_send
 
     case = world["case"]
     letter = letter_send(
@@ -102,7 +102,7 @@ def _letter_kwargs(world):
 
 
 def _statement_kwargs(world):
-    from cases.letters import privacy_statement_send
+    from cases.letters.services import privacy_statement_send
 
     case = world["case"]
     sent = privacy_statement_send(
@@ -112,7 +112,7 @@ def _statement_kwargs(world):
 
 
 def _study_kwargs(world, signed_off=False):
-    from cases.case_study import case_study_prepare, case_study_sign_off
+    from cases.letters.case_study import case_study_prepare, case_study_sign_off
 
     coordinator = world["users"]["coordinator"]
     study = case_study_prepare(case=world["case"], by=coordinator)
@@ -473,7 +473,7 @@ MATRIX.update(
 # override and reviewing one first ask for re-authentication (sudo), a redirect
 # for every persona the role gate lets through; reviewing is for coordinators.
 def an_override(world):
-    from disclosure.override_services import override_record
+    from disclosure.safeguarding.services import override_record
 
     override = override_record(
         case=world["case"],

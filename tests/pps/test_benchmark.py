@@ -10,9 +10,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-import disclosure.benchmark  # noqa: F401 - registers its step and measurement, as the runner does
-from pps.benchmark.builder import DUE_SHARE, STEPS, _years_ago
-from pps.benchmark.measurements import MEASUREMENTS
+import benchmarks.disclosure_requests  # noqa: F401 - registers its step and measurement, as the runner does
+from benchmarks.builder import DUE_SHARE, STEPS, _years_ago
+from benchmarks.measurements import MEASUREMENTS
 
 SIZES = (20, 40)
 

@@ -38,7 +38,7 @@ NO_HISTORY = {
     # Session bookkeeping and double-submit tokens: transient, no decision in them.
     "security.UserSession",
     "security.FormSubmission",
-    # Counts the database keeps by trigger (cases.count_models), derived data.
+    # Counts the database keeps by trigger (cases.models.counts), derived data.
     "cases.CaseCount",
     # A volunteer's object permission mirrors their VolunteerAssignment, whose
     # history records every grant and every ending with the acting user.

@@ -7,8 +7,8 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from pps.models import ConfidentialityPolicy, PolicyAcknowledgement
-from pps.policy import PolicyRuleError, current_policy, policy_acknowledge, policy_publish
-from pps.policy_gate import is_exempt
+from pps.policy.gate import is_exempt
+from pps.policy.services import PolicyRuleError, current_policy, policy_acknowledge, policy_publish
 from tests.access_world import build_world, rolled_back
 from tests.factories import ServiceFactory, make_case, make_user
 from tests.pps.test_authorization_matrix import MATRIX, url_for

@@ -3,8 +3,8 @@
 from django.core.management import call_command
 
 from pps.models import AccessLogEntry, ConfidentialityPolicy, User
-from pps.onboarding import onboarding_statuses
-from pps.policy import must_acknowledge_policy
+from pps.policy.services import must_acknowledge_policy
+from pps.volunteers.onboarding import onboarding_statuses
 
 
 def test_seed_demo_shows_policy_onboarding_and_access_log_states(capsys):

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case
+from demo.accounts import tiny_pdf
 from pps.dates import add_months
-from pps.demo import tiny_pdf
 from pps.models import AccessLogEntry, VolunteerAgreement, VolunteerTraining
-from pps.onboarding import (
+from pps.volunteers.onboarding import (
     OnboardingError,
     onboarding_status,
     volunteer_agreement_record,
@@ -45,12 +45,12 @@ def assign(case, volunteer, coordinator):
 
 
 def test_acc4_no_assignment_without_agreement_and_training(case, newcomer, coordinator):
-    with pytest.raises(case_services.CaseRuleError, match="No signed Volunteer Agreement"):
+    with pytest.raises(case_services.RuleError, match="No signed Volunteer Agreement"):
         assign(case, newcomer, coordinator)
     volunteer_agreement_record(
         volunteer=newcomer, by=coordinator, signed_on=days_ago(3), uploaded_file=agreement_file()
     )
-    with pytest.raises(case_services.CaseRuleError, match="No data-protection training"):
+    with pytest.raises(case_services.RuleError, match="No data-protection training"):
         assign(case, newcomer, coordinator)
     volunteer_training_record(volunteer=newcomer, by=coordinator, completed_on=days_ago(2))
     assign(case, newcomer, coordinator)
@@ -63,7 +63,7 @@ def test_acc4_overdue_volunteer_keeps_current_cases_but_gets_nothing_new(
     VolunteerTraining.objects.filter(volunteer=volunteer).update(completed_on=days_ago(400))
     status = onboarding_status(volunteer)
     assert status.refresher_overdue and not status.ready
-    with pytest.raises(case_services.CaseRuleError, match="refresher training is overdue"):
+    with pytest.raises(case_services.RuleError, match="refresher training is overdue"):
         assign(make_case(service, staff), volunteer, coordinator)
     url = reverse("cases:detail", args=[assigned_case.pk])
     assert client_for(volunteer).get(url).status_code == 200

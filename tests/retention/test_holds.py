@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import Case
-from cases.services import CaseRuleError
+from pps.rules import RuleError
 from retention import blockers
 from retention.models import LegalHold
 from retention.purge import purge_execute, purge_preview
@@ -37,7 +37,7 @@ def test_ret4_only_coordinators_and_admins_of_the_service_place_holds(
     role, request, service, staff
 ):
     case = make_expired_case(service, staff)
-    with pytest.raises(CaseRuleError):
+    with pytest.raises(RuleError):
         legal_hold_place(case=case, reason="complaint", by=request.getfixturevalue(role))
     assert not LegalHold.objects.exists()
 
@@ -45,11 +45,11 @@ def test_ret4_only_coordinators_and_admins_of_the_service_place_holds(
 def test_ret4_one_active_hold_per_reason_and_no_double_lift(service, staff, coordinator):
     case = make_expired_case(service, staff)
     hold = legal_hold_place(case=case, reason="complaint", by=coordinator)
-    with pytest.raises(CaseRuleError):
+    with pytest.raises(RuleError):
         legal_hold_place(case=case, reason="complaint", by=coordinator)
     legal_hold_place(case=case, reason="litigation", by=coordinator)
     legal_hold_lift(hold=hold, by=coordinator)
-    with pytest.raises(CaseRuleError):
+    with pytest.raises(RuleError):
         legal_hold_lift(hold=hold, by=coordinator)
     legal_hold_place(case=case, reason="complaint", by=coordinator)  # a new one after lifting
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from cases import services as case_services
 from cases.models import Case
 from cases.selectors import search_cases
-from cases.services import CaseRuleError
+from pps.rules import RuleError
 from retention.models import CaseCategory, CaseRetention
 from retention.schedule import case_retention_refresh, retention_categories_for
 from retention.services import (
@@ -98,9 +98,9 @@ def test_ret1_a_case_carries_at_least_one_category_of_its_own_service(
     service, other_service, staff
 ):
     case = make_closed_case(service, staff, closed_on=datetime.date(2020, 3, 31))
-    with pytest.raises(CaseRuleError):
+    with pytest.raises(RuleError):
         case_categories_set(case=case, categories=[], by=staff)
-    with pytest.raises(CaseRuleError):
+    with pytest.raises(RuleError):
         case_categories_set(
             case=case, categories=[retention_categories_for(other_service)[0]], by=staff
         )
@@ -139,7 +139,7 @@ def test_ret1_rule_change_recomputes_from_plain_dates_without_decrypting_cases(
 
 def test_ret1_rule_validation(service, admin_user):
     parent_support = retention_category(service, "parent_support")
-    with pytest.raises(CaseRuleError):
+    with pytest.raises(RuleError):
         retention_category_update(
             category=parent_support,
             by=admin_user,
@@ -212,11 +212,11 @@ def test_ret2_archived_case_is_read_only(service, staff, coordinator):
     case = make_closed_case(service, staff, closed_on=years_ago(2))
     case_services.case_archive(case=case, by=coordinator)
     topic = service.topics.first()
-    with pytest.raises(CaseRuleError, match="archived"):
+    with pytest.raises(RuleError, match="archived"):
         case_services.contact_log(
             case=case, by=coordinator, channel="helpline", topic=topic, outcome="advice"
         )
-    with pytest.raises(CaseRuleError, match="archived"):
+    with pytest.raises(RuleError, match="archived"):
         case_services.child_add(case=case, by=coordinator, given_name="A", family_name="B")
     assert case.contacts.count() == 0 and case.children.count() == 0
     case_services.case_reopen(case=case, by=coordinator)

@@ -4,7 +4,7 @@ from the service's own retention schedule, never a fixed text (COM-4, RET-1)."""
 import datetime
 
 from cases import services as case_services
-from cases.letters import privacy_statement_facts, statement_pdf
+from cases.letters.services import privacy_statement_facts, statement_pdf
 from retention.models import RetentionCategory
 from retention.rules import add_years
 from retention.services import case_categories_set

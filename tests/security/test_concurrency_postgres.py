@@ -121,7 +121,7 @@ def test_asvs_15_4_2_closing_and_assigning_at_once_never_leaves_a_volunteer_on_a
     )
 
     assert "error" not in closing
-    assert isinstance(assigning.get("error"), services.CaseRuleError)
+    assert isinstance(assigning.get("error"), services.RuleError)
     assert not VolunteerAssignment.objects.filter(case=case, ended_at__isnull=True).exists()
     assert not volunteer.has_perm("cases.view_case", Case.objects.get(pk=case.pk))
 
@@ -131,7 +131,7 @@ def test_asvs_15_4_2_a_case_is_closed_once_when_two_people_close_it(case, staff,
         lambda: services.case_close(case=fresh_case(case), by=staff),
         lambda: services.case_close(case=fresh_case(case), by=coordinator),
     )
-    assert "error" not in first and isinstance(second.get("error"), services.CaseRuleError)
+    assert "error" not in first and isinstance(second.get("error"), services.RuleError)
     assert case.history.filter(status="closed").count() == 1
 
 

@@ -44,7 +44,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from cases import services
 from pps.models import Service
-from pps.policy import policy_acknowledge, policy_publish
+from pps.policy.services import policy_acknowledge, policy_publish
 from pps.services import user_create
 
 service = Service.objects.create(code="soak", name="Soak SENDIASS")

@@ -13,14 +13,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cases.statistics import Period, PeriodError, build_report
-from cases.statistics_export import (
+from cases.statistics.export import (
     export_filename,
     report_csv,
     report_pdf,
     statistics_export_record,
 )
-from cases.statistics_models import StatisticsExport, suppression_threshold_for
+from cases.statistics.models import StatisticsExport, suppression_threshold_for
+from cases.statistics.report import Period, PeriodError, build_report
 from pps.models import Service, User
 from pps.roles import Role
 

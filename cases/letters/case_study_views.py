@@ -1,0 +1,124 @@
+"""Training case studies (COM-6): coordinators prepare, review, sign off and download.
+
+Staff, volunteers and administrators never reach these pages (403). The case
+is loaded through the access helper; the download is logged.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.access import get_case_for_user
+from cases.letters.case_study import case_study_prepare, case_study_revise, case_study_sign_off
+from cases.letters.case_study_forms import CaseStudyEditForm, SignOffForm
+from cases.letters.models import CaseStudy
+from pps.access_log import logged_or_404
+from pps.decorators import no_volunteer_export, role_required
+from pps.models import AccessLogEntry
+from pps.pdf import pdf_response, render_pdf
+from pps.roles import Role
+from pps.rules import RuleError
+
+
+def _study(request, case_id: int, study_id: int, *, action=AccessLogEntry.Action.VIEW):
+    case = get_case_for_user(request.user, case_id, action=action)
+    study = case.case_studies.select_related("prepared_by", "signed_off_by").filter(pk=study_id)
+    study = study.first()
+    study = logged_or_404(
+        request.user,
+        study,
+        action=action,
+        object_type="case_study",
+        object_id=study_id,
+        case_id=case.pk,
+        message="No such case study.",
+    )
+    return case, study
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def case_study_new(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    try:
+        study = case_study_prepare(case=case, by=request.user)
+    except RuleError as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("cases:section_letters", args=[case.pk]) + "#case-studies")
+    return redirect("cases:case_study", case.pk, study.pk)
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+def case_study_review(request, case_id: int, study_id: int):
+    case, study = _study(request, case_id, study_id)
+    return _review_page(request, case, study)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def case_study_edit(request, case_id: int, study_id: int):
+    case, study = _study(request, case_id, study_id)
+    form = CaseStudyEditForm(request.POST)
+    if form.is_valid():
+        try:
+            case_study_revise(study=study, text=form.cleaned_data["text"], by=request.user)
+        except RuleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your changes are saved and have been checked again.")
+            return redirect("cases:case_study", case.pk, study.pk)
+    return _review_page(request, case, study, edit_form=form, status=400)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def case_study_approve(request, case_id: int, study_id: int):
+    case, study = _study(request, case_id, study_id)
+    form = SignOffForm(request.POST)
+    if form.is_valid():
+        try:
+            case_study_sign_off(study=study, by=request.user)
+        except RuleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Signed off. The case study can now be downloaded.")
+            return redirect("cases:case_study", case.pk, study.pk)
+    return _review_page(request, case, study, sign_off_form=form, status=400)
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+@no_volunteer_export
+def case_study_download(request, case_id: int, study_id: int):
+    case, study = _study(request, case_id, study_id, action=AccessLogEntry.Action.DOWNLOAD)
+    if study.status != CaseStudy.Status.SIGNED_OFF:
+        # Visible to this coordinator, but not yet allowed out.
+        messages.error(request, "Read and sign off the case study before downloading it.")
+        return redirect("cases:case_study", case.pk, study.pk)
+    pdf = render_pdf(
+        "case_studies/case_study_pdf.html",
+        {
+            "document_title": "Training case study",
+            "coded_reference": f"Training case study {study.pk}",
+            "generated_on": timezone.localdate(),
+            "text": study.text,
+        },
+    )
+    return pdf_response(pdf, f"training-case-study-{study.pk}.pdf")
+
+
+def _review_page(request, case, study, *, edit_form=None, sign_off_form=None, status=200):
+    return render(
+        request,
+        "case_studies/review.html",
+        {
+            "case": case,
+            "study": study,
+            "edit_form": edit_form or CaseStudyEditForm(initial={"text": study.text}),
+            "sign_off_form": sign_off_form or SignOffForm(),
+        },
+        status=status,
+    )

@@ -1,0 +1,55 @@
+"""The cases app's models, one import away: ``from cases.models import Case``.
+
+The case record itself (cases, parents, children, contacts, volunteer
+assignments) is in ``case``; each area keeps its own models beside its code
+(the helpline's referrals, links and voicemail; letters, statements and case
+studies; the statistics settings and exports) and the cases' counts are in
+``counts``. Django registers a model when its module is imported, and it
+imports this package for the app, so every model of the app is listed here.
+"""
+
+from cases.helpline.models import CaseLink, Referral, Voicemail
+from cases.letters.models import CaseStudy, DeliveryMethod, Letter, PrivacyStatementSent
+from cases.models.case import (
+    AgreementMethod,
+    AnonymousContact,
+    Case,
+    CaseUserObjectPermission,
+    Channel,
+    Child,
+    ChildInformation,
+    Contact,
+    Outcome,
+    Parent,
+    ParentalResponsibility,
+    Topic,
+    VolunteerAssignment,
+)
+from cases.models.counts import CaseCount
+from cases.statistics.models import StatisticsExport, StatisticsSettings
+
+__all__ = [
+    "AgreementMethod",
+    "AnonymousContact",
+    "Case",
+    "CaseCount",
+    "CaseLink",
+    "CaseStudy",
+    "CaseUserObjectPermission",
+    "Channel",
+    "Child",
+    "ChildInformation",
+    "Contact",
+    "DeliveryMethod",
+    "Letter",
+    "Outcome",
+    "Parent",
+    "ParentalResponsibility",
+    "PrivacyStatementSent",
+    "Referral",
+    "StatisticsExport",
+    "StatisticsSettings",
+    "Topic",
+    "Voicemail",
+    "VolunteerAssignment",
+]

@@ -1,0 +1,89 @@
+"""Statistics settings and the log of exports (STA-1, STA-2). No figures, no personal data."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from cases.statistics.suppression import DEFAULT_THRESHOLD, MINIMUM_THRESHOLD
+from pps.history import AuditHistory
+from pps.models import Service
+
+
+class StatisticsSettings(models.Model):
+    """Per-service statistics settings; a service without a row uses the defaults."""
+
+    service = models.OneToOneField(
+        Service, on_delete=models.CASCADE, related_name="statistics_settings"
+    )
+    suppression_threshold = models.PositiveSmallIntegerField(
+        default=DEFAULT_THRESHOLD,
+        validators=[MinValueValidator(MINIMUM_THRESHOLD), MaxValueValidator(100)],
+        help_text=(
+            f"Counts from 1 up to one less than this are shown as '<N'. "
+            f"Never below {MINIMUM_THRESHOLD}."
+        ),
+    )
+
+    history = AuditHistory()
+
+    class Meta:
+        verbose_name = "statistics settings"
+        verbose_name_plural = "statistics settings"
+        constraints = [
+            models.CheckConstraint(
+                name="statistics_threshold_at_least_3",
+                condition=models.Q(suppression_threshold__gte=MINIMUM_THRESHOLD),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"statistics settings for {self.service}"
+
+
+def suppression_threshold_for(service: Service) -> int:
+    row = StatisticsSettings.objects.filter(service=service).first()
+    return row.suppression_threshold if row else DEFAULT_THRESHOLD
+
+
+class StatisticsExport(models.Model):
+    """One statistics export (STA-2): who, when, which period and format."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        PDF = "pdf", "PDF"
+
+    class Via(models.TextChoices):
+        WEB = "web", "Statistics page"
+        COMMAND = "command", "stats_report command"
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=7, help_text="2026-10 (a month) or 2026-Q3 (a quarter).")
+    format = models.CharField(max_length=3, choices=Format.choices)
+    threshold = models.PositiveSmallIntegerField()
+    via = models.CharField(max_length=10, choices=Via.choices)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # For the command: the operating-system account that ran it (a cron job has no user).
+    operator = models.CharField(max_length=150, blank=True)
+    exported_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-exported_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="statistics_export_says_who",
+                condition=models.Q(exported_by__isnull=False) | ~models.Q(operator=""),
+            ),
+            models.CheckConstraint(
+                name="statistics_export_threshold_at_least_3",
+                condition=models.Q(threshold__gte=MINIMUM_THRESHOLD),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.format} export"
