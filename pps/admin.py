@@ -9,12 +9,12 @@ from Django's global shortcuts.
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from cases.services import volunteer_assignments_end
 from pps.form_fields import PlainTextMixin
 from pps.models import Service, User
 from pps.roles import Role
 from pps.security.admin_actions import reset_two_factor, sign_out_everywhere
 from pps.services import user_set_role
+from pps.signals import volunteer_left
 
 
 class ServiceScopedAdmin(admin.ModelAdmin):
@@ -89,7 +89,7 @@ class UserAdmin(BaseUserAdmin, ServiceScopedAdmin):
             and (obj.role != Role.VOLUNTEER or not obj.is_active)
         ):
             # A volunteer who leaves or changes role keeps no case (ACC-2).
-            volunteer_assignments_end(volunteer=obj, by=request.user)
+            volunteer_left.send(sender=User, volunteer=obj, by=request.user)
 
 
 @admin.register(Service)

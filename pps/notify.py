@@ -39,9 +39,8 @@ def coded_reference(subject) -> str:
 
     ``subject`` is a ``Case`` or a ``Child``.
     """
-    from cases.models import Child
-
-    if isinstance(subject, Child):
+    # By label, not class: the platform does not import the cases app.
+    if subject._meta.label == "cases.Child":
         initials = "".join(
             part.strip()[0].upper()
             for part in (subject.given_name, subject.family_name)

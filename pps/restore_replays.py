@@ -11,7 +11,7 @@ alias and has two steps:
 - ``apply(collected)`` runs *after* the restore and re-does it, returning a
   count for the report.
 
-The retention app registers its purge replay in its ``AppConfig.ready``::
+An app registers a replay in its ``AppConfig.ready``, for example::
 
     from pps.restore_replays import PostRestoreReplay, register
 
@@ -23,9 +23,8 @@ The retention app registers its purge replay in its ``AppConfig.ready``::
         apply=lambda references: purge_again(references),
     ))
 
-Built in here:
-- restoring the case database removes the cases whose data key was destroyed
-  after the backup (purged: their restored rows cannot be read anyway);
+Registered elsewhere: the retention app's removal of the cases whose data key
+was destroyed after the backup (``retention.shredded``). Built in here:
 - restoring the key store never resurrects a data key that was destroyed
   after the backup, and never loses one created since.
 """
@@ -108,37 +107,5 @@ register(
         alias="keystore",
         collect=_live_data_keys,
         apply=_reconcile_data_keys,
-    )
-)
-
-
-# --- built in: the case database ---------------------------------------------------
-
-# More shredded cases than this share of all cases means the key store in use
-# is the wrong one (or empty), not that they were all purged: stop.
-SHREDDED_SHARE_LIMIT = 0.5
-
-
-def _remove_shredded_cases(_collected) -> int:
-    from cases.models import Case
-    from pps.backups import BackupError
-    from pps.shredded import remove_shredded_cases, shredded_case_ids
-
-    shredded = shredded_case_ids()
-    total = Case._base_manager.count()
-    if shredded and len(shredded) > total * SHREDDED_SHARE_LIMIT:
-        raise BackupError(
-            f"{len(shredded)} of {total} restored cases have no data key. That looks like the "
-            "wrong key store (check KEYSTORE_DATABASE_URL); nothing was removed."
-        )
-    return remove_shredded_cases(shredded)
-
-
-register(
-    PostRestoreReplay(
-        name="cases purged since the backup (data key destroyed) are removed again",
-        alias="default",
-        collect=lambda since: None,
-        apply=_remove_shredded_cases,
     )
 )

@@ -102,11 +102,11 @@ def test_sec4_purges_recorded_after_the_backup_are_replayed_on_restore(tmp_path,
 
 def test_sec4_restore_refuses_to_remove_cases_with_the_wrong_key_store(tmp_path, two_cases):
     from pps.backups import BackupError
-    from pps.restore_replays import _remove_shredded_cases
+    from retention.shredded import remove_shredded_cases_after_restore
 
     DataKey.objects.all().delete()
     with pytest.raises(BackupError, match="wrong key store"):
-        _remove_shredded_cases(None)
+        remove_shredded_cases_after_restore(None)
     assert Case.objects.count() == 2
 
 

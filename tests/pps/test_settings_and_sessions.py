@@ -47,6 +47,19 @@ def test_sec2_check_deploy_is_clean_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_production_settings_install_neither_the_demo_data_nor_the_benchmark():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(','.join(settings.INSTALLED_APPS))",
+        **production_env(),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    installed = result.stdout.strip().split(",")
+    assert "retention" in installed
+    assert not {"demo", "benchmarks"} & set(installed)
+
+
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "PPS_MASTER_KEYS", "PPS_BLIND_INDEX_KEY"])
 def test_sec1_production_refuses_to_start_without_real_keys(missing):
     env = production_env()

@@ -12,8 +12,14 @@ transaction does not matter; everything goes, or nothing does.
 from django.db import router
 
 from cases.models import Case
+from pps.backups import BackupError
 from pps.history import history_erasure
 from pps.models import AccessLogEntry
+from pps.restore_replays import PostRestoreReplay
+
+# More shredded cases than this share of all cases means the key store in use
+# is the wrong one (or empty), not that they were all purged: stop.
+SHREDDED_SHARE_LIMIT = 0.5
 
 
 def _reverse_relations(model):
@@ -62,3 +68,24 @@ def shredded_case_ids() -> list[int]:
     return [
         pk for pk, key in Case._base_manager.values_list("pk", "data_key_id") if key not in live
     ]
+
+
+def remove_shredded_cases_after_restore(_collected) -> int:
+    """After a restore of the case database: remove the cases purged since the
+    backup (their data key is destroyed, so their restored rows cannot be read)."""
+    shredded = shredded_case_ids()
+    total = Case._base_manager.count()
+    if shredded and len(shredded) > total * SHREDDED_SHARE_LIMIT:
+        raise BackupError(
+            f"{len(shredded)} of {total} restored cases have no data key. That looks like the "
+            "wrong key store (check KEYSTORE_DATABASE_URL); nothing was removed."
+        )
+    return remove_shredded_cases(shredded)
+
+
+SHREDDED_CASES_REPLAY = PostRestoreReplay(
+    name="cases purged since the backup (data key destroyed) are removed again",
+    alias="default",
+    collect=lambda since: None,
+    apply=remove_shredded_cases_after_restore,
+)
