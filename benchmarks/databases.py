@@ -21,13 +21,12 @@ def schema_hash() -> str:
     """Changes when a migration or the builder changes (a cached database is then stale)."""
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
-    builder = base / "pps" / "benchmark"
-    sources = (
-        sorted(base.glob("*/migrations/0*.py"))
-        + [builder / name for name in ("builder.py", "history.py", "people.py")]
-        # Apps' own benchmark modules may add build steps (see measurements.py).
-        + sorted(base.glob("*/benchmark.py"))
-    )
+    builder = base / "benchmarks"
+    sources = sorted(base.glob("*/migrations/0*.py")) + [
+        builder / name
+        # The plug-in modules may add build steps (see runner.PLUGINS).
+        for name in ("builder.py", "history.py", "people.py", "disclosure_requests.py")
+    ]
     for path in sources:
         digest.update(str(path.relative_to(base)).encode())
         digest.update(path.read_bytes())

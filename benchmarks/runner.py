@@ -8,21 +8,25 @@ fresh process (no caches or memory carried over from the previous size).
 
 import json
 import time
+from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 from django.urls import clear_url_caches, set_urlconf
-from django.utils.module_loading import autodiscover_modules
 
 from benchmarks.timing import cpu_reference_ms
 from pps import crypto
 
+# Modules that add build steps and measurements for an area when imported.
+PLUGINS = ("benchmarks.disclosure_requests",)
+
 
 def discover() -> None:
-    """Import every app's ``benchmark`` module, where it registers steps and measurements."""
-    autodiscover_modules("benchmark")
+    """Import every plug-in module, where it registers its steps and measurements."""
+    for module in PLUGINS:
+        import_module(module)
 
 
 def _migrate() -> None:
