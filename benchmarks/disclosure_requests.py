@@ -207,15 +207,15 @@ def _approved_request(case: Case, staff, coordinator) -> DisclosureRequest:
         ).first(),
     )  # fmt: skip
     request = services.disclosure_parent_notified(
-        request=request, by=staff, notified_on=bench_today(),
+        disclosure=request, by=staff, notified_on=bench_today(),
         method="telephone", expected_version=request.version,
     )  # fmt: skip
     request = services.disclosure_consent_recorded(
-        request=request, by=staff, answer="consented", evidence="signed_form",
+        disclosure=request, by=staff, answer="consented", evidence="signed_form",
         answered_on=bench_today(), expected_version=request.version,
     )  # fmt: skip
     return services.disclosure_approve(
-        request=request, by=coordinator, expected_version=request.version
+        disclosure=request, by=coordinator, expected_version=request.version
     )
 
 

@@ -45,13 +45,13 @@ def may_decide(user: User, service: Service, on: datetime.date | None = None) ->
     )
 
 
-def why_not(user: User, request: DisclosureRequest) -> str:
+def why_not(user: User, disclosure: DisclosureRequest) -> str:
     """Why ``user`` may not decide on ``request`` ("" when they may). Safe to show."""
-    if request.logged_by_id == user.pk:
+    if disclosure.logged_by_id == user.pk:
         return "You logged this request, so someone else must approve or refuse it."
-    if may_decide(user, request.case.service):
+    if may_decide(user, disclosure.case.service):
         return ""
-    approvers = approvers_for(request.case.service)
+    approvers = approvers_for(disclosure.case.service)
     if approvers.head_id is None:
         return "Only a coordinator may approve or refuse a request."
     return (

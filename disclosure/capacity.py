@@ -24,7 +24,7 @@ REASON_MAX = 4000
 @transaction.atomic
 def child_capacity_decide(
     *,
-    request: DisclosureRequest,
+    disclosure: DisclosureRequest,
     child: Child,
     has_capacity: bool,
     child_agrees: bool | None,
@@ -32,14 +32,14 @@ def child_capacity_decide(
     by: User,
     at=None,
 ) -> ChildCapacityDecision:
-    lock_for_change(request)
-    if by.role != Role.COORDINATOR or by.service_id != request.case.service_id:
+    lock_for_change(disclosure)
+    if by.role != Role.COORDINATOR or by.service_id != disclosure.case.service_id:
         raise RuleError("Only a coordinator of the service may record this decision.")
-    if request.requester_type == RequesterType.CHILD_SAR or not request.is_family_route:
+    if disclosure.requester_type == RequesterType.CHILD_SAR or not disclosure.is_family_route:
         raise RuleError("Only a parent's pack needs a decision about an older child.")
-    if not request.is_open:
+    if not disclosure.is_open:
         raise RuleError("This request is no longer open: its pack cannot change.")
-    if child.pk not in {c.pk for c in older_children_to_decide(request)}:
+    if child.pk not in {c.pk for c in older_children_to_decide(disclosure)}:
         raise RuleError("Choose a child of 12 or over on this case.")
     reason = (reason or "").strip()
     if not reason:
@@ -48,14 +48,16 @@ def child_capacity_decide(
         raise RuleError(f"Keep the reason under {REASON_MAX} characters.")
     if has_capacity and child_agrees is None:
         raise RuleError("Record whether the child agrees to their information going out.")
-    decision = ChildCapacityDecision.objects.filter(request=request, child=child).first()
-    decision = decision or ChildCapacityDecision(request=request, case=request.case, child=child)
+    decision = ChildCapacityDecision.objects.filter(disclosure=disclosure, child=child).first()
+    decision = decision or ChildCapacityDecision(
+        disclosure=disclosure, case=disclosure.case, child=child
+    )
     decision.has_capacity = has_capacity
     decision.child_agrees = child_agrees if has_capacity else None
     decision.reason = reason
     decision.decided_by = by
     decision.decided_at = at or timezone.now()
     save_as(decision, by)
-    bump_version(request)
-    save_as(request, by, update_fields=["version"])
+    bump_version(disclosure)
+    save_as(disclosure, by, update_fields=["version"])
     return decision

@@ -53,7 +53,7 @@ def capacity_save(request, case_id: int, request_id: int):
         data = form.cleaned_data
         try:
             child_capacity_decide(
-                request=item,
+                disclosure=item,
                 child=item.case.children.get(pk=data["child"]),
                 has_capacity=data["has_capacity"],
                 child_agrees=data["child_agrees"],

@@ -33,23 +33,23 @@ class Pack:
         return "\n".join(item.schedule_line for item in self.items)
 
 
-def third_party_recipient(request: DisclosureRequest) -> str:
+def third_party_recipient(disclosure: DisclosureRequest) -> str:
     return ", ".join(
-        part for part in (request.requester_name, request.requester_organisation) if part
+        part for part in (disclosure.requester_name, disclosure.requester_organisation) if part
     )
 
 
-def chosen_pack(request: DisclosureRequest, keys: Iterable[str]) -> Pack:
+def chosen_pack(disclosure: DisclosureRequest, keys: Iterable[str]) -> Pack:
     """Only the items the coordinator ticked, in the case's order; unknown keys are refused."""
     wanted = set(keys)
-    items = [item for item in case_items(request.case) if item.key in wanted]
+    items = [item for item in case_items(disclosure.case) if item.key in wanted]
     if len(items) != len(wanted):
         raise ValueError("unknown item")
-    return Pack(recipient=third_party_recipient(request), items=items)
+    return Pack(recipient=third_party_recipient(disclosure), items=items)
 
 
-def render_pack(request: DisclosureRequest, pack: Pack, *, approved_by: User) -> bytes:
-    case = request.case
+def render_pack(disclosure: DisclosureRequest, pack: Pack, *, approved_by: User) -> bytes:
+    case = disclosure.case
     return render_pdf(
         "pdf/disclosure_pack.html",
         {
@@ -57,7 +57,7 @@ def render_pack(request: DisclosureRequest, pack: Pack, *, approved_by: User) ->
             "coded_reference": case.reference,
             "service_name": case.service.name,
             "generated_on": timezone.localdate(),
-            "request": request,
+            "request": disclosure,
             "pack": pack,
             "approved_by": approved_by.get_full_name() or approved_by.username,
         },

@@ -77,8 +77,8 @@ TEXT_MAX = 4000
 NAME_MAX = 200
 
 
-def allowed_next(request: DisclosureRequest) -> set[str]:
-    return set(TRANSITIONS[request.route].get(request.state, set()))
+def allowed_next(disclosure: DisclosureRequest) -> set[str]:
+    return set(TRANSITIONS[disclosure.route].get(disclosure.state, set()))
 
 
 def _check_worker(case: Case, by: User) -> None:
@@ -86,24 +86,24 @@ def _check_worker(case: Case, by: User) -> None:
         raise RuleError("Only staff of this service can work on disclosure requests.")
 
 
-def _check_decider(request: DisclosureRequest, by: User) -> None:
-    reason = why_not(by, request)
+def _check_decider(disclosure: DisclosureRequest, by: User) -> None:
+    reason = why_not(by, disclosure)
     if reason:
         raise RuleError(reason)
 
 
-def _move(request: DisclosureRequest, to: str, *, by: User, summary: str, action: str, at):
+def _move(disclosure: DisclosureRequest, to: str, *, by: User, summary: str, action: str, at):
     """Change state if the workflow allows it, save, and log the step."""
-    if to not in allowed_next(request):
+    if to not in allowed_next(disclosure):
         raise RuleError(
-            f"This request is {request.get_state_display().lower()}: it cannot be "
+            f"This request is {disclosure.get_state_display().lower()}: it cannot be "
             f"{State(to).label.lower()} now."
         )
-    request.state = to
-    bump_version(request)
-    save_as(request, by)
-    _log(request, action, by=by, summary=summary, at=at)
-    return request
+    disclosure.state = to
+    bump_version(disclosure)
+    save_as(disclosure, by)
+    _log(disclosure, action, by=by, summary=summary, at=at)
+    return disclosure
 
 
 def _log(request, action, *, by, summary, at) -> DisclosureEvent:
@@ -240,7 +240,7 @@ def disclosure_request_log(
 @transaction.atomic
 def disclosure_parent_notified(
     *,
-    request: DisclosureRequest,
+    disclosure: DisclosureRequest,
     by: User,
     notified_on: datetime.date,
     method: str,
@@ -249,18 +249,18 @@ def disclosure_parent_notified(
 ) -> DisclosureRequest:
     """DIS-2: the parent was told of the request."""
     at = at or timezone.now()
-    _check_worker(request.case, by)
-    lock_for_change(request, expected_version=expected_version)
+    _check_worker(disclosure.case, by)
+    lock_for_change(disclosure, expected_version=expected_version)
     if method not in NotifiedHow.values:
         raise RuleError("Say how the parent was told.")
-    if notified_on > timezone.localdate(at) or notified_on < request.received_on:
+    if notified_on > timezone.localdate(at) or notified_on < disclosure.received_on:
         raise RuleError(
             "The parent was told on or after the day the request came, and not in the future."
         )
-    request.parent_notified_on = notified_on
-    request.parent_notified_how = method
+    disclosure.parent_notified_on = notified_on
+    disclosure.parent_notified_how = method
     return _move(
-        request,
+        disclosure,
         State.PARENT_NOTIFIED,
         by=by,
         at=at,
@@ -272,7 +272,7 @@ def disclosure_parent_notified(
 @transaction.atomic
 def disclosure_consent_recorded(
     *,
-    request: DisclosureRequest,
+    disclosure: DisclosureRequest,
     by: User,
     answer: str,
     answered_on: datetime.date,
@@ -284,12 +284,12 @@ def disclosure_consent_recorded(
 ) -> DisclosureRequest:
     """DIS-2, DIS-3: the parent's answer: consent (with its signed form or letter), no, or the whole record to them."""
     at = at or timezone.now()
-    _check_worker(request.case, by)
-    lock_for_change(request, expected_version=expected_version)
+    _check_worker(disclosure.case, by)
+    lock_for_change(disclosure, expected_version=expected_version)
     if answer not in ParentAnswer.values:
         raise RuleError("Record the parent's answer.")
     if answered_on > timezone.localdate(at) or (
-        request.parent_notified_on and answered_on < request.parent_notified_on
+        disclosure.parent_notified_on and answered_on < disclosure.parent_notified_on
     ):
         raise RuleError("The answer came after the parent was told, and not in the future.")
     if answer == ParentAnswer.CONSENTED and evidence not in ConsentEvidence.values:
@@ -301,19 +301,19 @@ def disclosure_consent_recorded(
             raise RuleError("Say whether the record goes to the parent or their solicitor.")
         if whole_record_to == WholeRecordTo.SOLICITOR and not whole_record_recipient.strip():
             raise RuleError("Enter the solicitor's name and firm.")
-        request.route = Route.WHOLE_RECORD
-        request.whole_record_to = whole_record_to
-        request.whole_record_recipient = _text(
+        disclosure.route = Route.WHOLE_RECORD
+        disclosure.whole_record_to = whole_record_to
+        disclosure.whole_record_recipient = _text(
             whole_record_recipient, "the recipient", limit=NAME_MAX
         )
-    request.parent_answer = answer
-    request.consent_evidence = evidence
-    request.parent_answered_on = answered_on
+    disclosure.parent_answer = answer
+    disclosure.consent_evidence = evidence
+    disclosure.parent_answered_on = answered_on
     summary = f"{ParentAnswer(answer).label} ({answered_on:%d/%m/%Y})"
     if evidence:
         summary += f"; evidence: {ConsentEvidence(evidence).label.lower()}"
     return _move(
-        request,
+        disclosure,
         State.CONSENT_RECORDED,
         by=by,
         at=at,
@@ -324,53 +324,56 @@ def disclosure_consent_recorded(
 
 @transaction.atomic
 def disclosure_approve(
-    *, request: DisclosureRequest, by: User, expected_version: int, reason: str = "", at=None
+    *, disclosure: DisclosureRequest, by: User, expected_version: int, reason: str = "", at=None
 ) -> DisclosureRequest:
     """DIS-4: the head of service (or the deputy in their recorded absence) approves."""
     at = at or timezone.now()
-    lock_for_change(request, expected_version=expected_version)
-    _check_decider(request, by)
-    if State.APPROVED not in allowed_next(request):
+    lock_for_change(disclosure, expected_version=expected_version)
+    _check_decider(disclosure, by)
+    if State.APPROVED not in allowed_next(disclosure):
         raise RuleError(
-            f"This request is {request.get_state_display().lower()}: it cannot be approved now."
+            f"This request is {disclosure.get_state_display().lower()}: it cannot be approved now."
         )
-    if request.route == Route.THIRD_PARTY:
-        if request.parent_answer != ParentAnswer.CONSENTED:
+    if disclosure.route == Route.THIRD_PARTY:
+        if disclosure.parent_answer != ParentAnswer.CONSENTED:
             raise RuleError("The parent has not consented to release: refuse the request.")
         # REF-5, checked again where the decision is made: the parent on whose
         # behalf it is disclosed. A request logged before that was recorded
         # names no parent: someone on the case must hold it.
-        if request.on_behalf_of is None:
-            require_in_depth_support(request.case)
+        if disclosure.on_behalf_of is None:
+            require_in_depth_support(disclosure.case)
         else:
-            require_parental_responsibility(request.on_behalf_of)
+            require_parental_responsibility(disclosure.on_behalf_of)
         sharing_require(
-            case=request.case, recipient_role=request.recipient_role, party=request.requester_name
+            case=disclosure.case,
+            recipient_role=disclosure.recipient_role,
+            party=disclosure.requester_name,
         )
-    request.decided_by, request.decided_at = by, at
-    request.decision_reason = _text(reason, "the note")
+    disclosure.decided_by, disclosure.decided_at = by, at
+    disclosure.decision_reason = _text(reason, "the note")
     return _move(
-        request,
+        disclosure,
         State.APPROVED,
         by=by,
         at=at,
         action=DisclosureEvent.Action.APPROVED,
-        summary="Approved." + (f" {request.decision_reason}" if request.decision_reason else ""),
+        summary="Approved."
+        + (f" {disclosure.decision_reason}" if disclosure.decision_reason else ""),
     )
 
 
 @transaction.atomic
 def disclosure_refuse(
-    *, request: DisclosureRequest, by: User, expected_version: int, reason: str, at=None
+    *, disclosure: DisclosureRequest, by: User, expected_version: int, reason: str, at=None
 ) -> DisclosureRequest:
     at = at or timezone.now()
-    lock_for_change(request, expected_version=expected_version)
-    _check_decider(request, by)
+    lock_for_change(disclosure, expected_version=expected_version)
+    _check_decider(disclosure, by)
     reason = _text(reason, "the reason for refusing", required=True)
-    request.decided_by, request.decided_at = by, at
-    request.decision_reason = reason
+    disclosure.decided_by, disclosure.decided_at = by, at
+    disclosure.decision_reason = reason
     return _move(
-        request,
+        disclosure,
         State.REFUSED,
         by=by,
         at=at,
@@ -379,15 +382,15 @@ def disclosure_refuse(
     )
 
 
-def _copy_recipients(request: DisclosureRequest) -> list[Parent]:
+def _copy_recipients(disclosure: DisclosureRequest) -> list[Parent]:
     """Which parents get a copy of the released pack (DIS-5)."""
-    if request.requester_type == RequesterType.CHILD_SAR:
+    if disclosure.requester_type == RequesterType.CHILD_SAR:
         # A child with capacity asked in their own right: copying the parents
         # would give them the child's data.
         return []
-    if request.requester_type == RequesterType.PARENT_SAR:
-        return [request.subject_parent]  # never the other parent
-    return list(request.case.parents.filter(parental_responsibility=ParentalResponsibility.YES))
+    if disclosure.requester_type == RequesterType.PARENT_SAR:
+        return [disclosure.subject_parent]  # never the other parent
+    return list(disclosure.case.parents.filter(parental_responsibility=ParentalResponsibility.YES))
 
 
 def _send_copies(release: DisclosureRelease, parents: list[Parent], by: User, at) -> None:
@@ -423,7 +426,7 @@ def _send_copies(release: DisclosureRelease, parents: list[Parent], by: User, at
 @transaction.atomic
 def disclosure_release(
     *,
-    request: DisclosureRequest,
+    disclosure: DisclosureRequest,
     by: User,
     expected_version: int,
     items: list[str] | None = None,
@@ -436,58 +439,58 @@ def disclosure_release(
     (subject access, whole record) is built by ``disclosure.subject_access``.
     """
     at = at or timezone.now()
-    lock_for_change(request, expected_version=expected_version)
-    if not may_decide(by, request.case.service):
+    lock_for_change(disclosure, expected_version=expected_version)
+    if not may_decide(by, disclosure.case.service):
         raise RuleError("Only the head of service or their deputy may release a pack.")
-    if State.RELEASED not in allowed_next(request):
+    if State.RELEASED not in allowed_next(disclosure):
         raise RuleError(
-            f"This request is {request.get_state_display().lower()}: it cannot be released now."
+            f"This request is {disclosure.get_state_display().lower()}: it cannot be released now."
         )
-    require_not_archived(request.case)
+    require_not_archived(disclosure.case)
     sharing_event = None
-    if request.is_family_route:
-        pack: Pack = family_pack(request)
+    if disclosure.is_family_route:
+        pack: Pack = family_pack(disclosure)
     else:
         if not items:
             raise RuleError("Choose at least one item to release.")
         try:
-            pack = chosen_pack(request, items)
+            pack = chosen_pack(disclosure, items)
         except ValueError:
             raise RuleError("Choose items from this case.") from None
         sharing_event = sharing_record(
-            case=request.case,
+            case=disclosure.case,
             kind=SharingKind.DISCLOSURE,
-            recipient_role=request.recipient_role,
-            party=request.requester_name,
-            what=f"Disclosure pack for request {request.pk}:\n{pack.schedule}",
+            recipient_role=disclosure.recipient_role,
+            party=disclosure.requester_name,
+            what=f"Disclosure pack for request {disclosure.pk}:\n{pack.schedule}",
             by=by,
         )
     release = save_as(
         DisclosureRelease(
-            request=request,
-            case=request.case,
+            disclosure=disclosure,
+            case=disclosure.case,
             recipient=pack.recipient,
             items=pack.keys,
             schedule=pack.schedule,
             withheld="\n".join(pack.withheld),
-            pdf=render_pack(request, pack, approved_by=request.decided_by),
+            pdf=render_pack(disclosure, pack, approved_by=disclosure.decided_by),
             released_by=by,
-            approved_by=request.decided_by,
+            approved_by=disclosure.decided_by,
             released_at=at,
             sharing_event=sharing_event,
         ),
         by,
     )
-    copies = _copy_recipients(request)
+    copies = _copy_recipients(disclosure)
     _send_copies(release, copies, by, at)
     _move(
-        request,
+        disclosure,
         State.RELEASED,
         by=by,
         at=at,
         action=DisclosureEvent.Action.RELEASED,
         summary=f"Released {len(pack.items)} item(s) to {pack.recipient}; approved by "
-        f"{request.decided_by.get_full_name() or request.decided_by.username}; "
+        f"{disclosure.decided_by.get_full_name() or disclosure.decided_by.username}; "
         f"copy to {len(copies)} parent(s)."
         + (f" {len(pack.withheld)} item(s) withheld." if pack.withheld else ""),
     )
@@ -495,12 +498,17 @@ def disclosure_release(
 
 
 @transaction.atomic
-def disclosure_close(*, request: DisclosureRequest, by: User, expected_version: int, at=None):
+def disclosure_close(*, disclosure: DisclosureRequest, by: User, expected_version: int, at=None):
     at = at or timezone.now()
-    _check_worker(request.case, by)
-    lock_for_change(request, expected_version=expected_version)
+    _check_worker(disclosure.case, by)
+    lock_for_change(disclosure, expected_version=expected_version)
     return _move(
-        request, State.CLOSED, by=by, at=at, action=DisclosureEvent.Action.CLOSED, summary="Closed."
+        disclosure,
+        State.CLOSED,
+        by=by,
+        at=at,
+        action=DisclosureEvent.Action.CLOSED,
+        summary="Closed.",
     )
 
 

@@ -87,13 +87,13 @@ def _linked_parents(case) -> list[Parent]:
     return list(Parent.objects.filter(case_id__in=ids)) if ids else []
 
 
-def _older_children(request: DisclosureRequest, children: list[Child]):
+def _older_children(disclosure: DisclosureRequest, children: list[Child]):
     """Split the children of 12 or over into those a coordinator let in and the rest (DIS-6)."""
-    decisions = {d.child_id: d for d in request.capacity_decisions.all()}
+    decisions = {d.child_id: d for d in disclosure.capacity_decisions.all()}
     shown, withheld = [], []
     for child in children:
         decision = decisions.get(child.pk)
-        under_12 = (age_on(child, request.received_on) or 0) < CAPACITY_AGE
+        under_12 = (age_on(child, disclosure.received_on) or 0) < CAPACITY_AGE
         if under_12 or (decision is not None and decision.includes_child):
             shown.append(child)
         else:
@@ -101,14 +101,14 @@ def _older_children(request: DisclosureRequest, children: list[Child]):
     return shown, withheld
 
 
-def older_children_to_decide(request: DisclosureRequest) -> list[Child]:
+def older_children_to_decide(disclosure: DisclosureRequest) -> list[Child]:
     """Children of 12 or over a parent's pack would hold, for the coordinator's decision."""
-    if request.requester_type == RequesterType.CHILD_SAR or not request.is_family_route:
+    if disclosure.requester_type == RequesterType.CHILD_SAR or not disclosure.is_family_route:
         return []
     return [
         c
-        for c in request.case.children.all()
-        if (age_on(c, request.received_on) or 0) >= CAPACITY_AGE
+        for c in disclosure.case.children.all()
+        if (age_on(c, disclosure.received_on) or 0) >= CAPACITY_AGE
     ]
 
 
@@ -126,9 +126,9 @@ def _redact(pack: Pack, redactor: Redactor) -> Pack:
     return pack
 
 
-def family_pack(request: DisclosureRequest) -> Pack:
+def family_pack(disclosure: DisclosureRequest) -> Pack:
     """The pack for a subject access or whole-record request, with what was withheld."""
-    case = request.case
+    case = disclosure.case
     parents = list(case.parents.all())
     children = list(case.children.all())
     withheld: list[str] = []
@@ -136,26 +136,26 @@ def family_pack(request: DisclosureRequest) -> Pack:
     others: list[Parent] = []
     held: list = []
 
-    if request.requester_type == RequesterType.PARENT_SAR:
-        requester = request.subject_parent
+    if disclosure.requester_type == RequesterType.PARENT_SAR:
+        requester = disclosure.subject_parent
         included.append(parent_item(requester))
         others = [p for p in parents if p.pk != requester.pk]
         covered = [requester]
-        shown_children, held = _older_children(request, children)
+        shown_children, held = _older_children(disclosure, children)
         letters_to = {requester.pk}
         recipient = requester.full_name
-    elif request.requester_type == RequesterType.CHILD_SAR:
+    elif disclosure.requester_type == RequesterType.CHILD_SAR:
         others = parents
         covered = []
-        shown_children = [request.subject_child]
+        shown_children = [disclosure.subject_child]
         letters_to = set()
-        recipient = request.subject_child.full_name
+        recipient = disclosure.subject_child.full_name
     else:  # the whole record, at the parent's request (DIS-3)
         included += [parent_item(p) for p in parents]
         covered = parents
-        shown_children, held = _older_children(request, children)
+        shown_children, held = _older_children(disclosure, children)
         letters_to = {p.pk for p in parents}
-        recipient = request.whole_record_recipient or ", ".join(
+        recipient = disclosure.whole_record_recipient or ", ".join(
             p.full_name for p in parents if p.parental_responsibility == ParentalResponsibility.YES
         )
 
@@ -199,10 +199,10 @@ def family_pack(request: DisclosureRequest) -> Pack:
 
     title = (
         "Your subject access request"
-        if request.route == Route.SUBJECT_ACCESS
+        if disclosure.route == Route.SUBJECT_ACCESS
         else "Your record, as you asked"
     )
-    if request.whole_record_to == WholeRecordTo.SOLICITOR:
+    if disclosure.whole_record_to == WholeRecordTo.SOLICITOR:
         title = "The parent's record, sent to their solicitor at their request"
     # Everyone the pack is not about: other parents here and on linked enquiries,
     # children it does not cover, referrers and professionals.

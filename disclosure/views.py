@@ -161,7 +161,7 @@ def _step(request, case_id, request_id, form_class, form_name, step, done: str, 
 
     def run_step(data):
         data = dict(data)
-        step(request=item, by=request.user, expected_version=data.pop("version"), **data)
+        step(disclosure=item, by=request.user, expected_version=data.pop("version"), **data)
 
     ran, _ = submit(form, run_step)
     if ran:
@@ -285,7 +285,7 @@ def _release(request, case, item, form):
     if form.is_valid():
         try:
             services.disclosure_release(
-                request=item,
+                disclosure=item,
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
                 items=form.cleaned_data.get("items"),

@@ -293,7 +293,7 @@ def test_con6_every_kind_of_share_is_checked(refused_world, client_for, kind):
 # Service functions that record a share, each with a refused-consent exercise.
 SERVICE_EXERCISES = {
     "disclosure.services.disclosure_release": lambda w, volunteer: disclosure_release(
-        request=w["disclosure_approved"],
+        disclosure=w["disclosure_approved"],
         by=w["users"]["coordinator"],
         expected_version=w["disclosure_approved"].version,
         items=["summary:0"],

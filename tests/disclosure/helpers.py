@@ -27,7 +27,7 @@ def log_request(case, by, **extra):
 
 def notify(request, by):
     return services.disclosure_parent_notified(
-        request=request,
+        disclosure=request,
         by=by,
         notified_on=today(),
         method="telephone",
@@ -38,7 +38,7 @@ def notify(request, by):
 def answer(request, by, answer="consented", **extra):
     extra.setdefault("evidence", "signed_form" if answer == "consented" else "")
     return services.disclosure_consent_recorded(
-        request=request,
+        disclosure=request,
         by=by,
         answer=answer,
         answered_on=today(),
@@ -49,13 +49,13 @@ def answer(request, by, answer="consented", **extra):
 
 def approve(request, by, **extra):
     return services.disclosure_approve(
-        request=request, by=by, expected_version=request.version, **extra
+        disclosure=request, by=by, expected_version=request.version, **extra
     )
 
 
 def refuse(request, by, reason="Not enough detail in the request."):
     return services.disclosure_refuse(
-        request=request, by=by, expected_version=request.version, reason=reason
+        disclosure=request, by=by, expected_version=request.version, reason=reason
     )
 
 
@@ -63,7 +63,7 @@ def release(request, by, items=None):
     if items is None and not request.is_family_route:
         items = ["summary:0"]
     return services.disclosure_release(
-        request=request, by=by, expected_version=request.version, items=items
+        disclosure=request, by=by, expected_version=request.version, items=items
     )
 
 

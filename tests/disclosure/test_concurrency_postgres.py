@@ -37,7 +37,7 @@ def test_dis4_two_coordinators_approving_at_once_give_one_approval(
     def approve(by):
         # Each thread loads its own copy, as two requests would, from the same page version.
         return lambda: services.disclosure_approve(
-            request=DisclosureRequest.objects.get(pk=request.pk), by=by, expected_version=version
+            disclosure=DisclosureRequest.objects.get(pk=request.pk), by=by, expected_version=version
         )
 
     first, second = first_holds_the_lock_then_second(

@@ -92,7 +92,7 @@ def test_ret3_purge_removes_every_disclosure_record_of_the_case(
     request = approved_request(case, staff, coordinator)
     release(request, coordinator)
     request.refresh_from_db()
-    disclosure_close(request=request, by=staff, expected_version=request.version)
+    disclosure_close(disclosure=request, by=staff, expected_version=request.version)
     case_services.case_close(case=case, by=staff, closed_on=years_ago(13))
     run = purge_execute(case_ids=[case.pk], by=admin_user, method="screen", service=service)
     assert run.purged == 1

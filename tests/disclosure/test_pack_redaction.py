@@ -194,11 +194,11 @@ def test_dis6_a_sibling_of_12_or_over_is_withheld_until_a_coordinator_decides(
     # Staff may not decide; a coordinator records that the child has capacity and agrees.
     with pytest.raises(RuleError):
         child_capacity_decide(
-            request=request, child=jordan, has_capacity=True, child_agrees=True,
+            disclosure=request, child=jordan, has_capacity=True, child_agrees=True,
             reason="Spoke to Jordan.", by=staff,
         )  # fmt: skip
     child_capacity_decide(
-        request=request, child=jordan, has_capacity=True, child_agrees=False,
+        disclosure=request, child=jordan, has_capacity=True, child_agrees=False,
         reason="Jordan does not want their father's household to see it.", by=coordinator,
     )  # fmt: skip
     request.refresh_from_db()
@@ -207,7 +207,7 @@ def test_dis6_a_sibling_of_12_or_over_is_withheld_until_a_coordinator_decides(
     assert any("did not agree" in line for line in pack.withheld)
 
     decision = child_capacity_decide(
-        request=request, child=jordan, has_capacity=True, child_agrees=True,
+        disclosure=request, child=jordan, has_capacity=True, child_agrees=True,
         reason="Jordan changed their mind and agrees.", by=coordinator,
     )  # fmt: skip
     assert decision.history.count() == 2  # both decisions, with who made them

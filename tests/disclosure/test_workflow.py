@@ -22,7 +22,7 @@ ACTIONS = {
     "refuse": lambda r, staff, coordinator: refuse(r, coordinator),
     "release": lambda r, staff, coordinator: release(r, coordinator),
     "close": lambda r, staff, coordinator: services.disclosure_close(
-        request=r, by=staff, expected_version=r.version
+        disclosure=r, by=staff, expected_version=r.version
     ),
 }
 RESULT = {
@@ -286,7 +286,7 @@ def test_sec4_a_stale_version_is_a_conflict(consented_case, staff, coordinator):
     approve(request, coordinator)
     request.version = stale
     with pytest.raises(ConflictError):
-        services.disclosure_approve(request=request, by=coordinator, expected_version=stale)
+        services.disclosure_approve(disclosure=request, by=coordinator, expected_version=stale)
 
 
 def test_dis3_whole_record_at_the_parents_request_goes_to_their_solicitor(
