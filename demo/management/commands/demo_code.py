@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.two_factor import demo_authenticator, refuse_in_production
 from pps.models import User
-from pps.security.demo import demo_authenticator, refuse_in_production
 from pps.security.two_factor import current_code
 
 

@@ -33,9 +33,9 @@ from demo.disclosure import seed_disclosure
 from demo.helpline import HELPLINE_DEMO_CASES, seed_helpline
 from demo.retention import seed_retention
 from demo.safeguarding import seed_overrides
+from demo.two_factor import demo_sign_in_lines
 from pps.models import Service, User
 from pps.roles import Role
-from pps.security.demo import demo_sign_in_lines
 from pps.services import user_create
 
 DEMO_PASSWORD = "demo-password-2026"
