@@ -16,6 +16,7 @@ from cases.letters.services import (
     privacy_statement_facts,
     privacy_statement_send,
 )
+from pps.history import save_as
 from pps.models import AccessLogEntry
 from pps.pdf import MARKING
 from pps.rules import RuleError
@@ -130,7 +131,7 @@ def test_com2_emailed_letter_needs_permission_and_says_confidential(family, staf
     assert Letter.objects.count() == 0 and mail.outbox == []
 
     parent.email_permission = True
-    services._save_as(parent, staff)
+    save_as(parent, staff)
     letter = letter_send(
         case=case, parent=parent, kind="closure", method="email", details={}, by=staff
     )
@@ -144,7 +145,7 @@ def test_com2_emailed_letter_needs_permission_and_says_confidential(family, staf
 def test_sec4_failed_email_records_nothing(family, staff, monkeypatch):
     case, parent = family
     parent.email_permission = True
-    services._save_as(parent, staff)
+    save_as(parent, staff)
     monkeypatch.setattr(
         "django.core.mail.EmailMessage.send",
         lambda self, *a, **k: (_ for _ in ()).throw(OSError("connection refused")),
@@ -341,7 +342,7 @@ def test_com4_statement_by_email_needs_permission(family, staff, client_for):
     response = client.post(url, {"method": "email"})
     assert response.status_code == 400 and PrivacyStatementSent.objects.count() == 0
     parent.email_permission = True
-    services._save_as(parent, staff)
+    save_as(parent, staff)
     assert client.post(url, {"method": "email"}).status_code == 302
     (message,) = mail.outbox
     assert message.subject == "Confidential: Why we keep information about you"

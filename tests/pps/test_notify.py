@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from cases import services
+from pps.history import save_as
 from pps.notify import (
     NotificationRefused,
     coded_reference,
@@ -66,7 +67,7 @@ def test_com2_no_personal_email_without_the_parents_permission(named_case):
 def test_com2_personal_email_with_permission_is_marked_confidential(named_case, staff):
     parent = named_case.parents.get()
     parent.email_permission = True
-    services._save_as(parent, staff)
+    save_as(parent, staff)
     email_parent(
         parent=parent,
         subject="Your appointment",

@@ -4,6 +4,7 @@ import datetime
 
 from cases import services as case_services
 from cases.models import Case
+from pps.history import save_as
 from tests.consent.helpers import record
 from tests.factories import parent_fields
 
@@ -136,7 +137,7 @@ def rich_case(service, staff, coordinator, volunteer, client_for, **parent):
     for round_number in range(3):
         person = Parent.objects.get(case=case)
         person.phone = f"0700{case.pk:05d}{round_number}"
-        case_services._save_as(person, staff)
+        save_as(person, staff)
     hold = legal_hold_place(case=case, reason="complaint", by=coordinator, details="Complaint 7")
     legal_hold_lift(hold=hold, by=coordinator)
     LogEntry.objects.create(

@@ -106,6 +106,7 @@ def prepare(workdir: Path) -> None:
 
     from cases import services
     from cases.models import Parent
+    from pps.history import save_as
     from retention.services import legal_hold_lift, legal_hold_place
     from tests.consent.helpers import record
     from tests.factories import ServiceFactory, make_user
@@ -165,7 +166,7 @@ def prepare(workdir: Path) -> None:
     for number in range(3):
         parent = Parent.objects.get(case=case)
         parent.address = f"{SENTINELS['address']} {number}"
-        services._save_as(parent, staff)
+        save_as(parent, staff)
     # Reads: access-log rows (detail and list), by staff and the volunteer.
     for user in (staff, volunteer):
         client = Client()
@@ -180,13 +181,13 @@ def prepare(workdir: Path) -> None:
         notes=SENTINELS["consent"],
         signed_form=b"%PDF-1.7 " + SENTINELS["form"].encode(),
     )
-    services._save_as(consent, staff)
+    save_as(consent, staff)
     consent.notes = SENTINELS["consent"] + " reviewed"
-    services._save_as(consent, staff)
-    request = services._save_as(
+    save_as(consent, staff)
+    request = save_as(
         ProbeDisclosureRequest(case=case, what_is_asked_plain=PLAINTEXT_CONTROL), staff
     )
-    services._save_as(
+    save_as(
         ProbePackPage(request=request, content=SENTINELS["pack"], data_key_id=case.data_key_id),
         staff,
     )
