@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from cases.letters.case_study import case_study_prepare, case_study_sign_off
+from cases.case_studies.services import case_study_prepare, case_study_sign_off
 from cases.letters.models import DeliveryMethod
 from cases.letters.services import letter_send, privacy_statement_send
 from cases.models import Case

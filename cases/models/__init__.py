@@ -2,14 +2,15 @@
 
 The case record itself (cases, parents, children, contacts, volunteer
 assignments) is in ``case``; each area keeps its own models beside its code
-(the helpline's referrals, links and voicemail; letters, statements and case
+(the helpline's referrals, links and voicemail; letters and statements; case
 studies; the statistics settings and exports) and the cases' counts are in
 ``counts``. Django registers a model when its module is imported, and it
 imports this package for the app, so every model of the app is listed here.
 """
 
+from cases.case_studies.models import CaseStudy
 from cases.helpline.models import CaseLink, Referral, Voicemail
-from cases.letters.models import CaseStudy, DeliveryMethod, Letter, PrivacyStatementSent
+from cases.letters.models import DeliveryMethod, Letter, PrivacyStatementSent
 from cases.models.case import (
     AgreementMethod,
     AnonymousContact,

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from cases import services
-from cases.letters.case_study import case_study_prepare, case_study_sign_off
+from cases.case_studies.services import case_study_prepare, case_study_sign_off
 from cases.statistics.export import report_csv, report_pdf
 from cases.statistics.report import Period, build_report
 from retention.models import DestructionLogEntry
@@ -131,7 +131,7 @@ def test_com6_case_study_holds_no_identifying_value(seeded):
     assert "dyslexia" in study.text  # what is useful for training stays
     assert_nothing_identifying(study.text, case)
 
-    from cases.letters.case_study_views import render_pdf  # the same renderer the download uses
+    from cases.case_studies.views import render_pdf  # the same renderer the download uses
 
     case_study_sign_off(study=study, by=coordinator)
     pdf = render_pdf(

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from cases import services
+from cases.case_studies.services import case_study_prepare
 from cases.helpline.services import case_link_record, referral_record
-from cases.letters.case_study import case_study_prepare
 from cases.letters.services import letter_send, privacy_statement_send
 from disclosure.safeguarding.services import override_review
 from pps import crypto

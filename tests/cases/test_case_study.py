@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from cases import services
-from cases.letters.case_study import (
+from cases.case_studies.models import CaseStudy
+from cases.case_studies.services import (
     Identifiers,
     case_study_prepare,
     case_study_revise,
@@ -14,7 +15,6 @@ from cases.letters.case_study import (
     relative_to,
     scrub,
 )
-from cases.letters.models import CaseStudy
 from pps.models import AccessLogEntry
 from pps.pdf import MARKING
 from pps.rules import RuleError

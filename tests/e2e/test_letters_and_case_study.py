@@ -7,7 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases import services
-from cases.letters.models import CaseStudy, Letter, PrivacyStatementSent
+from cases.case_studies.models import CaseStudy
+from cases.letters.models import Letter, PrivacyStatementSent
 from tests.e2e.case_sections import open_section
 from tests.factories import make_case
 

@@ -112,7 +112,7 @@ def _statement_kwargs(world):
 
 
 def _study_kwargs(world, signed_off=False):
-    from cases.letters.case_study import case_study_prepare, case_study_sign_off
+    from cases.case_studies.services import case_study_prepare, case_study_sign_off
 
     coordinator = world["users"]["coordinator"]
     study = case_study_prepare(case=world["case"], by=coordinator)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from cases.letters.models import CaseStudy
+from cases.case_studies.models import CaseStudy
 from cases.models import Case, ChildInformation
 from pps.history import save_as
 from pps.models import User

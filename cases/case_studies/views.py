@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import get_case_for_user
-from cases.letters.case_study import case_study_prepare, case_study_revise, case_study_sign_off
-from cases.letters.case_study_forms import CaseStudyEditForm, SignOffForm
-from cases.letters.models import CaseStudy
+from cases.case_studies.forms import CaseStudyEditForm, SignOffForm
+from cases.case_studies.models import CaseStudy
+from cases.case_studies.services import case_study_prepare, case_study_revise, case_study_sign_off
 from pps.access_log import logged_or_404
 from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
