@@ -1,6 +1,7 @@
 from django.urls import path
 
-from cases import access_log_views, assignment_views, section_views, views
+from cases import assignment_views, section_views, views
+from cases.access_log import views as access_log_views
 from cases.case_studies import views as case_study_views
 from cases.letters import views as letter_views
 

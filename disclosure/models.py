@@ -14,7 +14,7 @@ from django.db import models
 from cases.models import Case, Child, Parent
 
 # Decisions on an older child in a parent's pack (DIS-6) live in their own module.
-from disclosure.capacity_models import ChildCapacityDecision  # noqa: F401 (models of this app)
+from disclosure.capacity.models import ChildCapacityDecision  # noqa: F401 (models of this app)
 
 # The child-protection override (DIS-7) lives in its own module.
 from disclosure.safeguarding.models import (  # noqa: F401 (models of this app)

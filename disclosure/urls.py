@@ -1,6 +1,7 @@
 from django.urls import path
 
-from disclosure import capacity_views, views
+from disclosure import views
+from disclosure.capacity import views as capacity_views
 
 app_name = "disclosure"
 

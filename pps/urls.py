@@ -18,7 +18,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("policy/", include("pps.policy.urls")),
     path("volunteers/", include("pps.volunteers.urls")),
-    path("access-log/", include("cases.access_log_urls")),
+    path("access-log/", include("cases.access_log.urls")),
     path("helpline/", include("cases.helpline.urls")),
     path("statistics/", include("cases.statistics.urls")),
     path("retention/", include("retention.urls")),

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from cases.helpline.services import case_link_record, referral_record
 from cases.models import Topic
 from cases.services import child_add, child_information_add, contact_log, parent_add
-from disclosure.capacity import child_capacity_decide
+from disclosure.capacity.services import child_capacity_decide
 from disclosure.models import ChildCapacityDecision
 from disclosure.redaction import MARKER
 from disclosure.release_pack import render_pack

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from disclosure.capacity import child_capacity_decide
+from disclosure.capacity.services import child_capacity_decide
 from disclosure.forms import ChildCapacityForm
 from disclosure.subject_access import older_children_to_decide
 from disclosure.views import _load

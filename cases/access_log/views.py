@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cases.access import get_case_for_user
-from cases.access_reports import case_access_entries, denied_entries, describe
+from cases.access_log.selectors import case_access_entries, denied_entries, describe
 from pps.decorators import role_required
 from pps.paging import IdFirstPaginator
 from pps.roles import Role

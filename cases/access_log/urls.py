@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import access_log_views
+from cases.access_log import views as access_log_views
 
 app_name = "access_log"
 
