@@ -20,6 +20,7 @@ from cases.models import (
 )
 from pps.crypto import EncryptionKeyError
 from pps.keystore.models import DataKey
+from pps.submission import AlreadySaved, save_once
 from tests.cases.helpline_helpers import contact_args, referral_args, topic_of
 from tests.factories import make_case, parent_fields
 from tests.raw_db import tables_containing
@@ -362,9 +363,9 @@ def test_sec4_double_submit_saves_one_contact(case, staff, service):
             case=case, by=staff, submission_id=submission, **contact_args(service)
         )
 
-    first = helpline.save_once(Contact, submission, save)
-    with pytest.raises(helpline.AlreadySaved) as again:
-        helpline.save_once(Contact, submission, save)
+    first = save_once(Contact, submission, save)
+    with pytest.raises(AlreadySaved) as again:
+        save_once(Contact, submission, save)
     assert again.value.record == first
     assert Contact.objects.count() == 1
 
@@ -382,16 +383,16 @@ def test_sec4_racing_double_submit_is_stopped_by_the_database(case, staff, servi
         log()  # the other request, just ahead of us
         return log()
 
-    with pytest.raises(helpline.AlreadySaved) as again:
-        helpline.save_once(Contact, submission, racing_save)
+    with pytest.raises(AlreadySaved) as again:
+        save_once(Contact, submission, racing_save)
     assert Contact.objects.get() == again.value.record
 
 
 def test_sec4_double_submit_of_a_new_call_opens_one_case(service, staff):
     submission = uuid.uuid4()
     for _ in range(2):
-        with contextlib.suppress(helpline.AlreadySaved):
-            helpline.save_once(
+        with contextlib.suppress(AlreadySaved):
+            save_once(
                 Contact, submission, lambda: open_call(service, staff, submission_id=submission)
             )
     assert Case.objects.count() == 1 and Contact.objects.count() == 1
