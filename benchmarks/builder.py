@@ -283,9 +283,9 @@ def audit_rows(world: World, cases: list[Case]) -> None:
     world.add("access-log rows", write_access_log(world, first, last, per_case=5))
 
 
-# Run in this order for every batch. Issue 6 (disclosures) adds
-# ("disclosures", disclosure_requests) before "audit" with register_step, so
-# its rows get history too: see docs/performance.md, "Adding a measurement".
+# Run in this order for every batch. A plug-in (runner.PLUGINS) adds its steps
+# with register_step, before "audit" so its rows get history too, as the
+# disclosure requests do: see docs/performance.md, "Adding a measurement".
 STEPS: list[tuple[str, Step]] = [
     ("parents and children", parents_and_children),
     ("contacts", contacts),

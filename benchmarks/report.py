@@ -1,6 +1,6 @@
 """The benchmark's output: the environment, the figures per size, and the targets.
 
-The targets are those of the performance issue (SQLite on a 2-core machine).
+The targets are the service's performance targets (SQLite on a 2-core machine).
 Each is checked against the figures and marked PASS or MISS; "at 100,000"
 targets are checked at the largest size measured, which the table names.
 """

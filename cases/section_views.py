@@ -1,7 +1,7 @@
 """The case record's sections beyond the summary: consent, letters, referrals, safeguarding.
 
-Each is its own page so that none reads every table (issue 10: at most 12
-queries a page). Every one loads the case through ``get_case_overview`` (the
+Each is its own page so that none reads every table (at most 12 queries a
+page). Every one loads the case through ``get_case_overview`` (the
 access helper, logged, 404 for missing and forbidden alike) and shows the
 sub-navigation from that same read. Who may open a section is who could see
 its panel on the single case page before: letters and safeguarding are for

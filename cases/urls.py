@@ -11,7 +11,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("search/", views.case_search, name="search"),
     path("<id:case_id>/", views.case_detail, name="detail"),
-    # The case record's sections beyond the summary (issue 10: no page reads every table).
+    # The case record's sections beyond the summary (no page reads every table).
     path("<id:case_id>/consent-status/", section_views.section_consent, name="section_consent"),
     path(
         "<id:case_id>/letters-and-statements/",

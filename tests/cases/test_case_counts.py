@@ -1,7 +1,6 @@
 """The cases' counts the database keeps (cases.models.counts): the case lists read
-their length from them instead of counting every case (issue 10)."""
+their length from them instead of counting every case."""
 
-import importlib
 import io
 
 import pytest
@@ -17,8 +16,6 @@ from cases.models import Case, CaseCount
 from cases.selectors import search_cases
 from tests.factories import make_case
 from tests.retention.helpers import make_expired_case
-
-MIGRATION = importlib.import_module("cases.migrations.0010_issue10_case_counts")
 
 
 def kept() -> dict:
@@ -66,16 +63,6 @@ def test_counts_follow_every_way_a_case_is_added_changed_or_destroyed(
     call_command("purge_expired", "--no-input", stdout=io.StringIO())
     assert kept()[(service.pk, "closed")] == 1
     assert_kept_counts_are_true()
-
-
-def test_the_migration_counts_the_cases_already_there(service, staff, coordinator):
-    for _ in range(2):
-        make_case(service, staff)
-    case_services.case_close(case=make_case(service, staff), by=staff)
-    CaseCount.objects.all().delete()
-    with connection.cursor() as cursor:
-        cursor.execute(MIGRATION.BACKFILL)
-    assert kept() == {(service.pk, "open"): 2, (service.pk, "closed"): 1}
 
 
 def test_the_counting_triggers_survive_every_migration():

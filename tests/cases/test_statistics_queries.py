@@ -1,4 +1,4 @@
-"""A report reads every table's counts together: a fixed, small number of queries (issue 10).
+"""A report reads every table's counts together: a fixed, small number of queries.
 
 ``run_tallies`` turns the tallies of every registered table into one
 ``UNION ALL`` query, so the statistics page costs the same few queries whatever

@@ -1,6 +1,6 @@
 """Nothing leaves the service without the sharing check (CON-6).
 
-This is a guard for code not yet written. It fails when:
+It holds every outbound path, today's and any added later. It fails when:
 
 1. a view (any URL in the resolver) produces a document or records a share, by
    any chain of project calls, without being marked ``@outbound_path`` (it sends
@@ -11,8 +11,8 @@ This is a guard for code not yet written. It fails when:
 3. a service function records a share without being listed and exercised here;
 4. anything but ``consent.sharing.sharing_record`` writes a ``SharingEvent``.
 
-Adding a disclosure release, a referral letter or an export therefore means
-marking the view and adding its refused-consent exercise here.
+Adding an outbound path (a new kind of release, letter or export) therefore
+means marking the view and adding its refused-consent exercise here.
 """
 
 import inspect

@@ -213,7 +213,7 @@ MATRIX = {
         COORDINATOR_ONLY_RECORD,
     ),
     "access_log:denied": ("get", None, COORDINATOR_ONLY_PAGE),
-    # The helpline (issue 3). Empty POSTs are invalid forms, shown again with
+    # The helpline. Empty POSTs are invalid forms, shown again with
     # their errors (200); nothing is saved.
     "helpline:start": ("get", None, HELPLINE_WORKERS),
     "helpline:matches": ("post", None, HELPLINE_WORKERS),

@@ -1,4 +1,4 @@
-"""IdFirstPaginator: the same pages as Django's Paginator, read by id (issue 10)."""
+"""IdFirstPaginator: the same pages as Django's Paginator, read by id."""
 
 import pytest
 from django.core.paginator import Paginator
