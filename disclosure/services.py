@@ -467,7 +467,7 @@ def disclosure_release(
         )
     release = save_as(
         DisclosureRelease(
-            disclosure=disclosure,
+            request=disclosure,
             case=disclosure.case,
             recipient=pack.recipient,
             items=pack.keys,

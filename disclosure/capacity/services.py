@@ -48,9 +48,9 @@ def child_capacity_decide(
         raise RuleError(f"Keep the reason under {REASON_MAX} characters.")
     if has_capacity and child_agrees is None:
         raise RuleError("Record whether the child agrees to their information going out.")
-    decision = ChildCapacityDecision.objects.filter(disclosure=disclosure, child=child).first()
+    decision = ChildCapacityDecision.objects.filter(request=disclosure, child=child).first()
     decision = decision or ChildCapacityDecision(
-        disclosure=disclosure, case=disclosure.case, child=child
+        request=disclosure, case=disclosure.case, child=child
     )
     decision.has_capacity = has_capacity
     decision.child_agrees = child_agrees if has_capacity else None
