@@ -122,7 +122,7 @@ def get_on_visible_case(
     """
     record_id, case_pk = as_id(pk), as_id(case_id)
     record = None
-    if record_id is not None and case_pk is not None and user.role in roles:
+    if record_id is not None and case_pk is not None and getattr(user, "role", None) in roles:
         on_case = records.filter(pk=record_id, case_id=case_pk)
         record = (
             on_case.filter(case__in=visible_cases(user).values("pk"))
