@@ -4,14 +4,18 @@
 the user may not see alike (so ids reveal nothing), and writes an access-log
 row either way (ACC-6, ACC-7). ``visible_cases`` is the list equivalent, and
 ``visible_case_count`` the everyday list's length.
+
+A record that belongs to a case (a letter, a request for information, a
+consent decision) loads through its area's ``access.py`` with
+``get_on_visible_case``: the same rule, one logged read of the record itself.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db.models import QuerySet, Sum
 
-from cases.models import Case, CaseCount, ChildInformation
+from cases.models import Case, CaseCount, ChildInformation, Parent, VolunteerAssignment
 from pps.access_log import logged_or_404
 from pps.form_fields import as_id
 from pps.models import AccessLogEntry, User
@@ -92,6 +96,75 @@ def get_case_for_user(
         owner=Case.objects.filter(pk=case_id).values_list("service_id", flat=True)
         if case_id is not None
         else None,
+    )
+
+
+def get_on_visible_case(
+    user: User,
+    records: QuerySet,
+    case_id,
+    pk,
+    *,
+    roles: Collection[str] = CASE_WORKER_ROLES,
+    action: str = AccessLogEntry.Action.VIEW,
+    message: str = "Not found.",
+):
+    """The record ``pk`` of ``records`` on case ``case_id``, if the user may see that case.
+
+    The record must belong to the case named in the URL, so an id of another
+    case's record (even one the user may see) is not found. Only ``roles`` read
+    such records at all (staff and coordinators unless the area says otherwise:
+    a volunteer sees the case but not its letters or requests, ACC-5), whatever
+    the view's own role check. Missing, forbidden and on another case all answer
+    404 and are logged alike, with the URL's case (ACC-6, ACC-7), under the
+    model's name (what the purge looks for). The record comes with its case,
+    service and assigned worker.
+    """
+    record_id, case_pk = as_id(pk), as_id(case_id)
+    record = None
+    if record_id is not None and case_pk is not None and getattr(user, "role", None) in roles:
+        on_case = records.filter(pk=record_id, case_id=case_pk)
+        record = (
+            on_case.filter(case__in=visible_cases(user).values("pk"))
+            .select_related("case__service", "case__assigned_staff")
+            .first()
+        )
+    return logged_or_404(
+        user,
+        record,
+        action=action,
+        object_type=records.model._meta.model_name,
+        object_id=pk,
+        case_id=case_pk,
+        message=message,
+        owner=records.model._base_manager.filter(pk=record_id).values_list(
+            "case__service_id", flat=True
+        )
+        if record_id is not None
+        else None,
+    )
+
+
+def get_parent_for_user(user: User, case_id, parent_id, **kwargs) -> Parent:
+    return get_on_visible_case(
+        user,
+        Parent.objects.all(),
+        case_id,
+        parent_id,
+        message="No such parent on this case.",
+        **kwargs,
+    )
+
+
+def get_assignment_for_user(user: User, case_id, assignment_id, **kwargs) -> VolunteerAssignment:
+    return get_on_visible_case(
+        user,
+        VolunteerAssignment.objects.select_related("volunteer"),
+        case_id,
+        assignment_id,
+        roles=(Role.COORDINATOR,),
+        message="No such assignment on this case.",
+        **kwargs,
     )
 
 

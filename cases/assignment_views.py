@@ -6,11 +6,11 @@ Assigning grants the volunteer's object permission on the case; ending it
 
 from django.contrib import messages
 from django.db import IntegrityError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import services
-from cases.access import get_case_for_user
+from cases.access import get_assignment_for_user, get_case_for_user
 from cases.models import Case
 from consent.sharing import outbound_path, volunteer_sharing_check
 from pps.decorators import role_required
@@ -150,10 +150,8 @@ def volunteer_assign(request, case_id: int):
 @require_POST
 @role_required(Role.COORDINATOR)
 def volunteer_unassign(request, case_id: int, assignment_id: int):
-    case = get_case_for_user(request.user, case_id)
-    assignment = get_object_or_404(
-        case.volunteer_assignments.select_related("volunteer"), pk=assignment_id
-    )
+    assignment = get_assignment_for_user(request.user, case_id, assignment_id)
+    case = assignment.case
     if assignment.ended_at is not None:
         messages.info(request, "That assignment had already ended.")
     else:

@@ -8,15 +8,14 @@ its panel on the single case page before: letters and safeguarding are for
 staff and coordinators; volunteers see consent and linked enquiries.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from cases.case_overview import get_case_overview
 from cases.helpline.selectors import linked_enquiries
-from cases.letters.models import PrivacyStatementSent
-from cases.models import Case, Parent
+from cases.letters.access import parents_with_statement_flag
+from cases.models import Case
 from pps.decorators import role_required
 from pps.roles import CASE_READER_ROLES, CASE_WORKER_ROLES
 
@@ -78,13 +77,6 @@ def case_sections(user, case: Case, current: str) -> list[dict]:
         }
         for key, url_name, label, count in rows
     ]
-
-
-def parents_with_statement_flag(case: Case) -> None:
-    """Prefetch the parents, each marked ``statement_sent`` (for the statement reminder)."""
-    sent = PrivacyStatementSent.objects.filter(parent=OuterRef("pk"))
-    parents = Parent.objects.annotate(statement_sent=Exists(sent)).order_by("id")
-    prefetch_related_objects([case], Prefetch("parents", queryset=parents))
 
 
 def render_section(request, case: Case, section: str, template: str, context=None):

@@ -9,9 +9,10 @@ from cases.access import get_case_for_user, visible_case_count, visible_child_in
 from cases.case_overview import consent_line, get_case_overview
 from cases.forms import CaseEditForm, CaseSearchForm
 from cases.helpline.selectors import case_page_helpline_context
+from cases.letters.access import parents_with_statement_flag
 from cases.models import Case
 from cases.saved_searches import browser_key, keep_browser_key, search_recall, search_remember
-from cases.section_views import parents_with_statement_flag, render_section
+from cases.section_views import render_section
 from cases.selectors import (
     can_read_case_notes,
     search_cases_matching,

@@ -7,10 +7,11 @@ withdrawal stops a letter that was written but not yet sent (CON-7).
 """
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import get_case_for_user
+from consent.access import get_sharing_event_for_user
 from consent.documents import third_party_letter_pdf
 from consent.forms import LetterForm, ShareForm
 from consent.models import SharingEvent
@@ -90,20 +91,15 @@ def letter_save(request, case_id: int):
     return _record(request, case_id, "letter")
 
 
-def _event(case, event_id) -> SharingEvent:
-    return get_object_or_404(
-        SharingEvent.objects.select_related("by", "consent_decision"), pk=event_id, case=case
-    )
-
-
 @require_GET
 @staff_only
 def sharing_event(request, case_id: int, event_id: int):
-    case = get_case_for_user(request.user, case_id)
+    event = get_sharing_event_for_user(request.user, case_id, event_id)
+    case = event.case
     return render(
         request,
         "consent/sharing_event.html",
-        {"case": case, "event": _event(case, event_id), "labels": role_labels(case.service_id)},
+        {"case": case, "event": event, "labels": role_labels(case.service_id)},
     )
 
 
@@ -112,8 +108,9 @@ def sharing_event(request, case_id: int, event_id: int):
 @staff_only
 @outbound_path("Letter to a third party, produced for sending")
 def letter_pdf(request, case_id: int, event_id: int):
-    case = get_case_for_user(request.user, case_id, action=AccessLogEntry.Action.DOWNLOAD)
-    event = _event(case, event_id)
+    download = AccessLogEntry.Action.DOWNLOAD
+    event = get_sharing_event_for_user(request.user, case_id, event_id, action=download)
+    case = event.case
     if event.kind != SharingEvent.Kind.LETTER:
         return redirect("consent:sharing_event", case_id=case.pk, event_id=event.pk)
     try:

@@ -1,21 +1,22 @@
 """Consent screens for staff: record, review, withdraw, timeline, signed forms (CON-1 to CON-7).
 
-Every view loads its case through ``cases.access.get_case_for_user`` (404 for
-missing and forbidden alike, logged). Volunteers see the current decision on
+Every view loads its case through ``cases.access.get_case_for_user``, or a
+decision or signed form through ``consent.access`` (404 for missing and
+forbidden alike, logged). Volunteers see the current decision on
 the case page only (``consent_tags``); they change nothing and download
 nothing (ACC-5), so every view here is for staff and coordinators.
 """
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import get_case_for_user
 from consent import services
+from consent.access import get_consent_decision_for_user, get_signed_form_for_user
 from consent.documents import consent_form_pdf
 from consent.forms import DecisionForm, SignedFormUploadForm, WithdrawForm
-from consent.models import ConsentDecision, SignedConsentForm
 from consent.roles import role_labels
 from consent.selectors import (
     awaiting_signed_forms,
@@ -39,12 +40,6 @@ from pps.uploads import document_response
 
 REVIEWS_PER_PAGE = 50
 staff_only = role_required(*CASE_WORKER_ROLES)
-
-
-def _decision(case, decision_id) -> ConsentDecision:
-    return get_object_or_404(
-        ConsentDecision.objects.select_related("case__service"), pk=decision_id, case=case
-    )
 
 
 @require_GET
@@ -219,8 +214,9 @@ def withdraw_save(request, case_id: int):
 @staff_only
 @internal_document("The consent form is printed for the parent to sign; it names no one else.")
 def form_pdf(request, case_id: int, decision_id: int):
-    case = get_case_for_user(request.user, case_id, action=AccessLogEntry.Action.DOWNLOAD)
-    decision = _decision(case, decision_id)
+    download = AccessLogEntry.Action.DOWNLOAD
+    decision = get_consent_decision_for_user(request.user, case_id, decision_id, action=download)
+    case = decision.case
     if not decision.permits_sharing:
         messages.error(request, "A consent form is printed only for full or restricted consent.")
         return redirect("consent:timeline", case_id=case.pk)
@@ -244,16 +240,16 @@ def _upload_page(request, case, decision, form):
 @require_GET
 @staff_only
 def signed_form(request, case_id: int, decision_id: int):
-    case = get_case_for_user(request.user, case_id)
-    decision = _decision(case, decision_id)
+    decision = get_consent_decision_for_user(request.user, case_id, decision_id)
+    case = decision.case
     return _upload_page(request, case, decision, SignedFormUploadForm())
 
 
 @require_POST
 @staff_only
 def signed_form_save(request, case_id: int, decision_id: int):
-    case = get_case_for_user(request.user, case_id)
-    decision = _decision(case, decision_id)
+    decision = get_consent_decision_for_user(request.user, case_id, decision_id)
+    case = decision.case
     form = SignedFormUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -276,8 +272,9 @@ def signed_form_save(request, case_id: int, decision_id: int):
 @staff_only
 @internal_document("The service's own copy of what the parent signed; staff only.")
 def signed_form_download(request, case_id: int, form_id: int):
-    case = get_case_for_user(request.user, case_id, action=AccessLogEntry.Action.DOWNLOAD)
-    document = get_object_or_404(SignedConsentForm, pk=form_id, case=case)
+    download = AccessLogEntry.Action.DOWNLOAD
+    document = get_signed_form_for_user(request.user, case_id, form_id, action=download)
+    case = document.case
     return document_response(
         document.content, document.content_type, f"signed-consent-{case.reference}-{document.pk}"
     )

@@ -1,21 +1,23 @@
 """Screens for requests for information (DIS-1 to DIS-6, DIS-8).
 
-Cases load through ``cases.access.get_case_for_user`` (404 for missing and
-forbidden alike, logged), requests only from within that case. Volunteers and
+Cases load through ``cases.access.get_case_for_user`` and requests through
+``disclosure.access.get_disclosure_for_user`` (404 for missing and forbidden
+alike, and for a request of another case; logged). Volunteers and
 administrators never see disclosures (403). Staff log requests and record the
 parent's notice and answer; approving, refusing and releasing are for the
 approvers (``disclosure.approvers``) and need a recent re-authentication.
 """
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.access import get_case_for_user, visible_cases
+from cases.access import get_case_for_user
 from consent.roles import role_labels
 from consent.sharing import SharingRefused, internal_document, outbound_path, sharing_require
 from disclosure import forms, services
+from disclosure.access import get_disclosure_for_user, visible_disclosures
 from disclosure.approvers import approvers_for, may_decide, may_manage, why_not
 from disclosure.due_dates import deadline_basis, urgency
 from disclosure.log import disclosure_log
@@ -33,17 +35,9 @@ from pps.submission import submit
 staff_only = role_required(*CASE_WORKER_ROLES)
 
 
-def _request(case, request_id) -> DisclosureRequest:
-    return get_object_or_404(
-        DisclosureRequest.objects.select_related("case__service", "logged_by", "decided_by"),
-        pk=request_id,
-        case=case,
-    )
-
-
 def _load(request, case_id, request_id, **kwargs):
-    case = get_case_for_user(request.user, case_id, **kwargs)
-    item = _request(case, request_id)
+    item = get_disclosure_for_user(request.user, case_id, request_id, **kwargs)
+    case = item.case
     item.role_label = role_labels(case.service_id).get(item.recipient_role, item.recipient_role)
     return case, item
 
@@ -61,9 +55,7 @@ def requests_due(request):
     """Open requests in the service, soonest due first, overdue and due-soon tagged (DIS-1)."""
     today = timezone.localdate()
     open_requests = list(
-        DisclosureRequest.objects.filter(
-            case__in=visible_cases(request.user), state__in=OPEN_STATES
-        ).select_related("case")
+        visible_disclosures(request.user).filter(state__in=OPEN_STATES).select_related("case")
     )
     for item in open_requests:
         item.urgency = urgency(item.due_on, today)

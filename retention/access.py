@@ -7,12 +7,15 @@ and get its bookkeeping columns only; the encrypted summary is never loaded.
 Every look-up is written to the access log, found or not (ACC-6, ACC-7).
 """
 
+from django.utils import timezone
+
 from cases.access import visible_cases
 from cases.models import Case
 from pps.access_log import logged_or_404, record_access
-from pps.models import AccessLogEntry, User
+from pps.models import AccessLogEntry, Service, User
 from pps.roles import Role
-from retention.models import LegalHold
+from retention.models import CaseRetention, LegalHold
+from retention.schedule import CLOSED_STATUSES
 
 BOOKKEEPING_FIELDS = ("id", "reference", "service_id", "status", "opened_on", "closed_on")
 
@@ -48,6 +51,27 @@ def holds_for(user: User):
     )
     holds = holds.defer("case__summary")
     return holds.defer("details") if user.role != Role.COORDINATOR else holds
+
+
+def holds_on_case(case: Case):
+    """The holds of a case already loaded through ``cases.access`` (its retention page)."""
+    return LegalHold.objects.filter(case=case).select_related("placed_by", "lifted_by")
+
+
+def stored_due_count(service: Service) -> int:
+    """Closed cases of the service whose destruction date has come (the admin dashboard)."""
+    return CaseRetention.objects.filter(
+        case__service=service,
+        case__status__in=CLOSED_STATUSES,
+        destroy_on__lte=timezone.localdate(),
+    ).count()
+
+
+def held_case_count(service: Service) -> int:
+    """Cases of the service under a hold not yet lifted (the admin dashboard)."""
+    return (
+        Case.objects.filter(service=service, legal_holds__lifted_at__isnull=True).distinct().count()
+    )
 
 
 def get_hold_for_user(user: User, hold_id: int) -> LegalHold:

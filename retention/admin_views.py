@@ -15,11 +15,12 @@ from pps.pdf import pdf_response
 from pps.roles import Role
 from pps.security.sudo import sudo_required
 from pps.submission import submit
+from retention.access import held_case_count, stored_due_count
 from retention.certificate import certificate_reference, destruction_certificate_pdf
 from retention.forms import CategoryForm, CertificateForm, PurgeConfirmForm, SettingsForm
-from retention.models import CaseRetention, DestructionLogEntry, PurgeRun, RetentionCategory
+from retention.models import DestructionLogEntry, PurgeRun, RetentionCategory
 from retention.purge import PurgeRefused, purge_execute, purge_preview
-from retention.schedule import CLOSED_STATUSES, retention_categories_for
+from retention.schedule import retention_categories_for
 from retention.services import (
     cases_archive_due,
     cases_due_for_archive,
@@ -38,7 +39,6 @@ LOG_PER_PAGE = 50
 @admin_only
 def dashboard(request):
     service = request.user.service
-    stored = CaseRetention.objects.filter(case__service=service, case__status__in=CLOSED_STATUSES)
     return render(
         request,
         "retention/dashboard.html",
@@ -46,10 +46,8 @@ def dashboard(request):
             "categories": retention_categories_for(service),
             "settings": retention_settings_for(service),
             "archive_due": cases_due_for_archive(service).count(),
-            "stored_due": stored.filter(destroy_on__lte=timezone.localdate()).count(),
-            "active_holds": service.cases.filter(legal_holds__lifted_at__isnull=True)
-            .distinct()
-            .count(),
+            "stored_due": stored_due_count(service),
+            "active_holds": held_case_count(service),
             "runs": PurgeRun.objects.filter(service=service)[:5],
         },
     )

@@ -9,9 +9,8 @@ from pps.decorators import role_required
 from pps.roles import CASE_WORKER_ROLES, Role
 from pps.rules import RuleError
 from pps.submission import submit
-from retention.access import case_for_hold, get_hold_for_user, holds_for
+from retention.access import case_for_hold, get_hold_for_user, holds_for, holds_on_case
 from retention.forms import CaseCategoriesForm, HoldByReferenceForm, HoldForm
-from retention.models import LegalHold
 from retention.schedule import case_retention_refresh, retention_categories_for
 from retention.services import case_categories_set, legal_hold_lift, legal_hold_place
 
@@ -37,7 +36,7 @@ def _case_page(request, case, *, categories_form=None, hold_form=None, status=20
             "categories_form": categories_form
             or CaseCategoriesForm(service=case.service, initial={"categories": current}),
             "hold_form": hold_form or HoldForm(),
-            "holds": LegalHold.objects.filter(case=case).select_related("placed_by", "lifted_by"),
+            "holds": holds_on_case(case),
         },
         status=status,
     )

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import get_case_for_user
+from cases.case_studies.access import get_case_study_for_user
 from cases.case_studies.forms import CaseStudyEditForm, SignOffForm
 from cases.case_studies.models import CaseStudy
 from cases.case_studies.services import case_study_prepare, case_study_revise, case_study_sign_off
-from pps.access_log import logged_or_404
 from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
 from pps.pdf import pdf_response, render_pdf
@@ -23,19 +23,8 @@ from pps.rules import RuleError
 
 
 def _study(request, case_id: int, study_id: int, *, action=AccessLogEntry.Action.VIEW):
-    case = get_case_for_user(request.user, case_id, action=action)
-    study = case.case_studies.select_related("prepared_by", "signed_off_by").filter(pk=study_id)
-    study = study.first()
-    study = logged_or_404(
-        request.user,
-        study,
-        action=action,
-        object_type="case_study",
-        object_id=study_id,
-        case_id=case.pk,
-        message="No such case study.",
-    )
-    return case, study
+    study = get_case_study_for_user(request.user, case_id, study_id, action=action)
+    return study.case, study
 
 
 @require_POST

@@ -6,13 +6,13 @@ through the access helper and every download is logged.
 """
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.access import get_case_for_user
+from cases.access import get_case_for_user, get_parent_for_user
+from cases.letters.access import get_letter_for_user, get_privacy_statement_for_user
 from cases.letters.forms import LetterForm, StatementForm
 from cases.letters.models import DeliveryMethod
 from cases.letters.services import (
@@ -22,7 +22,7 @@ from cases.letters.services import (
     privacy_statement_send,
 )
 from consent.sharing import internal_document
-from pps.access_log import logged_or_404, record_listing
+from pps.access_log import record_listing
 from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
 from pps.paging import IdFirstPaginator
@@ -81,9 +81,9 @@ def _letter_page(request, case, form, status=200):
 @no_volunteer_export
 @internal_document(TO_THE_FAMILY)
 def letter_download(request, case_id: int, letter_id: int):
-    case = get_case_for_user(request.user, case_id, action=AccessLogEntry.Action.DOWNLOAD)
-    letter = case.letters.filter(pk=letter_id).first()
-    return _download(request, case, letter, "letter", f"letter-{case.reference}-{letter_id}.pdf")
+    download = AccessLogEntry.Action.DOWNLOAD
+    letter = get_letter_for_user(request.user, case_id, letter_id, action=download)
+    return pdf_response(letter.pdf, f"letter-{letter.case.reference}-{letter.pk}.pdf")
 
 
 @require_GET
@@ -117,11 +117,8 @@ def statement_send(request, case_id: int, parent_id: int):
 
 
 def _case_and_parent(request, case_id: int, parent_id: int):
-    case = get_case_for_user(request.user, case_id)
-    parent = case.parents.filter(pk=parent_id).first()
-    if parent is None:
-        raise Http404("No such parent on this case.")
-    return case, parent
+    parent = get_parent_for_user(request.user, case_id, parent_id)
+    return parent.case, parent
 
 
 def _statement_page(request, case, parent, form, status=200):
@@ -144,10 +141,10 @@ def _statement_page(request, case, parent, form, status=200):
 @no_volunteer_export
 @internal_document(TO_THE_FAMILY)
 def statement_download(request, case_id: int, statement_id: int):
-    case = get_case_for_user(request.user, case_id, action=AccessLogEntry.Action.DOWNLOAD)
-    statement = case.privacy_statements.filter(pk=statement_id).first()
-    filename = f"why-we-keep-information-{case.reference}-{statement_id}.pdf"
-    return _download(request, case, statement, "privacy_statement", filename)
+    download = AccessLogEntry.Action.DOWNLOAD
+    statement = get_privacy_statement_for_user(request.user, case_id, statement_id, action=download)
+    filename = f"why-we-keep-information-{statement.case.reference}-{statement.pk}.pdf"
+    return pdf_response(statement.pdf, filename)
 
 
 @require_GET
@@ -159,16 +156,3 @@ def statements_due(request):
     cases = list(page.object_list)
     record_listing(request.user, object_type="case", case_ids=[case.pk for case in cases])
     return render(request, "letters/statements_due.html", {"page_obj": page, "cases": cases})
-
-
-def _download(request, case, document, object_type: str, filename: str):
-    document = logged_or_404(
-        request.user,
-        document,
-        action=AccessLogEntry.Action.DOWNLOAD,
-        object_type=object_type,
-        object_id=document.pk if document else "missing",
-        case_id=case.pk,
-        message="No such document on this case.",
-    )
-    return pdf_response(document.pdf, filename)

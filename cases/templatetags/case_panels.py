@@ -14,7 +14,7 @@ register = template.Library()
 
 def _parents_without_statement(case):
     # Every page showing these panels reads the parents marked ``statement_sent``
-    # (cases.section_views.parents_with_statement_flag): no query here.
+    # (cases.letters.access.parents_with_statement_flag): no query here.
     return [parent for parent in case.parents.all() if not parent.statement_sent]
 
 

@@ -48,13 +48,15 @@ def capacity(request, case_id: int, request_id: int):
 @sudo_required
 def capacity_save(request, case_id: int, request_id: int):
     case, item = _load(request, case_id, request_id)
-    form = ChildCapacityForm(request.POST, children=older_children_to_decide(item))
+    children = {child.pk: child for child in older_children_to_decide(item)}
+    form = ChildCapacityForm(request.POST, children=list(children.values()))
     if form.is_valid():
         data = form.cleaned_data
         try:
             child_capacity_decide(
                 disclosure=item,
-                child=item.case.children.get(pk=data["child"]),
+                # One of this request's children: the form accepts no other id.
+                child=children[data["child"]],
                 has_capacity=data["has_capacity"],
                 child_agrees=data["child_agrees"],
                 reason=data["reason"],

@@ -9,7 +9,11 @@ alike, logged either way (ACC-6, ACC-7).
 from django.db.models import QuerySet
 
 from cases.access import visible_cases
-from disclosure.safeguarding.models import ChildProtectionOverride, NonDisclosureDecision
+from disclosure.safeguarding.models import (
+    ChildProtectionOverride,
+    NonDisclosureDecision,
+    OverrideReview,
+)
 from pps.access_log import logged_or_404, record_listing
 from pps.form_fields import as_id
 from pps.models import User
@@ -83,3 +87,8 @@ def get_override_for_user(user: User, pk) -> ChildProtectionOverride:
             "case__service_id", flat=True
         ),
     )
+
+
+def review_of(override: ChildProtectionOverride) -> OverrideReview | None:
+    """The review of an override loaded through ``get_override_for_user``, if there is one."""
+    return OverrideReview.objects.filter(override=override).select_related("reviewed_by").first()

@@ -18,9 +18,9 @@ from disclosure.safeguarding.access import (
     log_listing,
     non_disclosure_list,
     override_list,
+    review_of,
 )
 from disclosure.safeguarding.forms import NonDisclosureForm, OverrideForm, ReviewForm
-from disclosure.safeguarding.models import OverrideReview
 from disclosure.safeguarding.services import (
     non_disclosure_record,
     override_record,
@@ -114,7 +114,7 @@ def override_list_page(request):
 
 
 def _detail_page(request, override, form=None, status=200):
-    review = OverrideReview.objects.filter(override=override).select_related("reviewed_by").first()
+    review = review_of(override)
     refusal = "" if review else review_refusal(override, request.user)
     if form is None and review is None and not refusal:
         form = ReviewForm()

@@ -195,7 +195,7 @@ def test_com6_review_sign_off_then_download_logged(case_with_story, coordinator,
     assert AccessLogEntry.objects.filter(
         user=coordinator,
         action="download",
-        object_type="case_study",
+        object_type="casestudy",
         object_id=str(study.pk),
         allowed=True,
     ).exists()

@@ -1,0 +1,34 @@
+"""Permission-checked, logged reads of requests for information.
+
+``get_disclosure_for_user`` loads one request through
+``cases.access.get_on_visible_case``: it must be on the case in the URL and
+that case visible to the user; otherwise 404, logged either way (ACC-6,
+ACC-7). ``visible_disclosures`` is the list equivalent. Who may reach the
+pages at all (staff and coordinators; approvers for the decisions) is the
+views' role check.
+"""
+
+from django.db.models import QuerySet
+
+from cases.access import get_on_visible_case, visible_cases
+from disclosure.models import DisclosureRequest
+from pps.models import User
+from pps.roles import CASE_WORKER_ROLES
+
+
+def visible_disclosures(user: User) -> QuerySet[DisclosureRequest]:
+    """Requests on cases the user may open; none for a volunteer (ACC-5) or an administrator."""
+    if user.role not in CASE_WORKER_ROLES:
+        return DisclosureRequest.objects.none()
+    return DisclosureRequest.objects.filter(case__in=visible_cases(user).values("pk"))
+
+
+def get_disclosure_for_user(user: User, case_id, disclosure_id, **kwargs) -> DisclosureRequest:
+    return get_on_visible_case(
+        user,
+        DisclosureRequest.objects.select_related("logged_by", "decided_by"),
+        case_id,
+        disclosure_id,
+        message="No such request on this case.",
+        **kwargs,
+    )
