@@ -9,12 +9,9 @@ another case under this case's URL.
 
 from cases import services as case_services
 from cases.access import get_assignment_for_user, get_parent_for_user
+from cases.case_studies.access import get_case_study_for_user
 from cases.case_studies.services import case_study_prepare
-from cases.letters.access import (
-    get_case_study_for_user,
-    get_letter_for_user,
-    get_privacy_statement_for_user,
-)
+from cases.letters.access import get_letter_for_user, get_privacy_statement_for_user
 from cases.letters.services import letter_send, privacy_statement_send
 from pps.models import AccessLogEntry
 from tests.consent.helpers import record as record_consent
