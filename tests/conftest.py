@@ -33,7 +33,9 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
     """pytest-django's set-up, except that on SQLite the migrated databases are
     copied from a saved template when one is current (tests/db_template.py)."""
     from django.test.utils import setup_databases, teardown_databases
