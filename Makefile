@@ -27,8 +27,10 @@ run: demo-db
 test: venv
 	scripts/run-tests
 
+# Bytecode is cached even where the environment turns it off (PYTHONDONTWRITEBYTECODE),
+# so each run and worker does not compile every module and rewrite every test again.
 test-fast: venv
-	$(BIN)/python -m pytest tests --ignore=tests/e2e -m "not slow and not soak and not browser" \
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest tests --ignore=tests/e2e -m "not slow and not soak and not browser" \
 		-n 2 --durations=15
 
 lint: venv
