@@ -1,6 +1,6 @@
 # Two commands do all set-up: `make run` (demo server) and `make test` (whole suite).
 # `make test-fast` is the quick tier to run while working (SQLite only; no browser,
-# soak, benchmark or other tests marked slow; in parallel): under five minutes.
+# soak, benchmark or other tests marked slow; in parallel).
 PYTHON := $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
