@@ -1,9 +1,11 @@
 # Two commands do all set-up: `make run` (demo server) and `make test` (whole suite).
+# `make test-fast` is the quick tier to run while working (SQLite only; no browser,
+# soak, benchmark or other tests marked slow; in parallel).
 PYTHON := $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format venv demo-db clean
+.PHONY: run test test-fast lint format venv demo-db clean
 
 $(BIN)/.installed: requirements.lock
 	@test -n "$(PYTHON)" || (echo "Python 3.12+ is required" && exit 1)
@@ -24,6 +26,12 @@ run: demo-db
 
 test: venv
 	scripts/run-tests
+
+# Bytecode is cached even where the environment turns it off (PYTHONDONTWRITEBYTECODE),
+# so each run and worker does not compile every module and rewrite every test again.
+test-fast: venv
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest tests --ignore=tests/e2e -m "not slow and not soak and not browser" \
+		-n 2 --durations=15
 
 lint: venv
 	$(BIN)/ruff check .

@@ -12,7 +12,7 @@ from django.test import Client
 from cases import services as case_services
 from consent import services as consent_services
 from pps import crypto
-from tests import two_factor
+from tests import db_template, two_factor
 from tests.factories import ServiceFactory, make_case, make_user
 
 # Two-factor authentication is mandatory: a force-logged-in test client is also
@@ -30,6 +30,34 @@ def pytest_collection_modifyitems(items):
         item.add_marker(
             pytest.mark.django_db(databases="__all__", transaction=transaction), append=False
         )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
+    """pytest-django's set-up, except that on SQLite the migrated databases are
+    copied from a saved template when one is current (tests/db_template.py)."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        if db_template.enabled():
+            db_cfg = db_template.setup(
+                aliases=aliases, serialized_aliases=serialized_aliases, verbosity=verbosity
+            )
+        else:
+            db_cfg = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+            )
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(db_cfg, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)

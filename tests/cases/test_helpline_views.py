@@ -580,20 +580,6 @@ def test_ref7_voicemail_with_an_unknown_case_reference_is_not_logged(
     assert voicemail.status == "awaiting" and not Contact.objects.exists()
 
 
-def test_ref7_volunteers_never_see_voicemail(service, staff, volunteer, assigned_case, client_for):
-    voicemail = helpline.voicemail_log(
-        service=service,
-        by=staff,
-        received_at=timezone.now(),
-        caller_number="07700 900 654",
-        summary="VOICEMAIL-SUMMARY",
-    )
-    client = client_for(volunteer)
-    assert client.get(reverse("helpline:voicemail_list")).status_code == 403
-    detail = reverse("helpline:voicemail_detail", args=[voicemail.pk])
-    assert client.get(detail).status_code == 403
-
-
 def test_demo_seed_shows_every_helpline_state(capsys):
     from django.core.management import call_command
 

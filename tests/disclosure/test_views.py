@@ -134,19 +134,6 @@ def test_dis5_release_through_the_screens_and_download_the_pack(ready, coordinat
     assert client.get(url("family_pack_download", ready)).status_code == 302  # wrong route
 
 
-def test_acc1_volunteers_and_admins_are_refused(ready, volunteer, admin_user, client_for):
-    for user in (volunteer, admin_user):
-        assert client_for(user).get(url("detail", ready)).status_code == 403
-        assert (
-            client_for(user).get(reverse("disclosure:case_log", args=[ready.case_id])).status_code
-            == 403
-        )
-
-
-def test_acc2_another_service_sees_nothing(ready, other_service_staff, client_for):
-    assert client_for(other_service_staff).get(url("detail", ready)).status_code == 404
-
-
 def test_dis4_head_records_deputy_and_absence(service, coordinator, staff, admin_user, client_for):
     from disclosure.models import DisclosureApprovers
 

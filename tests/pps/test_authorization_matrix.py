@@ -17,8 +17,12 @@ Outcomes: ``ok`` 200, ``invalid`` 400 (form errors), ``no content`` 204,
 see, indistinguishable from a missing one), ``wrong method`` 405.
 """
 
+import contextlib
+import copy
+
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import resolve, reverse
 
 from tests.access_world import (
@@ -598,16 +602,42 @@ def test_every_url_has_a_row():
     assert missing == [], f"Add these URLs to the authorisation matrix: {missing}"
 
 
-@pytest.fixture
-def fast_passwords(settings):
-    # The world has ten users; hashing their passwords with Argon2 would
-    # dominate the run, and these tests sign in with force_login anyway.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker):
+    """The world, built once for the module's few hundred tests, as Django's
+    ``TestCase.setUpTestData`` does: inside a transaction on both databases that
+    is rolled back after the module's last test. Each test runs in its own
+    savepoint within it (pytest-django's per-test transaction), so no test sees
+    another's writes."""
+    databases = ("default", "keystore")
+    atomics = contextlib.ExitStack()
+
+    def roll_back():
+        with django_db_blocker.unblock():
+            for alias in databases:
+                transaction.set_rollback(True, using=alias)
+            atomics.close()
+
+    with django_db_blocker.unblock():
+        for alias in databases:
+            atomics.enter_context(transaction.atomic(using=alias))
+    try:
+        # The world has ten users; hashing their passwords with Argon2 would
+        # dominate, and these tests sign in with force_login anyway.
+        with (
+            django_db_blocker.unblock(),
+            override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        ):
+            world = build_world()
+        yield world
+    finally:
+        roll_back()
 
 
 @pytest.fixture
-def world(fast_passwords):
-    return build_world()
+def world(built_world):
+    # A copy, so that an object one test changes in memory is fresh in the next.
+    return copy.deepcopy(built_world)
 
 
 def outcome_of(response) -> str:

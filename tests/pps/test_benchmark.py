@@ -32,6 +32,7 @@ def report(tmp_path_factory):
     return json.loads((folder / "result.json").read_text()), (folder / "result.md").read_text()
 
 
+@pytest.mark.slow  # builds two databases in child processes
 def test_report_names_the_machine_database_and_versions(report):
     data, markdown = report
     environment = data["environment"]
@@ -45,6 +46,7 @@ def test_report_names_the_machine_database_and_versions(report):
     assert "Machine speed (a fixed pure-Python loop" in markdown
 
 
+@pytest.mark.slow  # builds two databases in child processes
 def test_every_measurement_reports_times_and_queries_at_every_size(report):
     data, _ = report
     assert list(data["sizes"]) == [str(size) for size in SIZES]
@@ -64,6 +66,7 @@ def test_every_measurement_reports_times_and_queries_at_every_size(report):
         assert build["rows"]["cases"] == size and build["rows"]["history rows"] > size
 
 
+@pytest.mark.slow  # builds two databases in child processes
 def test_lists_compare_with_raw_sql_and_the_stock_admin(report):
     data, markdown = report
     measured = data["sizes"][str(SIZES[-1])]["measurements"]
@@ -78,6 +81,7 @@ def test_lists_compare_with_raw_sql_and_the_stock_admin(report):
     assert "| Staff case list, first page |" in markdown and "### Targets" in markdown
 
 
+@pytest.mark.slow  # builds two databases in child processes
 def test_page_query_counts_do_not_grow_with_the_data(report):
     data, _ = report
     small, large = (data["sizes"][str(size)]["measurements"] for size in SIZES)
@@ -89,6 +93,7 @@ def test_page_query_counts_do_not_grow_with_the_data(report):
     assert constant and all(result in ("PASS", "MISS") for result in constant.values())
 
 
+@pytest.mark.slow  # builds two databases in child processes
 def test_disclosures_are_built_and_the_release_pack_is_measured(report):
     data, markdown = report
     assert "disclosures" in [name for name, _ in STEPS]

@@ -14,7 +14,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.test import RequestFactory
-from django.urls import reverse
 
 from pps.decorators import no_volunteer_export
 from pps.models import AccessLogEntry
@@ -128,11 +127,3 @@ def test_acc5_decorator_refuses_volunteers_and_logs_it(volunteer, staff, assigne
     assert (entry.action, entry.allowed, entry.case_id) == ("download", False, assigned_case.pk)
     request.user = staff
     assert view(request, case_id=assigned_case.pk).status_code == 200
-
-
-def test_acc5_volunteer_cannot_download_even_with_a_coordinators_link(
-    volunteer, client_for, service
-):
-    agreement = volunteer.volunteer_agreements.get()
-    url = reverse("volunteers:agreement_download", args=[volunteer.pk, agreement.pk])
-    assert client_for(volunteer).get(url).status_code == 403

@@ -22,6 +22,9 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
+# Each scenario migrates scratch databases and runs the purge in child processes.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(settings.BASE_DIR)
 SCENARIO = "tests.retention.purge_scenario"
 

@@ -4,6 +4,7 @@ Runs against fresh databases in a child process (SQLite files, or scratch
 databases on the PostgreSQL run), for both the case database and the key store.
 """
 
+import pytest
 from django.core.management import call_command
 
 from tests.security.scratch import manage, scratch_databases
@@ -39,6 +40,7 @@ def test_sec4_no_model_change_is_missing_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+@pytest.mark.slow  # every migration, forward and back, in a child process
 def test_sec4_migrations_run_forward_from_empty_and_back(tmp_path):
     with scratch_databases(tmp_path) as env:
         result = manage(env, "shell", "-c", ROUND_TRIP, timeout=600)
