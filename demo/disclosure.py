@@ -56,7 +56,7 @@ def _received_for(kind: str, wanted: str, today: datetime.date) -> datetime.date
 def _step(disclosure: DisclosureRequest, step: str, users: dict[str, User], on: datetime.date):
     staff, coordinator = users["staff"], users["coordinator"]
     at = _moment(on)
-    common = {"request": disclosure, "expected_version": disclosure.version, "at": at}
+    common = {"disclosure": disclosure, "expected_version": disclosure.version, "at": at}
     if step == "notify":
         services.disclosure_parent_notified(by=staff, notified_on=on, method="telephone", **common)
     elif step == "answer":
