@@ -17,7 +17,7 @@ from tests.pps.test_authorization_matrix import (  # noqa: F401
     MATRIX,
     NAMESPACE_ROWS,
     PERSONAS,
-    fast_passwords,
+    built_world,
     signed_in_client,
     url_for,
     world,

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from pps.models import Service, User
 from tests.factories import make_user
-from tests.pps.test_authorization_matrix import MATRIX, fast_passwords, world  # noqa: F401
+from tests.pps.test_authorization_matrix import MATRIX, built_world, world  # noqa: F401
 from tests.security.forms_in_html import post_forms
 from tests.security.project_forms import all_project_form_classes, build_form
 from tests.two_factor import authenticator, force_login_password_only, with_sudo
