@@ -27,8 +27,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pps.models import Service, User
+from tests.access_world import build_world
 from tests.factories import make_user
-from tests.pps.test_authorization_matrix import MATRIX, built_world, world  # noqa: F401
+from tests.pps.test_authorization_matrix import MATRIX
 from tests.security.forms_in_html import post_forms
 from tests.security.project_forms import all_project_form_classes, build_form
 from tests.two_factor import authenticator, force_login_password_only, with_sudo
@@ -132,7 +133,17 @@ def fingerprint() -> dict:
 
 
 @pytest.fixture
-def clients(world):  # noqa: F811 - world is the matrix fixture
+def world():
+    """The authorisation matrix's records, built for each test: unlike the matrix,
+    this module also builds its own services and cases around them, so a world
+    kept for the whole module would collide with them. Sign-in is by
+    force_login, so the ten users' passwords use the quick hasher."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        return build_world()
+
+
+@pytest.fixture
+def clients(world):
     service = world["service"]
 
     def make(persona: str):
@@ -159,7 +170,7 @@ def clients(world):  # noqa: F811 - world is the matrix fixture
     return make
 
 
-def _valid_reset_link(world):  # noqa: F811
+def _valid_reset_link(world):
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
@@ -176,12 +187,12 @@ def _valid_reset_link(world):  # noqa: F811
 REAL_ARGUMENTS = {"security:password_reset_confirm": _valid_reset_link}
 
 
-def url_for(name, world):  # noqa: F811
+def url_for(name, world):
     kwargs = REAL_ARGUMENTS.get(name, MATRIX[name][1])
     return reverse(name, kwargs=kwargs(world) if kwargs else None)
 
 
-def reach_form(name, world, clients):  # noqa: F811
+def reach_form(name, world, clients):
     """The first persona who sees a POST form there (after redirects): client, target, form."""
     ignore = {reverse("logout"), reverse("admin:logout")}
     for persona in PERSONA_ORDER:
@@ -211,7 +222,7 @@ def assert_safe(client, url, data):
 # on its own (test_asvs_authentication.py).
 @override_settings(AXES_ENABLED=False)
 @pytest.mark.parametrize("name", sorted(n for n, row in MATRIX.items() if "get" in row[0]))
-def test_sec4_fuzz_every_form_page(name, world, clients):  # noqa: F811
+def test_sec4_fuzz_every_form_page(name, world, clients):
     reached = reach_form(name, world, clients)
     if reached is None:
         return  # a page without a form
@@ -227,7 +238,7 @@ def test_sec4_fuzz_every_form_page(name, world, clients):  # noqa: F811
 
 @override_settings(AXES_ENABLED=False)
 @pytest.mark.parametrize("name", sorted(n for n, row in MATRIX.items() if row[0] == "post"))
-def test_sec4_fuzz_every_post_only_url(name, world, clients):  # noqa: F811
+def test_sec4_fuzz_every_post_only_url(name, world, clients):
     url = url_for(name, world)
     client = clients("staff")
 
