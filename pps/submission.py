@@ -1,4 +1,4 @@
-"""Running a submitted form through a service: the one way every view does it.
+"""Running a submitted form through a service: the shared way for views to do it.
 
 - ``submit`` runs a service call with a valid form's data; a ``RuleError`` the
   service raises becomes an error on the form, so the page shows the reason
