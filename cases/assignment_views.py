@@ -16,6 +16,7 @@ from consent.sharing import outbound_path, volunteer_sharing_check
 from pps.decorators import role_required
 from pps.form_fields import ModelChoiceField, PlainTextForm
 from pps.roles import Role
+from pps.submission import submit
 from pps.volunteers.onboarding import onboarding_statuses, service_volunteers
 
 
@@ -124,23 +125,21 @@ def volunteer_assign(request, case_id: int):
         [s.volunteer.pk for s in onboarding_statuses(case.service_id)],
         data=request.POST,
     )
-    if not form.is_valid():
-        return _render(request, case, form, status=400)
-    volunteer = form.cleaned_data["volunteer"]
     try:
-        services.volunteer_assign(
-            case=case,
-            volunteer=volunteer,
-            by=request.user,
-            parent=form.cleaned_data.get("parent"),
+        assigned, _ = submit(
+            form,
+            lambda data: services.volunteer_assign(
+                case=case, volunteer=data["volunteer"], by=request.user, parent=data.get("parent")
+            ),
+            field="volunteer",
         )
-    except services.RuleError as error:
-        form.add_error("volunteer", str(error))
-        return _render(request, case, form, status=400)
     except IntegrityError:
         # Two coordinators assigning the same volunteer at once: one wins.
         messages.info(request, "That volunteer is already assigned to this case.")
         return redirect("cases:volunteers", case_id=case.pk)
+    if not assigned:
+        return _render(request, case, form, status=400)
+    volunteer = form.cleaned_data["volunteer"]
     messages.success(
         request, f"{volunteer.get_full_name() or volunteer.username} can now see this case."
     )

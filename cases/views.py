@@ -25,7 +25,7 @@ from pps.decorators import role_required
 from pps.locking import ConflictError
 from pps.paging import IdFirstPaginator
 from pps.roles import CASE_READER_ROLES, CASE_WORKER_ROLES
-from pps.rules import RuleError
+from pps.submission import submit
 
 CASES_PER_PAGE = 25
 
@@ -155,27 +155,28 @@ def case_edit(request, case_id: int):
         request.POST if request.method == "POST" else None, case=case, initial=initial
     )
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            case_update(
-                case=case,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                summary=form.cleaned_data["summary"],
-                assigned_staff=form.cleaned_data["assigned_staff"],
+            updated, _ = submit(
+                form,
+                lambda data: case_update(
+                    case=case,
+                    by=request.user,
+                    expected_version=data["version"],
+                    summary=data["summary"],
+                    assigned_staff=data["assigned_staff"],
+                ),
             )
         except ConflictError as error:
             # Keep what they typed, show what is saved now (the service has just
             # reloaded it under lock), and let them decide.
-            conflict = case
+            updated, conflict = False, case
             data = request.POST.copy()
             data["version"] = conflict.version
             form = CaseEditForm(data, case=conflict)
             form.is_valid()
             form.add_error(None, str(error))
-        except RuleError as error:
-            form.add_error(None, str(error))
-        else:
+        if updated:
             messages.success(request, "The case has been updated.")
             return redirect("cases:detail", case_id=case.pk)
     return render(

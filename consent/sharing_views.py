@@ -27,7 +27,7 @@ from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
 from pps.pdf import pdf_response
 from pps.roles import CASE_WORKER_ROLES
-from pps.rules import RuleError
+from pps.submission import submit
 
 staff_only = role_required(*CASE_WORKER_ROLES)
 FORMS = {"share": ShareForm, "letter": LetterForm}
@@ -44,22 +44,20 @@ def _page(request, case, form, what: str):
 def _record(request, case_id: int, what: str):
     case = get_case_for_user(request.user, case_id)
     form = FORMS[what](request.POST, service=case.service)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            event = sharing_record(
-                case=case,
-                kind=data.get("kind", SharingEvent.Kind.LETTER),
-                recipient_role=data["recipient_role"],
-                party=data["party"],
-                what=data["what"],
-                by=request.user,
-            )
-        except RuleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{event.get_kind_display()} recorded.")
-            return redirect("consent:sharing_event", case_id=case.pk, event_id=event.pk)
+    recorded, event = submit(
+        form,
+        lambda data: sharing_record(
+            case=case,
+            kind=data.get("kind", SharingEvent.Kind.LETTER),
+            recipient_role=data["recipient_role"],
+            party=data["party"],
+            what=data["what"],
+            by=request.user,
+        ),
+    )
+    if recorded:
+        messages.success(request, f"{event.get_kind_display()} recorded.")
+        return redirect("consent:sharing_event", case_id=case.pk, event_id=event.pk)
     return _page(request, case, form, what)
 
 

@@ -35,7 +35,7 @@ from pps.models import AccessLogEntry
 from pps.paging import IdFirstPaginator
 from pps.pdf import pdf_response
 from pps.roles import CASE_WORKER_ROLES
-from pps.rules import RuleError
+from pps.submission import submit
 from pps.uploads import document_response
 
 REVIEWS_PER_PAGE = 50
@@ -95,36 +95,34 @@ def _tell_assignments_ended(request, case, open_before: int) -> None:
 
 def _save_decision(request, case, *, review_of=None):
     form = DecisionForm(request.POST, service=case.service)
-    if form.is_valid():
-        data = form.cleaned_data
-        open_before = _open_assignments(case)
-        try:
-            decision = services.consent_record(
-                case=case,
-                by=request.user,
-                kind=data["kind"],
-                obtained_how=data["obtained_how"],
-                decided_on=data["decided_on"],
-                effective_from=data["effective_from"],
-                roles=data["roles"],
-                parties=data["parties"],
-                limits_explained=data["limits_explained"],
-                note=data["note"],
-                review_of=review_of,
+    open_before = _open_assignments(case)
+    recorded, decision = submit(
+        form,
+        lambda data: services.consent_record(
+            case=case,
+            by=request.user,
+            kind=data["kind"],
+            obtained_how=data["obtained_how"],
+            decided_on=data["decided_on"],
+            effective_from=data["effective_from"],
+            roles=data["roles"],
+            parties=data["parties"],
+            limits_explained=data["limits_explained"],
+            note=data["note"],
+            review_of=review_of,
+        ),
+    )
+    if recorded:
+        if decision.needs_signed_form:
+            messages.warning(
+                request,
+                "Consent recorded but incomplete: print the consent form, and attach the "
+                "signed copy before anything is shared.",
             )
-        except RuleError as error:
-            form.add_error(None, str(error))
         else:
-            if decision.needs_signed_form:
-                messages.warning(
-                    request,
-                    "Consent recorded but incomplete: print the consent form, and attach the "
-                    "signed copy before anything is shared.",
-                )
-            else:
-                messages.success(request, "Consent decision recorded.")
-            _tell_assignments_ended(request, case, open_before)
-            return redirect("consent:timeline", case_id=case.pk)
+            messages.success(request, "Consent decision recorded.")
+        _tell_assignments_ended(request, case, open_before)
+        return redirect("consent:timeline", case_id=case.pk)
     return _decision_page(request, case, form, review_of=review_of)
 
 
@@ -196,16 +194,14 @@ def withdraw(request, case_id: int):
 def withdraw_save(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
     form = WithdrawForm(request.POST)
-    if form.is_valid():
-        open_before = _open_assignments(case)
-        try:
-            services.consent_withdraw(case=case, by=request.user, **form.cleaned_data)
-        except RuleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Consent withdrawn. Nothing more may be shared.")
-            _tell_assignments_ended(request, case, open_before)
-            return redirect("consent:timeline", case_id=case.pk)
+    open_before = _open_assignments(case)
+    withdrawn, _ = submit(
+        form, lambda data: services.consent_withdraw(case=case, by=request.user, **data)
+    )
+    if withdrawn:
+        messages.success(request, "Consent withdrawn. Nothing more may be shared.")
+        _tell_assignments_ended(request, case, open_before)
+        return redirect("consent:timeline", case_id=case.pk)
     return _withdraw_page(request, case, form)
 
 
@@ -251,19 +247,18 @@ def signed_form_save(request, case_id: int, decision_id: int):
     decision = get_consent_decision_for_user(request.user, case_id, decision_id)
     case = decision.case
     form = SignedFormUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.signed_form_attach(
-                decision=decision,
-                content=form.cleaned_data["document"],
-                content_type=form.cleaned_data["content_type"],
-                by=request.user,
-            )
-        except RuleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Signed copy attached. The consent is complete.")
-            return redirect("consent:timeline", case_id=case.pk)
+    attached, _ = submit(
+        form,
+        lambda data: services.signed_form_attach(
+            decision=decision,
+            content=data["document"],
+            content_type=data["content_type"],
+            by=request.user,
+        ),
+    )
+    if attached:
+        messages.success(request, "Signed copy attached. The consent is complete.")
+        return redirect("consent:timeline", case_id=case.pk)
     return _upload_page(request, case, decision, form)
 
 

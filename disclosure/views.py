@@ -28,7 +28,6 @@ from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
 from pps.pdf import pdf_response
 from pps.roles import CASE_WORKER_ROLES, Role
-from pps.rules import RuleError
 from pps.security.sudo import sudo_required
 from pps.submission import submit
 
@@ -107,14 +106,12 @@ def new(request, case_id: int):
 def create(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
     form = forms.RequestForm(request.POST, case=case)
-    if form.is_valid():
-        try:
-            item = services.disclosure_request_log(case=case, by=request.user, **form.cleaned_data)
-        except RuleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Request logged. It is due by {item.due_on:%d/%m/%Y}.")
-            return _to_detail(item)
+    logged, item = submit(
+        form, lambda data: services.disclosure_request_log(case=case, by=request.user, **data)
+    )
+    if logged:
+        messages.success(request, f"Request logged. It is due by {item.due_on:%d/%m/%Y}.")
+        return _to_detail(item)
     return _new_page(request, case, form)
 
 
@@ -274,19 +271,18 @@ def release(request, case_id: int, request_id: int):
 
 
 def _release(request, case, item, form):
-    if form.is_valid():
-        try:
-            services.disclosure_release(
-                disclosure=item,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                items=form.cleaned_data.get("items"),
-            )
-        except RuleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Released. The pack and the parents' copies are recorded.")
-            return _to_detail(item)
+    released, _ = submit(
+        form,
+        lambda data: services.disclosure_release(
+            disclosure=item,
+            by=request.user,
+            expected_version=data["version"],
+            items=data.get("items"),
+        ),
+    )
+    if released:
+        messages.success(request, "Released. The pack and the parents' copies are recorded.")
+        return _to_detail(item)
     item.refresh_from_db()
     return _release_page(request, case, item, form)
 
@@ -388,13 +384,13 @@ def approvers(request):
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def approvers_save(request):
     form = forms.ApproversForm(request.POST, service=request.user.service)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.disclosure_approvers_set(service=request.user.service, by=request.user, **data)
-        except RuleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Approvers saved.")
-            return redirect("disclosure:approvers")
+    saved, _ = submit(
+        form,
+        lambda data: services.disclosure_approvers_set(
+            service=request.user.service, by=request.user, **data
+        ),
+    )
+    if saved:
+        messages.success(request, "Approvers saved.")
+        return redirect("disclosure:approvers")
     return _approvers_page(request, form)

@@ -8,7 +8,7 @@ from cases.access import get_case_for_user
 from pps.decorators import role_required
 from pps.roles import CASE_WORKER_ROLES, Role
 from pps.rules import RuleError
-from pps.submission import submit
+from pps.submission import run_action, submit
 from retention.access import case_for_hold, get_hold_for_user, holds_for, holds_on_case
 from retention.forms import CaseCategoriesForm, HoldByReferenceForm, HoldForm
 from retention.schedule import case_retention_refresh, retention_categories_for
@@ -124,11 +124,8 @@ def hold_place(request):
 @role_required(*HOLD_ROLES)
 def hold_lift(request, hold_id: int):
     hold = get_hold_for_user(request.user, hold_id)
-    try:
-        legal_hold_lift(hold=hold, by=request.user)
-    except RuleError as exc:
-        messages.error(request, str(exc))
-    else:
+    lifted, _ = run_action(request, lambda: legal_hold_lift(hold=hold, by=request.user))
+    if lifted:
         messages.success(request, f"Legal hold on {hold.case.reference} lifted.")
     if request.POST.get("return_to") == "case" and request.user.role == Role.COORDINATOR:
         return redirect("retention:case", hold.case_id)

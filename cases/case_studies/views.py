@@ -19,7 +19,7 @@ from pps.decorators import no_volunteer_export, role_required
 from pps.models import AccessLogEntry
 from pps.pdf import pdf_response, render_pdf
 from pps.roles import Role
-from pps.rules import RuleError
+from pps.submission import run_action, submit
 
 
 def _study(request, case_id: int, study_id: int, *, action=AccessLogEntry.Action.VIEW):
@@ -31,10 +31,8 @@ def _study(request, case_id: int, study_id: int, *, action=AccessLogEntry.Action
 @role_required(Role.COORDINATOR)
 def case_study_new(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
-    try:
-        study = case_study_prepare(case=case, by=request.user)
-    except RuleError as exc:
-        messages.error(request, str(exc))
+    prepared, study = run_action(request, lambda: case_study_prepare(case=case, by=request.user))
+    if not prepared:
         return redirect(reverse("cases:section_letters", args=[case.pk]) + "#case-studies")
     return redirect("cases:case_study", case.pk, study.pk)
 
@@ -51,14 +49,12 @@ def case_study_review(request, case_id: int, study_id: int):
 def case_study_edit(request, case_id: int, study_id: int):
     case, study = _study(request, case_id, study_id)
     form = CaseStudyEditForm(request.POST)
-    if form.is_valid():
-        try:
-            case_study_revise(study=study, text=form.cleaned_data["text"], by=request.user)
-        except RuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Your changes are saved and have been checked again.")
-            return redirect("cases:case_study", case.pk, study.pk)
+    revised, _ = submit(
+        form, lambda data: case_study_revise(study=study, text=data["text"], by=request.user)
+    )
+    if revised:
+        messages.success(request, "Your changes are saved and have been checked again.")
+        return redirect("cases:case_study", case.pk, study.pk)
     return _review_page(request, case, study, edit_form=form, status=400)
 
 
@@ -67,14 +63,10 @@ def case_study_edit(request, case_id: int, study_id: int):
 def case_study_approve(request, case_id: int, study_id: int):
     case, study = _study(request, case_id, study_id)
     form = SignOffForm(request.POST)
-    if form.is_valid():
-        try:
-            case_study_sign_off(study=study, by=request.user)
-        except RuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Signed off. The case study can now be downloaded.")
-            return redirect("cases:case_study", case.pk, study.pk)
+    signed_off, _ = submit(form, lambda _data: case_study_sign_off(study=study, by=request.user))
+    if signed_off:
+        messages.success(request, "Signed off. The case study can now be downloaded.")
+        return redirect("cases:case_study", case.pk, study.pk)
     return _review_page(request, case, study, sign_off_form=form, status=400)
 
 

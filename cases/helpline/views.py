@@ -44,7 +44,6 @@ from pps.decorators import role_required
 from pps.models import AccessLogEntry
 from pps.paging import IdFirstPaginator
 from pps.roles import CASE_WORKER_ROLES
-from pps.rules import RuleError
 from pps.submission import AlreadySaved, save_once, submit
 
 ROUTES = {
@@ -142,14 +141,14 @@ def _caller_or_referral(request, form_class, template: str):
         if request.POST.get("action") == "find":
             # The no-JavaScript search step: show matches, keep what was typed.
             form.show_without_errors()
-        elif form.is_valid():
+        else:
             try:
-                return _save_call(request, form)
-            except AlreadySaved as saved:
+                saved, response = submit(form, lambda _data: _save_call(request, form))
+            except AlreadySaved as first:
                 messages.info(request, "That contact was already saved.")
-                return redirect("cases:detail", saved.record.case_id)
-            except RuleError as error:
-                form.add_error(None, str(error))
+                return redirect("cases:detail", first.record.case_id)
+            if saved:
+                return response
         matches = find_matches(request.user, **FindForm(request.POST).search_terms())
     return render(
         request,
@@ -319,14 +318,12 @@ def voicemail_detail(request, voicemail_id: int):
     form = None
     if voicemail.status == Voicemail.Status.AWAITING:
         form = VoicemailResolveForm(request.POST or None, service=request.user.service)
-        if request.method == "POST" and form.is_valid():
-            try:
-                done = _resolve_voicemail(request, voicemail, form)
-            except RuleError as error:
-                form.add_error(None, str(error))
-            else:
-                if done is not None:
-                    return done
+        if request.method == "POST":
+            resolved, done = submit(
+                form, lambda _data: _resolve_voicemail(request, voicemail, form)
+            )
+            if resolved and done is not None:
+                return done
     elif request.method == "POST":
         messages.info(request, "This message has already been dealt with.")
         return redirect("helpline:voicemail_list")

@@ -28,7 +28,7 @@ from pps.models import AccessLogEntry
 from pps.paging import IdFirstPaginator
 from pps.pdf import pdf_response
 from pps.roles import CASE_WORKER_ROLES
-from pps.rules import RuleError
+from pps.submission import submit
 
 CASES_PER_PAGE = 25
 # Letters and statements go to a parent of the case, so no consent to share is
@@ -53,22 +53,21 @@ def letter_new(request, case_id: int):
 def letter_create(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
     form = LetterForm(request.POST, case=case)
-    if form.is_valid():
-        try:
-            letter = letter_send(
-                case=case,
-                parent=form.cleaned_data["parent"],
-                kind=form.cleaned_data["kind"],
-                method=form.cleaned_data["method"],
-                details=form.details(),
-                by=request.user,
-            )
-        except RuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            how = "emailed" if letter.method == DeliveryMethod.EMAIL else "recorded for posting"
-            messages.success(request, f"{letter.get_kind_display()} letter {how}.")
-            return redirect(_case_page(case))
+    sent, letter = submit(
+        form,
+        lambda data: letter_send(
+            case=case,
+            parent=data["parent"],
+            kind=data["kind"],
+            method=data["method"],
+            details=form.details(),
+            by=request.user,
+        ),
+    )
+    if sent:
+        how = "emailed" if letter.method == DeliveryMethod.EMAIL else "recorded for posting"
+        messages.success(request, f"{letter.get_kind_display()} letter {how}.")
+        return redirect(_case_page(case))
     return _letter_page(request, case, form, status=400)
 
 
@@ -99,20 +98,17 @@ def statement_new(request, case_id: int, parent_id: int):
 def statement_send(request, case_id: int, parent_id: int):
     case, parent = _case_and_parent(request, case_id, parent_id)
     form = StatementForm(request.POST, parent=parent)
-    if form.is_valid():
-        try:
-            sent = privacy_statement_send(
-                parent=parent, method=form.cleaned_data["method"], by=request.user
-            )
-        except RuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            how = "emailed" if sent.method == DeliveryMethod.EMAIL else "recorded as sent by post"
-            messages.success(
-                request,
-                f"'Why we keep information about you' {how} on {date_format(sent.sent_on, 'j F Y')}.",
-            )
-            return redirect(_case_page(case))
+    ran, sent = submit(
+        form,
+        lambda data: privacy_statement_send(parent=parent, method=data["method"], by=request.user),
+    )
+    if ran:
+        how = "emailed" if sent.method == DeliveryMethod.EMAIL else "recorded as sent by post"
+        messages.success(
+            request,
+            f"'Why we keep information about you' {how} on {date_format(sent.sent_on, 'j F Y')}.",
+        )
+        return redirect(_case_page(case))
     return _statement_page(request, case, parent, form, status=400)
 
 

@@ -29,8 +29,8 @@ from disclosure.safeguarding.services import (
 )
 from pps.decorators import role_required
 from pps.roles import CASE_WORKER_ROLES, Role
-from pps.rules import RuleError
 from pps.security.sudo import sudo_required
+from pps.submission import run_action, submit
 
 case_workers = role_required(*CASE_WORKER_ROLES)
 STATUS_FILTERS = [("", "All"), (WAITING, "Waiting for review"), (REVIEWED, "Reviewed")]
@@ -54,18 +54,16 @@ def override_new(request, case_id: int):
 def override_create(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
     form = OverrideForm(request.POST, case=case)
-    if form.is_valid():
-        try:
-            override = override_record(case=case, by=request.user, **form.cleaned_data)
-        except RuleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                "Child-protection override recorded. The coordinators have been told and "
-                "it is waiting for review.",
-            )
-            return redirect("safeguarding:detail", override_id=override.pk)
+    recorded, override = submit(
+        form, lambda data: override_record(case=case, by=request.user, **data)
+    )
+    if recorded:
+        messages.success(
+            request,
+            "Child-protection override recorded. The coordinators have been told and "
+            "it is waiting for review.",
+        )
+        return redirect("safeguarding:detail", override_id=override.pk)
     return _form_page(request, "override_form.html", case, form, status=400)
 
 
@@ -81,14 +79,12 @@ def non_disclosure_new(request, case_id: int):
 def non_disclosure_create(request, case_id: int):
     case = get_case_for_user(request.user, case_id)
     form = NonDisclosureForm(request.POST)
-    if form.is_valid():
-        try:
-            non_disclosure_record(case=case, by=request.user, **form.cleaned_data)
-        except RuleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Decision not to share recorded.")
-            return redirect("cases:section_safeguarding", case_id=case.pk)
+    recorded, _ = submit(
+        form, lambda data: non_disclosure_record(case=case, by=request.user, **data)
+    )
+    if recorded:
+        messages.success(request, "Decision not to share recorded.")
+        return redirect("cases:section_safeguarding", case_id=case.pk)
     return _form_page(request, "non_disclosure_form.html", case, form, status=400)
 
 
@@ -146,12 +142,12 @@ def override_review_save(request, override_id: int):
     override = get_override_for_user(request.user, override_id)
     form = ReviewForm(request.POST)
     if form.is_valid():
-        try:
-            override_review(override=override, by=request.user, **form.cleaned_data)
-        except RuleError as error:
-            # Already reviewed, or by whoever recorded it: the page explains.
-            messages.error(request, str(error))
-        else:
+        # Refused when already reviewed, or by whoever recorded it: the page explains.
+        reviewed, _ = run_action(
+            request,
+            lambda: override_review(override=override, by=request.user, **form.cleaned_data),
+        )
+        if reviewed:
             messages.success(request, "Review recorded.")
         return redirect("safeguarding:detail", override_id=override.pk)
     return _detail_page(request, override, form, status=400)

@@ -6,7 +6,10 @@ a function), so a new module is covered the moment it exists:
 - no module imports another app's underscore names (what is shared is public);
 - the floors: ``pps`` is the platform every area stands on and imports none of
   them; no production app imports the demo data or the benchmark (production
-  settings do not install them: tests/pps/test_settings_and_sessions.py).
+  settings do not install them: tests/pps/test_settings_and_sessions.py);
+- one way to run a submission through a service: views leave a refused rule
+  to ``pps.submission`` (``submit`` for a form, ``run_action`` for a button)
+  instead of catching the rule error themselves.
 """
 
 import ast
@@ -135,3 +138,38 @@ def test_the_platform_imports_no_area_and_production_imports_no_developer_tool()
     )
     assert upward == []
     assert into_tools == []
+
+
+def rule_errors_caught_in(path: Path) -> list[int]:
+    """Lines of the file's ``except`` clauses that name the rule error."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.ExceptHandler) and node.type is not None:
+            names = {n.id for n in ast.walk(node.type) if isinstance(n, ast.Name)}
+            names |= {n.attr for n in ast.walk(node.type) if isinstance(n, ast.Attribute)}
+            if "RuleError" in names:
+                lines.append(node.lineno)
+    return lines
+
+
+def test_views_leave_a_refused_rule_to_the_shared_submission_helpers():
+    caught = sorted(
+        f"{name}:{line}"
+        for name, path in project_modules().items()
+        if name.split(".")[-1] == "views" or name.endswith("_views")
+        for line in rule_errors_caught_in(path)
+    )
+    assert caught == []
+
+
+def test_the_rule_error_finder_finds_a_catch(tmp_path):
+    """The check above can fail: an ``except RuleError`` in a view is found."""
+    view = tmp_path / "views.py"
+    view.write_text(
+        "def save(request):\n"
+        "    try:\n"
+        "        pass\n"
+        "    except (ValueError, rules.RuleError) as error:\n"
+        "        pass\n"
+    )
+    assert rule_errors_caught_in(view) == [4]
