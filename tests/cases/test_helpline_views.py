@@ -580,6 +580,7 @@ def test_ref7_voicemail_with_an_unknown_case_reference_is_not_logged(
     assert voicemail.status == "awaiting" and not Contact.objects.exists()
 
 
+@pytest.mark.slow
 def test_demo_seed_shows_every_helpline_state(capsys):
     from django.core.management import call_command
 

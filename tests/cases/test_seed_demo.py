@@ -1,3 +1,4 @@
+import pytest
 from django.core.management import call_command
 
 from cases.models import (
@@ -14,6 +15,7 @@ from pps.models import Service, User
 from pps.security.two_factor import authenticator_for
 
 
+@pytest.mark.slow
 def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
     call_command("seed_demo", "--cases", "12")
     first = capsys.readouterr().out

@@ -1,10 +1,12 @@
 """The demo shows consent in every state (CON-1 to CON-8)."""
 
+import pytest
 from django.core.management import call_command
 
 from consent.models import ConsentDecision, SharingEvent, SignedConsentForm
 
 
+@pytest.mark.slow
 def test_seed_demo_shows_every_consent_state(capsys):
     call_command("seed_demo", "--cases", "40")
     decisions = ConsentDecision.objects.all()

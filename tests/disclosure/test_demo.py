@@ -1,5 +1,6 @@
 """The demo shows requests for information in every state (DIS-1 to DIS-6)."""
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -7,6 +8,7 @@ from disclosure.due_dates import urgency
 from disclosure.models import DisclosureApprovers, DisclosureRequest, State
 
 
+@pytest.mark.slow
 def test_seed_demo_shows_every_disclosure_state(capsys):
     call_command("seed_demo", "--cases", "40")
     for service_requests in (

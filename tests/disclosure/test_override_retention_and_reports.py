@@ -4,6 +4,7 @@
 import datetime
 import io
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -147,6 +148,7 @@ def test_sta1_overrides_counted_by_category_and_recipient_with_review_status(
     assert ["Reviewed", "<5"] in rows["overrides_review"]
 
 
+@pytest.mark.slow
 def test_seed_demo_shows_every_override_state(capsys):
     call_command("seed_demo", "--cases", "40")
     for code in ("north", "south"):

@@ -65,6 +65,7 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.mark.slow
 def test_acc9_every_url_holds_case_readers_until_they_acknowledge(fast_passwords, client_for):
     world = build_world()
     publish(world["service"])  # a new version nobody has acknowledged yet

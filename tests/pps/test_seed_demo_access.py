@@ -1,5 +1,6 @@
 """The demo shows need-to-know access in every state (ACC-4, ACC-7, ACC-9)."""
 
+import pytest
 from django.core.management import call_command
 
 from pps.models import AccessLogEntry, ConfidentialityPolicy, User
@@ -7,6 +8,7 @@ from pps.policy.services import must_acknowledge_policy
 from pps.volunteers.onboarding import onboarding_statuses
 
 
+@pytest.mark.slow
 def test_seed_demo_shows_policy_onboarding_and_access_log_states(capsys):
     call_command("seed_demo", "--cases", "20")
     assert "has not yet acknowledged" in capsys.readouterr().out

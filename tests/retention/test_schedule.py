@@ -250,6 +250,7 @@ def test_ret2_archived_cases_leave_everyday_lists_but_coordinators_can_ask(
     assert current.reference in page and archived.reference not in page
 
 
+@pytest.mark.slow
 def test_ret1_to_ret7_demo_shows_every_retention_state(capsys):
     from django.core.management import call_command as run
 

@@ -13,6 +13,9 @@ Generic on purpose, so forms added by any app are covered without new tests:
 
 A response below 500 is required every time. A request that was not accepted
 (anything but a redirect) must leave the case data exactly as it was.
+
+Marked slow (about half the suite's time): ``make test`` runs it, ``make
+test-fast`` leaves it out.
 """
 
 import datetime
@@ -33,6 +36,8 @@ from tests.pps.test_authorization_matrix import MATRIX
 from tests.security.forms_in_html import post_forms
 from tests.security.project_forms import all_project_form_classes, build_form
 from tests.two_factor import authenticator, force_login_password_only, with_sudo
+
+pytestmark = pytest.mark.slow
 
 FORM_PAGES = {name for name, row in MATRIX.items() if row[0] == "get+post"}
 FINGERPRINTED_APPS = {"cases", "consent", "disclosure", "retention", "keystore"}
