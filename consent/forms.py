@@ -6,11 +6,11 @@ from django.utils import timezone
 
 from consent.models import ConsentDecision, SharingEvent
 from consent.roles import role_choices
+from pps.date_fields import DateField
 from pps.form_fields import PlainTextForm
 from pps.uploads import read_upload
 
 PARTY_ROWS = 3
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 METHOD_CHOICES = ConsentDecision.Method.choices
 DECISION_CHOICES = [
     (ConsentDecision.Kind.FULL, "Full consent: share with professionals on a need-to-know basis"),
@@ -36,11 +36,9 @@ class DecisionForm(PlainTextForm):
         widget=forms.RadioSelect,
         help_text="In person means a signed form: print it from the case and attach the signed copy.",
     )
-    decided_on = forms.DateField(label="Date the parent decided", widget=DATE_WIDGET)
-    effective_from = forms.DateField(
-        label="Takes effect from",
-        help_text="Today, or a later date.",
-        widget=DATE_WIDGET,
+    decided_on = DateField(label="Date the parent decided")
+    effective_from = DateField(
+        label="Takes effect from", help_text="Today, or a later date, for example 27 3 2025."
     )
     limits_explained = forms.BooleanField(label=LIMITS_LABEL, required=False)
     note = forms.CharField(

@@ -19,11 +19,11 @@ from disclosure.models import (
     RequesterType,
     WholeRecordTo,
 )
+from pps.date_fields import DateField
 from pps.form_fields import MAX_ID, PlainTextForm
 from pps.models import User
 from pps.roles import Role
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CAPACITY_CHOICES = [
     ("", "Not applicable (under 12)"),
     ("yes", "Has capacity"),
@@ -57,7 +57,7 @@ class RequestForm(PlainTextForm):
     what_asked = forms.CharField(
         label="What is asked for", max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    received_on = forms.DateField(label="Date received", widget=DATE_WIDGET)
+    received_on = DateField(label="Date received")
     # REF-5: asked only when the case has more than one parent or carer.
     on_behalf_of = forms.TypedChoiceField(
         label="Parent or carer on whose behalf information would be disclosed",
@@ -128,7 +128,7 @@ class RequestForm(PlainTextForm):
 
 
 class NotifiedForm(VersionedForm):
-    notified_on = forms.DateField(label="Date the parent was told", widget=DATE_WIDGET)
+    notified_on = DateField(label="Date the parent was told")
     method = forms.ChoiceField(
         label="How the parent was told", choices=NotifiedHow.choices, widget=forms.RadioSelect
     )
@@ -141,7 +141,7 @@ class AnswerForm(VersionedForm):
     answer = forms.ChoiceField(
         label="The parent's answer", choices=ParentAnswer.choices, widget=forms.RadioSelect
     )
-    answered_on = forms.DateField(label="Date of the answer", widget=DATE_WIDGET)
+    answered_on = DateField(label="Date of the answer")
     evidence = forms.ChoiceField(
         label="Evidence of consent",
         choices=[("", "None"), *ConsentEvidence.choices],
@@ -221,8 +221,8 @@ class ApproversForm(PlainTextForm):
         label="Head of service", coerce=int, required=False, empty_value=None
     )
     deputy = forms.TypedChoiceField(label="Deputy", coerce=int, required=False, empty_value=None)
-    absent_from = forms.DateField(label="Head absent from", required=False, widget=DATE_WIDGET)
-    absent_until = forms.DateField(label="Head absent until", required=False, widget=DATE_WIDGET)
+    absent_from = DateField(label="Head absent from", required=False)
+    absent_until = DateField(label="Head absent until", required=False)
 
     def __init__(self, *args, service, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,11 +8,14 @@ forged or fuzzed id is just "not one of the choices"; a plain id field is an
 (the URL's ids go through ``pps.converters``, which uses the same bound).
 
 ``PlainTextForm`` (or ``PlainTextMixin``) is the base of every form: its text
-fields refuse control characters and invisible format characters.
+fields refuse control characters and invisible format characters, and a
+required field left empty gets a message naming it, never Django's "This
+field is required." (CAS-7).
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 
 from pps.validators import plain_text
 
@@ -74,7 +77,8 @@ class PlainTextMixin:
     """
 
     def full_clean(self):
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            _name_the_field_in_its_required_message(field, field.label or pretty_name(name))
             if (
                 isinstance(field, forms.CharField)
                 and not isinstance(field.widget, forms.PasswordInput)
@@ -82,6 +86,35 @@ class PlainTextMixin:
             ):
                 field.validators.append(plain_text)
         super().full_clean()
+
+
+DJANGO_REQUIRED_MESSAGE = forms.Field.default_error_messages["required"]
+CHOICE_WIDGETS = (
+    forms.RadioSelect,
+    forms.Select,
+    forms.CheckboxSelectMultiple,
+    forms.CheckboxInput,
+)
+
+
+def _name_the_field_in_its_required_message(field: forms.Field, label: str) -> None:
+    """Replace Django's "This field is required." with a message that names the
+    field and says what to do (GOV.UK style): a page with two empty fields
+    otherwise says the same thing twice and neither says which (CAS-7)."""
+    if field.error_messages.get("required") != DJANGO_REQUIRED_MESSAGE:
+        return
+    label = str(label).strip()
+    if label.endswith("?"):
+        message = f"Answer “{label}”"
+    elif isinstance(field.widget, forms.CheckboxInput):
+        message = f"Confirm “{label}”"
+    elif isinstance(field.widget, CHOICE_WIDGETS):
+        message = f"Choose {label[:1].lower()}{label[1:]}"
+    elif isinstance(field.widget, forms.FileInput):
+        message = f"Choose a file for “{label}”"
+    else:
+        message = f"Enter {label[:1].lower()}{label[1:]}"
+    field.error_messages["required"] = message
 
 
 class PlainTextForm(PlainTextMixin, forms.Form):

@@ -3,6 +3,7 @@ import re
 
 from django import forms
 
+from pps.date_fields import DateField
 from pps.form_fields import ModelMultipleChoiceField, PlainTextForm
 from retention.models import LegalHold, RetentionCategory
 from retention.services import validate_rule
@@ -138,16 +139,8 @@ class PurgeConfirmForm(PlainTextForm):
 
 
 class CertificateForm(PlainTextForm):
-    start = forms.DateField(
-        label="From",
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        error_messages={"required": "Enter the first day.", "invalid": "Enter a real date."},
-    )
-    end = forms.DateField(
-        label="To",
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        error_messages={"required": "Enter the last day.", "invalid": "Enter a real date."},
-    )
+    start = DateField(label="First day")
+    end = DateField(label="Last day")
 
     def clean(self):
         cleaned = super().clean()

@@ -23,6 +23,7 @@ from cases.models import (
     Referral,
     Topic,
 )
+from pps.date_fields import DateField, DateTimeField
 from pps.form_fields import ModelChoiceField, PlainTextForm, as_id
 
 NOTES_MAX_CHARS = 10_000
@@ -37,20 +38,6 @@ POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
 
 
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 def _now_to_the_minute() -> datetime.datetime:
     return timezone.localtime().replace(second=0, microsecond=0)
 
@@ -61,18 +48,8 @@ def _private(attrs: dict | None = None) -> dict:
 
 
 def _date_field(label: str, *, required: bool = True, initial=None, not_future: bool = False):
-    """A date typed or picked; ``not_future`` for dates of things that have happened."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        initial=initial,
-        validators=[lambda value: check_not_future_date(value, label)] if not_future else [],
-        widget=DateInput(),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={
-            "invalid": f"Enter a real date for “{label.lower()}”, for example 27/3/2015."
-        },
-    )
+    """A date in day, month and year boxes; ``not_future`` for things that have happened."""
+    return DateField(label=label, required=required, initial=initial, not_future=not_future)
 
 
 def check_not_future_date(value: datetime.date | None, what: str) -> None:
@@ -149,15 +126,10 @@ class ContactForm(ServiceForm):
             "invalid_choice": "Choose how they contacted the service.",
         },
     )
-    occurred_at = forms.DateTimeField(
+    occurred_at = DateTimeField(
         label="Date and time",
         initial=_now_to_the_minute,
-        widget=DateTimeLocalInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        error_messages={
-            "required": "Enter the date and time of the contact.",
-            "invalid": "Enter a real date and time, for example 21/11/2026 14:30.",
-        },
+        error_messages={"required": "Enter the date and time of the contact."},
     )
     topic = _topic_field()
     outcome = _outcome_field()
@@ -287,6 +259,9 @@ class CallerContactForm(FindForm, CaseContactForm):
     """
 
     case_choice = forms.CharField(required=False, initial=NEW_CASE)
+    # Posted with the list of matching cases: then one of them, or "new case",
+    # must be chosen; nothing is chosen for the caseworker (CAS-7).
+    matches_offered = forms.BooleanField(required=False, widget=forms.HiddenInput)
     given_name = forms.CharField(
         label="First name", required=False, max_length=100, widget=forms.TextInput(attrs=_private())
     )
@@ -362,7 +337,9 @@ class CallerContactForm(FindForm, CaseContactForm):
     }
 
     def clean_case_choice(self):
-        value = self.cleaned_data["case_choice"].strip() or NEW_CASE
+        value = self.cleaned_data["case_choice"].strip()
+        self.case_chosen = bool(value)
+        value = value or NEW_CASE
         # An id the database cannot hold is no case at all (SEC-4), not a 500 later.
         if value != NEW_CASE and as_id(value) is None:
             raise ValidationError("Choose a case from the list, or open a new case.")
@@ -370,6 +347,13 @@ class CallerContactForm(FindForm, CaseContactForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("matches_offered") and not getattr(self, "case_chosen", True):
+            self.add_error(
+                "case_choice",
+                "Choose the case to log this contact on, or choose “None of these: open a "
+                "new case”.",
+            )
+            return cleaned
         if not self.opens_new_case:
             return cleaned
         for name, message in self.NEW_CASE_REQUIRED.items():
@@ -524,13 +508,7 @@ class ReferralContactForm(CallerContactForm):
 class VoicemailForm(ServiceForm):
     """A message retrieved from the helpline (REF-7): as little as will do."""
 
-    received_at = forms.DateTimeField(
-        label="When the message was left",
-        initial=_now_to_the_minute,
-        widget=DateTimeLocalInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        error_messages={"invalid": "Enter a real date and time, for example 21/11/2026 09:05."},
-    )
+    received_at = DateTimeField(label="When the message was left", initial=_now_to_the_minute)
     caller_number = forms.CharField(
         label="Number left by the caller",
         required=False,

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.access import get_case_for_user
 from cases.helpline.forms import (
-    NEW_CASE,
     AnonymousContactForm,
     CallerContactForm,
     CaseContactForm,
@@ -158,7 +157,8 @@ def _caller_or_referral(request, form_class, template: str):
 
 
 def _case_choice(request) -> str:
-    return request.POST.get("case_choice", NEW_CASE) if request.method == "POST" else NEW_CASE
+    # Nothing is pre-selected: with matches on screen the caseworker chooses (CAS-7).
+    return request.POST.get("case_choice", "") if request.method == "POST" else ""
 
 
 def _save_call(request, form):

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cases.letters.models import DeliveryMethod, Letter
 from cases.letters.services import REQUIRED_DETAILS
+from pps.date_fields import DateField
 from pps.form_fields import ModelChoiceField, PlainTextForm
 
 EMAIL_REFUSED = (
@@ -38,11 +39,10 @@ class LetterForm(PlainTextForm):
         widget=forms.RadioSelect,
         help_text="By email only if the parent agreed to receive personal information by email.",
     )
-    appointment_date = forms.DateField(
+    appointment_date = DateField(
         required=False,
         label="Appointment date",
-        help_text="Appointment letters only.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Appointment letters only, for example 27 3 2025.",
     )
     appointment_time = forms.TimeField(
         required=False,

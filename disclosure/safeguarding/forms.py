@@ -7,9 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.helpline.forms import DateTimeLocalInput
 from disclosure.safeguarding.models import ConcernCategory, OverrideRecipient, OverrideReview
 from disclosure.safeguarding.services import CLOCK_SLACK, MIN_REASON_CHARS
+from pps.date_fields import DateTimeField
 from pps.form_fields import ModelChoiceField, PlainTextForm
 
 TEXT_LIMIT = 5000
@@ -80,15 +80,10 @@ class OverrideForm(PlainTextForm):
         widget=forms.Textarea(attrs=PRIVATE),
         error_messages={"required": "Say what information was shared."},
     )
-    shared_at = forms.DateTimeField(
+    shared_at = DateTimeField(
         label="When was it shared?",
         initial=_now_to_the_minute,
-        widget=DateTimeLocalInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        error_messages={
-            "required": "Enter the date and time the information was shared.",
-            "invalid": "Enter a real date and time, for example 21/11/2026 14:30.",
-        },
+        error_messages={"required": "Enter the date and time the information was shared."},
     )
 
     def __init__(self, *args, case, **kwargs):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from pps.date_fields import DateField
 from pps.form_fields import IdField, PlainTextForm
 from pps.models import ConfidentialityPolicy
 
@@ -15,10 +16,10 @@ class PolicyPublishForm(PlainTextForm):
         help_text="Everyone who opens cases will be asked to read and acknowledge this version.",
         widget=forms.Textarea(attrs={"rows": 16}),
     )
-    effective_from = forms.DateField(
+    effective_from = DateField(
         label="Takes effect on",
-        help_text="Today or later. From this date nobody can open a case until they acknowledge it.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Today or later, for example 27 3 2025. From this date nobody can open a "
+        "case until they acknowledge it.",
     )
     review_cycle_months = forms.TypedChoiceField(
         label="Review",

@@ -1,14 +1,13 @@
 from django import forms
 from django.conf import settings
 
+from pps.date_fields import DateField
 from pps.form_fields import PlainTextForm
 from pps.uploads import read_upload
 
 
 class VolunteerAgreementForm(PlainTextForm):
-    signed_on = forms.DateField(
-        label="Date the agreement was signed", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    signed_on = DateField(label="Date the agreement was signed")
     document = forms.FileField(
         label="Signed Volunteer Agreement",
         help_text="A scan or photo of the signed agreement: PDF, PNG or JPEG, up to "
@@ -24,8 +23,7 @@ class VolunteerAgreementForm(PlainTextForm):
 
 
 class VolunteerTrainingForm(PlainTextForm):
-    completed_on = forms.DateField(
+    completed_on = DateField(
         label="Date the data-protection training was completed",
-        help_text="The first training or the latest refresher.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The first training or the latest refresher, for example 27 3 2025.",
     )

@@ -70,7 +70,7 @@ def test_con1_staff_record_restricted_consent_with_named_party(case, staff, clie
         ({"kind": "refused"}, "Confirm the parent was told the limits"),
         ({"effective_from": "2001-01-01"}, "never in the past"),
         ({"decided_on": "2999-01-01"}, "cannot be in the future"),
-        ({"decided_on": "31/02/2026"}, "Enter a valid date"),
+        ({"decided_on": "31/02/2026"}, "Date the parent decided must be a real date"),
         ({"party_1_name": "Mrs Patel"}, "Give both a role and a name"),
         (
             {

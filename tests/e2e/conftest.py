@@ -113,3 +113,11 @@ def confirm_it_is_you(page):
         page.wait_for_load_state("networkidle")
 
     return do
+
+
+def fill_date(page, legend: str, day) -> None:
+    """Type a date into the GOV.UK day, month and year boxes under ``legend``."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))

@@ -6,12 +6,14 @@ Playwright instead; the page's own CSP still applies to everything else.
 Each journey reads the database afterwards to check what was stored.
 """
 
+import datetime
 import re
 from pathlib import Path
 
 from playwright.sync_api import expect
 
 from cases.models import AnonymousContact, Case, Contact, Parent, Referral
+from tests.e2e.conftest import fill_date
 from tests.factories import make_case
 from tests.raw_db import tables_containing
 
@@ -197,7 +199,7 @@ def test_new_caller_logged_without_javascript(browser, live_server, service, sta
         page.get_by_role("button", name="Continue").click()
 
         page.get_by_label("Parent or carer's surname").fill("Ravenscroft")
-        page.get_by_label("Child's date of birth").fill("2016-09-14")
+        fill_date(page, "Child's date of birth", datetime.date(2016, 9, 14))
         page.get_by_role("button", name="Find matching parents").click()
         expect(page.get_by_label(re.compile(known.reference))).to_be_visible()
         # Not this parent: a new case, with what was typed still in place.

@@ -10,6 +10,7 @@ from cases import services
 from cases.case_studies.models import CaseStudy
 from cases.letters.models import Letter, PrivacyStatementSent
 from tests.e2e.case_sections import open_section
+from tests.e2e.conftest import fill_date
 from tests.factories import make_case
 
 
@@ -37,7 +38,7 @@ def test_staff_send_the_statement_then_an_appointment_letter(page, sign_in, serv
     expect(page.get_by_text("Enter the date of the appointment")).to_have_count(2)
     assert Letter.objects.count() == 0
     day = timezone.localdate() + datetime.timedelta(days=7)
-    page.get_by_label("Appointment date").fill(day.isoformat())
+    fill_date(page, "Appointment date", day)
     page.get_by_label("Appointment time").fill("14:30")
     page.get_by_label("Appointment place").fill("Room 2")
     page.get_by_role("button", name="Create and record the letter").click()

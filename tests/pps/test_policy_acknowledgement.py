@@ -271,4 +271,6 @@ def test_sec4_empty_posts_get_clear_messages(service, coordinator, client_for):
     assert acknowledge.status_code == 400
     assert "Confirm that you have read the policy" in acknowledge.content.decode()
     published = client.post(reverse("policy:publish"))
-    assert published.status_code == 400 and "This field is required" in published.content.decode()
+    assert published.status_code == 400
+    assert "Enter title" in published.content.decode()
+    assert "Enter a date for “Takes effect on”" in published.content.decode()

@@ -150,8 +150,8 @@ def test_acc4_coordinator_uploads_agreement_stored_encrypted_under_its_own_key(
             "must be a PDF, PNG or JPEG",
         ),
         ({"signed_on": "2999-01-01"}, "cannot be in the future"),
-        ({"signed_on": "2026-02-30"}, "Enter a valid date"),
-        ({"signed_on": ""}, "This field is required"),
+        ({"signed_on": "2026-02-30"}, "Date the agreement was signed must be a real date"),
+        ({"signed_on": ""}, "Enter the date the agreement was signed"),
     ],
 )
 def test_acc4_bad_agreement_uploads_are_refused_and_change_nothing(
@@ -191,4 +191,7 @@ def test_acc4_coordinator_of_another_service_cannot_record(newcomer, other_servi
 
 def test_sec4_empty_post_gets_a_clear_message(newcomer, coordinator, client_for):
     response = client_for(coordinator).post(reverse("volunteers:training_add", args=[newcomer.pk]))
-    assert response.status_code == 400 and "This field is required" in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter the date the data-protection training was completed" in body
+    assert "This field is required" not in body

@@ -109,7 +109,7 @@ def test_ret3_certificate_range_is_validated(admin_user, client_for):
     assert response.status_code == 400
     assert "The last day must be the same as or after the first day" in response.content.decode()
     response = client_for(admin_user).get("/retention/log/certificate/?start=2026-02-30&end=x")
-    assert "Enter a real date" in response.content.decode()
+    assert "First day must be a real date" in response.content.decode()
 
 
 def test_ret1_admin_edits_the_schedule_of_their_service_only(
