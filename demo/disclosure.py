@@ -80,7 +80,9 @@ def _parent_with_responsibility(case: Case):
 
 
 def seed_disclosure(*, service: Service, users: dict[str, User]) -> None:
-    today = timezone.localdate()
+    # The day of the latest moment _moment gives: seeded just after midnight,
+    # five minutes ago is still yesterday, and nothing may be recorded later.
+    today = timezone.localdate(timezone.now() - datetime.timedelta(minutes=5))
     services.disclosure_approvers_set(
         service=service, by=users["admin"], head=users["coordinator"], deputy=users["staff2"],
         absent_from=None, absent_until=None,
