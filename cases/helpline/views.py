@@ -157,8 +157,11 @@ def _caller_or_referral(request, form_class, template: str):
 
 
 def _case_choice(request) -> str:
-    # Nothing is pre-selected: with matches on screen the caseworker chooses (CAS-7).
-    return request.POST.get("case_choice", "") if request.method == "POST" else ""
+    # Nothing is pre-selected: with matches on screen the caseworker chooses
+    # (CAS-7). A new search starts with no choice, whatever was posted before.
+    if request.method != "POST" or request.POST.get("action") == "find":
+        return ""
+    return request.POST.get("case_choice", "")
 
 
 def _save_call(request, form):

@@ -157,7 +157,8 @@ def test_cas7_matches_on_screen_nothing_is_chosen_for_the_caseworker(
     parent = case.parents.first()
     found = client.post(
         CALLER,
-        new_caller_post(service, family_name=parent.family_name, case_choice="", action="find"),
+        # What the page posts before any match was shown: "new case", in a hidden field.
+        new_caller_post(service, family_name=parent.family_name, case_choice="new", action="find"),
     )
     body = found.content.decode()
     assert 'name="matches_offered"' in body
