@@ -1,7 +1,7 @@
 """A bounded crawler for leak tests: everything a signed-in user can reach.
 
 From the start URLs it follows every same-origin link (``href``), every htmx
-``hx-get`` (requested as htmx does, with ``HX-Request``), every GET form
+``data-hx-get`` (requested as htmx does, with ``HX-Request``), every GET form
 (submitted with its defaults and with each search term), and redirects. PDFs
 are read as text; other files as bytes. Nothing is ever POSTed.
 """
@@ -36,8 +36,9 @@ class PageParser(HTMLParser):
         attrs = {name: value or "" for name, value in attrs}
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
-        if attrs.get("hx-get"):
-            self.fragments.append(attrs["hx-get"])
+        fragment = attrs.get("data-hx-get") or attrs.get("hx-get")
+        if fragment:
+            self.fragments.append(fragment)
         if tag == "form":
             method = attrs.get("method", "get").lower()
             self._form = Form(action=attrs.get("action", "")) if method == "get" else None

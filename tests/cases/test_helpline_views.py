@@ -325,7 +325,7 @@ def test_search_fragment_updates_the_status_line_for_htmx(service, staff, client
         MATCHES, {"family_name": "Ravenscroft"}, headers={"HX-Request": "true"}
     )
     html = page_text(response)
-    assert 'id="helpline-match-status" hx-swap-oob="innerHTML"' in html
+    assert 'id="helpline-match-status" data-hx-swap-oob="innerHTML"' in html
     assert "1 matching case" in html and "<html" not in html
 
 
