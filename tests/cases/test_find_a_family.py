@@ -269,3 +269,19 @@ def test_cas6_the_helpline_finder_uses_the_same_search(baldwin, others, staff, c
     whole = finder(family_name="Baldwin", phone="+44 (0)7700 900123")
     assert "Matched on surname, phone number" in whole
     assert others[1].reference not in partial
+
+
+def test_cas6_the_migration_back_fills_digests_for_people_saved_before_them(baldwin, staff):
+    """Rows made before the search digests existed get them from the migration."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cases.migrations.0002_search_terms")
+    before = set(SearchTerm.objects.values_list("parent_id", "child_id", "digest"))
+    SearchTerm.objects.all().delete()
+    assert found(staff, "Bald") == []
+    migration.backfill_search_terms(apps, None)
+    assert set(SearchTerm.objects.values_list("parent_id", "child_id", "digest")) == before
+    assert found(staff, "Bald") == [baldwin]
+    assert found(staff, "Amelia 27/03/2015") == [baldwin]
