@@ -44,9 +44,11 @@ from cases.models import (
     Child,
     Contact,
     Parent,
+    SearchTerm,
     Topic,
     VolunteerAssignment,
 )
+from cases.search.indexing import search_terms_for
 from consent.models import ConsentDecision
 from pps import crypto
 from pps.keystore.models import DataKey
@@ -132,8 +134,11 @@ def parents_and_children(world: World, cases: list[Case]) -> None:
             )
     Parent.objects.bulk_create(parents)
     Child.objects.bulk_create(children)
+    # bulk_create skips the models' save, which writes the search digests (CAS-6).
+    terms = SearchTerm.objects.bulk_create(search_terms_for([*parents, *children]))
     world.add("parents", len(parents))
     world.add("children", len(children))
+    world.add("search terms", len(terms))
 
 
 CONTACT_NOTES = (

@@ -20,6 +20,7 @@ from cases.models import (
     ChildInformation,
     Contact,
     Parent,
+    SearchTerm,
 )
 from consent.models import ConsentDecision
 from disclosure.safeguarding.models import ChildProtectionOverride
@@ -43,6 +44,7 @@ COLUMNS = (
 )
 ORDER = "ORDER BY c.opened_on DESC, c.id DESC"
 REVERSED_ORDER = "ORDER BY c.opened_on ASC, c.id ASC"
+SEARCH_TERM = _q(SearchTerm._meta.db_table)
 CHILD_INFORMATION, STATEMENT, DECISION, OVERRIDE = (
     _q(model._meta.db_table)
     for model in (ChildInformation, PrivacyStatementSent, ConsentDecision, ChildProtectionOverride)
@@ -109,13 +111,17 @@ def staff_list(*, service_id: int, page: int) -> None:
     _list_page(where, [service_id], page=page, count_query=kept_count)
 
 
-def surname_search(*, service_id: int, digest: str) -> None:
+def surname_search(*, service_id: int, digest: str, terms: list[str] | None = None) -> None:
+    """``terms``: the digests of the surname's beginning and sound (CAS-6), if searched."""
+    terms = [term for term in terms or [] if term]
     matching = (
         f"c.id IN (SELECT case_id FROM {PARENT} WHERE family_name_bidx = %s "
-        f"UNION SELECT case_id FROM {CHILD} WHERE family_name_bidx = %s)"
+        f"UNION SELECT case_id FROM {CHILD} WHERE family_name_bidx = %s"
     )
-    where = f"c.service_id = %s AND c.status <> 'archived' AND {matching}"
-    _list_page(where, [service_id, digest, digest], page=1)
+    if terms:
+        matching += f" UNION SELECT case_id FROM {SEARCH_TERM} WHERE digest IN ({_placeholders(len(terms))})"
+    where = f"c.service_id = %s AND c.status <> 'archived' AND {matching})"
+    _list_page(where, [service_id, digest, digest, *terms], page=1)
 
 
 def volunteer_list(*, service_id: int, user_id: int, permission_id: int) -> None:

@@ -50,7 +50,8 @@ def build(case_count: int):
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     from faker import Faker
 
-    from cases.models import Case, Child, Contact, Parent
+    from cases.models import Case, Child, Contact, Parent, SearchTerm
+    from cases.search.indexing import search_terms_for
     from cases.services import topics_create_defaults
     from pps import crypto
     from pps.keystore.models import DataKey
@@ -144,6 +145,8 @@ def build(case_count: int):
             )
         Parent.objects.bulk_create(parents)
         Child.objects.bulk_create(children)
+        # bulk_create skips the models' save, which writes the search digests (CAS-6).
+        SearchTerm.objects.bulk_create(search_terms_for([*parents, *children]))
         Contact.objects.bulk_create(contacts)
         print(f"  {ids[-1]:>7,} cases loaded", end="\r", flush=True)
     print()

@@ -26,6 +26,7 @@ from benchmarks.people import signed_in_client
 from benchmarks.timing import timed
 from cases.models import Case, Parent
 from cases.saved_searches import KEPT
+from cases.search.selectors import surname_criteria
 from pps.fields import blind_index_for
 from pps.models import Service, User
 
@@ -162,6 +163,45 @@ def surname_search(bench: Bench) -> dict:
     return compare(bench.times(send), bench.times(floor))
 
 
+def _search_pages(bench: Bench, queries: list[str]) -> dict:
+    """The results pages of these queries (posted once, untimed), against their floor:
+    the surname's whole, beginning and sound digests (CAS-6)."""
+    client = bench.client("staff1")
+    pages = [_search_results_url(client, query) for query in queries]
+
+    def send(i: int) -> None:
+        response = client.get(pages[i % len(pages)])
+        if response.status_code != 200 or b'id="search-expired"' in response.content:
+            raise RuntimeError(f"the search results answered {response.status_code}, or expired")
+
+    def floor(i: int) -> None:
+        criteria = surname_criteria(queries[i % len(queries)])
+        floors.surname_search(
+            service_id=bench.service.pk,
+            digest=criteria["name"],
+            terms=[criteria["prefix"], criteria["sound"], criteria["sound2"]],
+        )
+
+    return compare(bench.times(send), bench.times(floor))
+
+
+def partial_surname_search(bench: Bench) -> dict:
+    """A search by a surname's first four letters ("Bald" for Baldwin): every
+    surname beginning so, and every surname sounding like "Bald"."""
+    return _search_pages(bench, [name[:4] for name in bench.surnames[:KEPT]])
+
+
+def soundalike_search(bench: Bench) -> dict:
+    """A search by a misspelt surname that sounds the same (the last letter doubled,
+    which Double Metaphone ignores): found by its sound, not by its spelling."""
+    variants = []
+    for name in bench.surnames:
+        variant = name + name[-1]
+        if surname_criteria(variant)["sound"] == surname_criteria(name)["sound"]:
+            variants.append(variant)
+    return _search_pages(bench, variants[:KEPT])
+
+
 def case_detail(bench: Bench) -> dict:
     """The case summary, the section a helpline worker opens while the parent is on the line."""
     client, ids = bench.client("staff1"), bench.open_case_ids
@@ -248,6 +288,10 @@ MEASUREMENTS: list[Measurement] = [
     Measurement("staff_list_first", "Staff case list, first page", staff_list_first),
     Measurement("staff_list_deep", "Staff case list, deep page", staff_list_deep),
     Measurement("surname_search", "Search by surname (blind index)", surname_search),
+    Measurement(
+        "partial_surname_search", "Search by a surname's beginning", partial_surname_search
+    ),
+    Measurement("soundalike_search", "Search by a sound-alike surname", soundalike_search),
     Measurement("case_detail", "Case page (summary section)", case_detail),
     Measurement("volunteer_list", "Volunteer case list (guardian)", volunteer_list),
     Measurement("helpline_save", "Helpline save (call on a found case)", helpline_save),

@@ -12,7 +12,14 @@ import sys
 
 import django
 
-PAGES_WITH_FLOOR = ("staff_list_first", "staff_list_deep", "surname_search", "case_detail")
+PAGES_WITH_FLOOR = (
+    "staff_list_first",
+    "staff_list_deep",
+    "surname_search",
+    "partial_surname_search",
+    "soundalike_search",
+    "case_detail",
+)
 MAX_QUERIES = 12
 FLOOR_RATIO = 3.0
 LARGE_MEDIAN_MS = 50.0

@@ -1,5 +1,6 @@
 from django import forms
 
+from cases.search.selectors import query_problem
 from pps.form_fields import ModelChoiceField, PlainTextForm
 from pps.models import User
 from pps.roles import CASE_WORKER_ROLES
@@ -46,18 +47,26 @@ class CaseEditForm(PlainTextForm):
 
 
 class CaseSearchForm(PlainTextForm):
-    """The case list's search box: a reference or an exact surname."""
+    """The case list's one search box (CAS-6): ``cases.search.selectors`` reads the query."""
 
     q = forms.CharField(
-        label="Search by case reference or surname",
+        label="Find a family",
         help_text=(
-            "Exact surname of a parent or child, for example Smith, "
-            "or a reference such as PPS-2026-00042."
+            "A surname or its first 3 letters or more, for example Baldw; "
+            "a phone number; a postcode; a child's first name and date of birth, "
+            "for example Amelia 27/03/2015; or a reference such as PPS-2026-00042."
         ),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"spellcheck": "false"}),
-        error_messages={"max_length": "Enter a surname or reference of 100 characters or fewer."},
+        error_messages={"max_length": "Enter a search of 100 characters or fewer."},
     )
     # Which list the search is over: current cases, or the archived ones (RET-2).
     archived = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_q(self):
+        query = self.cleaned_data["q"]
+        problem = query_problem(query)
+        if problem:
+            raise forms.ValidationError(problem)
+        return query

@@ -9,10 +9,10 @@ session that made it, and ends with that session.
 The session row is a database row that outlives a purge until the session ends,
 and Django only signs it (base64 and zlib, readable without any key). So it
 never holds the words (SEC-1, RET-6): it keeps what the search looks for (a
-case id, or the surname's blind index) and, to show the words again in the
-search box, the words encrypted under a key that only the browser holds (an
-HttpOnly cookie that ends with the browser session). A copy of the database
-alone reads neither. The purge removes every saved search pointing at a
+case id, or blind-index digests: ``cases.search.selectors``) and, to show the
+words again in the search box, the words encrypted under a key that only the
+browser holds (an HttpOnly cookie that ends with the browser session). A copy
+of the database alone reads neither. The purge removes every saved search pointing at a
 purged case from every session (``saved_searches_forget``).
 """
 
@@ -27,8 +27,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.utils import timezone
 
-from cases.models import Case, Child, Parent
-from cases.selectors import search_criteria
+from cases.models import Case, Child, Parent, SearchTerm
+from cases.search.selectors import search_criteria
 
 SESSION_KEY = "pps_case_searches"
 # Enough for a few tabs and the back button; older searches must be typed again.
@@ -37,6 +37,12 @@ KEY_BYTES = 32
 NONCE_BYTES = 12
 # Sessions rewritten, and ids or digests looked up, per statement.
 BATCH = 500
+# Where a digest a search looks for can be (cases.search.selectors).
+DIGEST_COLUMNS = (
+    (Parent, ("family_name_bidx", "phone_bidx", "postcode_bidx")),
+    (Child, ("family_name_bidx",)),
+    (SearchTerm, ("digest",)),
+)
 
 
 @dataclass(frozen=True)
@@ -99,12 +105,13 @@ def search_recall(session, token: str, *, key: bytes) -> SavedSearch | None:
 
 
 def search_marks(case_ids) -> dict[int, set[str]]:
-    """Each case's surname digests: what a saved search pointing at it would hold."""
+    """Each case's search digests: what a saved search pointing at it could hold
+    (its people's surname, phone and postcode indexes and their ``SearchTerm`` rows)."""
     marks: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
-    for model in (Parent, Child):
-        rows = model.objects.filter(case_id__in=list(marks), family_name_bidx__isnull=False)
-        for case_id, digest in rows.values_list("case_id", "family_name_bidx"):
-            marks[case_id].add(digest)
+    for model, columns in DIGEST_COLUMNS:
+        rows = model.objects.filter(case_id__in=list(marks)).values_list("case_id", *columns)
+        for case_id, *digests in rows:
+            marks[case_id].update(digest for digest in digests if digest)
     return marks
 
 
@@ -115,24 +122,31 @@ def _batches(values: set):
 
 
 def _still_there(case_ids: set[int], digests: set[str]) -> tuple[set[int], set[str]]:
-    cases, names = set(), set()
+    cases, live = set(), set()
     for batch in _batches(case_ids):
         cases |= set(Case.objects.filter(pk__in=batch).values_list("pk", flat=True))
     for batch in _batches(digests):
-        for model in (Parent, Child):
-            found = model.objects.filter(family_name_bidx__in=batch)
-            names |= set(found.values_list("family_name_bidx", flat=True))
-    return cases, names
+        for model, columns in DIGEST_COLUMNS:
+            for column in columns:
+                found = model.objects.filter(**{f"{column}__in": batch})
+                live |= set(found.values_list(column, flat=True))
+    return cases, live
+
+
+def _criteria_digests(criteria: dict) -> set[str]:
+    """The digests a saved search looks for (every criterion but a case id)."""
+    return {value for key, value in criteria.items() if key != "case" and isinstance(value, str)}
 
 
 def saved_searches_forget(*, case_ids: set[int], digests: set[str]) -> int:
     """Remove every saved search that points at a purged case, from every session.
 
     One pass over the live sessions per purge run (never per case). A search
-    points at a purged case if it names the case, or its surname's digest is
-    one the case held (even if other families share the surname), or it names
-    a case or a surname no record holds any more (which also covers a run that
-    stopped before reaching this step). Returns the number of searches removed.
+    points at a purged case if it names the case, or any digest it looks for
+    (surname, its beginning or sound, phone, postcode, child) is one the case
+    held (even if other families share it), or it names a case no record holds
+    any more, or digests none of which any record holds (which also covers a run
+    that stopped before reaching this step). Returns the number of searches removed.
     """
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     store = store_class()
@@ -150,7 +164,7 @@ def saved_searches_forget(*, case_ids: set[int], digests: set[str]) -> int:
     named = [criteria for criteria in named if isinstance(criteria, dict)]
     existing, live = _still_there(
         {criteria["case"] for criteria in named if "case" in criteria},
-        {criteria["name"] for criteria in named if criteria.get("name")},
+        set().union(*(_criteria_digests(criteria) for criteria in named)),
     )
 
     def points_at_purged(saved) -> bool:
@@ -159,8 +173,8 @@ def saved_searches_forget(*, case_ids: set[int], digests: set[str]) -> int:
             return True  # the old form held the words themselves
         if "case" in criteria:
             return criteria["case"] in case_ids or criteria["case"] not in existing
-        name = criteria.get("name")
-        return bool(name) and (name in digests or name not in live)
+        wanted = _criteria_digests(criteria)
+        return bool(wanted) and (bool(wanted & digests) or not wanted & live)
 
     removed = 0
     for row, searches in found:

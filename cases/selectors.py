@@ -1,72 +1,19 @@
 """Permission-filtered reads for case pages (built on cases.access)."""
 
-import re
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from cases.access import sees_archived_cases, visible_cases
-from cases.models import Case, Channel, Child, Contact, Parent
+from cases.models import Case, Channel, Contact, Parent
+from cases.search.selectors import search_cases_matching, search_criteria
 from pps.crypto import load_data_keys
-from pps.fields import blind_index_for
 from pps.models import User
 from pps.roles import CASE_WORKER_ROLES
 
-REFERENCE_PATTERN = re.compile(r"^(?:PPS-\d{4}-)?0*(\d{1,12})$", re.IGNORECASE)
-
-
-def search_criteria(query: str) -> dict:
-    """What a search looks for, without the words: ``{}`` (everything), ``{"case": id}``
-    for a reference, or ``{"name": digest}``, a surname's blind index (``None``
-    matches nothing). The case list keeps this in the session, never the words."""
-    query = query.strip()
-    if not query:
-        return {}
-    reference = REFERENCE_PATTERN.match(query)
-    if reference:
-        return {"case": int(reference.group(1))}
-    return {"name": blind_index_for("name", query)}
-
 
 def search_cases(user: User, query: str, *, archived: bool = False) -> QuerySet[Case]:
-    """Visible cases matching a reference or, exactly, a parent's or child's surname."""
+    """Visible cases matching one search box query (``cases.search.selectors``)."""
     return search_cases_matching(user, search_criteria(query), archived=archived)
-
-
-def search_cases_matching(user: User, criteria: dict, *, archived: bool = False) -> QuerySet[Case]:
-    """Visible cases matching ``search_criteria``.
-
-    Archived cases are out of everyday lists and search; ``archived=True`` asks
-    for them instead (RET-2). The encrypted summary is deferred: lists never
-    show it, and decrypting it would unwrap each case's key one query at a time
-    before ``with_people`` can load them all at once.
-    """
-    cases = visible_cases(user).select_related("assigned_staff").defer("summary")
-    archived_only = Q(status=Case.Status.ARCHIVED)
-    if archived:
-        cases = cases.filter(archived_only)
-    elif sees_archived_cases(user):
-        # For anyone else ``visible_cases`` has already left them out: saying
-        # it twice made PostgreSQL misjudge the pager's count (a parallel scan,
-        # 20 ms instead of 16 at 100,000 cases).
-        cases = cases.exclude(archived_only)
-    if "case" in criteria:
-        return cases.filter(pk=criteria["case"])
-    if "name" not in criteria:
-        return cases
-    digest = criteria["name"]
-    if digest is None:
-        return cases.none()
-    # One set of case ids from two index-only lookups. An OR across joins to
-    # both tables scans every case; an OR of two IN lists makes PostgreSQL walk
-    # the service's cases testing each against both (69 ms for a surname of
-    # 115 cases at 100,000, against 12 ms for the union; SQLite 13 -> 10 ms).
-    matching = (
-        Parent.objects.filter(family_name_bidx=digest)
-        .values("case_id")
-        .union(Child.objects.filter(family_name_bidx=digest).values("case_id"))
-    )
-    return cases.filter(pk__in=matching)
 
 
 def with_people(cases: list[Case]) -> list[Case]:

@@ -12,13 +12,9 @@ from cases.helpline.selectors import case_page_helpline_context
 from cases.letters.access import parents_with_statement_flag
 from cases.models import Case
 from cases.saved_searches import browser_key, keep_browser_key, search_recall, search_remember
+from cases.search.selectors import how_matched, search_cases_matching
 from cases.section_views import render_section
-from cases.selectors import (
-    can_read_case_notes,
-    search_cases_matching,
-    visible_contacts,
-    with_people,
-)
+from cases.selectors import can_read_case_notes, visible_contacts, with_people
 from cases.services import case_update
 from pps.access_log import record_listing
 from pps.decorators import role_required
@@ -45,6 +41,10 @@ def _case_list_page(request, *, archived: bool, saved=None, search: str = "", fo
         )
         page = paginator.get_page(request.GET.get("page"))
         cases = with_people(list(page.object_list))
+        # How each found case matched (surname, its beginning, its sound...): CAS-6.
+        matched = how_matched(criteria, [case.pk for case in cases])
+        for case in cases:
+            case.matched_by = matched.get(case.pk, [])
         record_listing(request.user, object_type="case", case_ids=[case.pk for case in cases])
         # The words come back only from the browser's key (None without it).
         form = CaseSearchForm(initial={"q": saved.words if saved else "", "archived": archived})

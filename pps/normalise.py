@@ -14,9 +14,15 @@ def name(value: str) -> str:
 
 
 def phone(value: str) -> str:
+    # "07700 900123", "+44 7700 900123", "0044 7700 900123" and "+44 (0)7700 900123"
+    # all become "07700900123".
     digits = re.sub(r"\D", "", value)
+    if digits.startswith("0044"):
+        digits = digits[2:]
     if digits.startswith("44"):
-        digits = "0" + digits[2:]
+        digits = digits[2:]
+        if not digits.startswith("0"):
+            digits = "0" + digits
     return digits
 
 

@@ -1,8 +1,10 @@
 """Permission-filtered reads for the helpline screens (built on cases.access).
 
 Find before create: while staff type what the caller tells them, parents already
-known appear, found by exact match on blind indexes of normalised values (the
-names and numbers themselves are encrypted). Cases are offered only through the
+known appear, found through the same criteria as the case list's search box
+(``cases.search.selectors``: a surname whole, by its beginning or its sound; a
+phone number; a postcode), all blind indexes of normalised values (the names and
+numbers themselves are encrypted). Cases are offered only through the
 caller: a parent of the case must match. A child known only through another
 parent's case is never listed (REF-6): staff are told a separate enquiry exists,
 with no reference and nothing from it.
@@ -17,6 +19,15 @@ from django.db.models import Q, Value, When
 from cases.access import visible_cases
 from cases.helpline.services import separate_enquiry_case_ids
 from cases.models import Case, CaseLink, Child, Parent, Voicemail
+from cases.search.selectors import (
+    MATCH_LABELS,
+    SURNAME_KEYS,
+    labels_for,
+    parent_conditions,
+    phone_criteria,
+    postcode_criteria,
+    surname_criteria,
+)
 from cases.services import case_allows_in_depth_support
 from pps.access_log import logged_or_404, record_listing
 from pps.crypto import load_data_keys
@@ -29,13 +40,6 @@ MAX_CASES_SHOWN = 8
 # Enough candidates to rank; a surname shared by more parents than this needs
 # a second detail (phone, postcode) to find the right one anyway.
 MAX_CANDIDATES = 400
-
-# (what the caller told us, Parent blind-index column, normaliser)
-PARENT_CRITERIA = [
-    ("surname", "family_name_bidx", "name"),
-    ("phone number", "phone_bidx", "phone"),
-    ("postcode", "postcode_bidx", "postcode"),
-]
 
 
 @dataclass
@@ -50,7 +54,9 @@ class MatchedCase:
 
     @property
     def matched_labels(self) -> list[str]:
-        return sorted(self.matched_on)
+        # The parent criteria as the case list says them; the child's birth date last.
+        keys = [key for key in self.matched_on if key in MATCH_LABELS]
+        return labels_for(keys) + sorted(self.matched_on - set(keys))
 
 
 @dataclass
@@ -71,40 +77,54 @@ def find_matches(
     child_date_of_birth: datetime.date | None = None,
     child_family_name: str = "",
 ) -> Matches:
-    values = {"surname": family_name, "phone number": phone, "postcode": postcode}
-    digests = {
-        column: (label, blind_index_for(normaliser, values[label]))
-        for label, column, normaliser in PARENT_CRITERIA
-    }
-    digests = {column: pair for column, pair in digests.items() if pair[1]}
+    # The same criteria and matching as the case list's search box (CAS-6):
+    # a surname matches whole, by its beginning and by its sound.
+    criteria = {}
+    if family_name:
+        criteria |= surname_criteria(family_name)
+    if phone:
+        criteria |= phone_criteria(phone)
+    if postcode:
+        criteria |= postcode_criteria(postcode)
+    conditions = parent_conditions(criteria)
     dob_digest = blind_index_for("date", child_date_of_birth)
-    if not digests and not dob_digest:
+    if not conditions and not dob_digest:
         return Matches()
 
     visible = visible_cases(user)
     candidates: dict[int, MatchedCase] = {}
-    if digests:
+    if conditions:
         anything = Q()
-        for column, (_, digest) in digests.items():
-            anything |= Q(**{column: digest})
+        for condition in conditions.values():
+            anything |= condition
+        surname = Q()
+        for key in SURNAME_KEYS:
+            if key in conditions:
+                surname |= conditions[key]
         # Rank in the database, so the candidate limit never cuts off the parent
         # who matches on surname and postcode among a thousand on surname alone.
+        # A surname counts once however it matched; a whole one before a beginning.
+        details = [surname] if surname else []
+        details += [conditions[key] for key in ("phone", "postcode") if key in conditions]
         details_matched = sum(
-            SqlCase(When(Q(**{column: digest}), then=Value(1)), default=Value(0))
-            for column, (_, digest) in digests.items()
+            SqlCase(When(detail, then=Value(1)), default=Value(0)) for detail in details
         )
+        flags = {
+            f"matched_{key}": SqlCase(When(condition, then=Value(1)), default=Value(0))
+            for key, condition in conditions.items()
+        }
         rows = (
             Parent.objects.filter(anything, case__in=visible.values("pk"))
-            .annotate(details_matched=details_matched)
-            .order_by("-details_matched", "-case_id")
-            .values_list("id", "case_id", *digests)[:MAX_CANDIDATES]
+            .annotate(details_matched=details_matched, **flags)
+            .order_by("-details_matched", *[f"-{flag}" for flag in flags], "-case_id")
+            .values_list("id", "case_id", *flags)[:MAX_CANDIDATES]
         )
-        for parent_id, case_id, *row_digests in rows:
+        for parent_id, case_id, *matched_flags in rows:
             matched = candidates.setdefault(case_id, MatchedCase(case_id=case_id))
             matched.parent_ids.add(parent_id)
-            for (label, digest), row_digest in zip(digests.values(), row_digests, strict=True):
-                if digest == row_digest:
-                    matched.matched_on.add(label)
+            for key, flag in zip(conditions, matched_flags, strict=True):
+                if flag:
+                    matched.matched_on.add(key)
     if dob_digest and candidates:
         for child_id, case_id in Child.objects.filter(
             case_id__in=list(candidates), date_of_birth_bidx=dob_digest
@@ -123,7 +143,7 @@ def find_matches(
             exclude_case_ids=list(candidates),
         )
     )
-    ranked = sorted(candidates, key=lambda pk: (len(candidates[pk].matched_on), pk), reverse=True)
+    ranked = sorted(candidates, key=lambda pk: _rank(candidates[pk]), reverse=True)
     shown = [candidates[pk] for pk in ranked[:MAX_CASES_SHOWN]]
     _load_people(visible, shown)
     record_listing(user, object_type="case", case_ids=[m.case_id for m in shown])
@@ -133,6 +153,14 @@ def find_matches(
         more=len(ranked) > MAX_CASES_SHOWN,
         separate_enquiry=separate,
     )
+
+
+def _rank(match: MatchedCase) -> tuple:
+    """More details first (a surname counts once however it matched), then a whole
+    surname before a beginning or a sound, then the newest case."""
+    surname = bool(match.matched_on & set(SURNAME_KEYS))
+    details = surname + len(match.matched_on - set(SURNAME_KEYS))
+    return details, "name" in match.matched_on, match.case_id
 
 
 def _load_people(visible, shown: list[MatchedCase]) -> None:

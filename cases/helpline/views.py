@@ -36,7 +36,7 @@ from cases.helpline.services import (
     voicemail_log_on_case,
 )
 from cases.models import AnonymousContact, Contact, Voicemail
-from cases.selectors import REFERENCE_PATTERN
+from cases.search.selectors import REFERENCE_PATTERN
 from cases.services import anonymous_contact_log, contact_log
 from pps.access_log import record_access
 from pps.decorators import role_required

@@ -27,6 +27,7 @@ from cases.models.case import (
     VolunteerAssignment,
 )
 from cases.models.counts import CaseCount
+from cases.search.models import SearchTerm
 from cases.statistics.models import StatisticsExport, StatisticsSettings
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "ParentalResponsibility",
     "PrivacyStatementSent",
     "Referral",
+    "SearchTerm",
     "StatisticsExport",
     "StatisticsSettings",
     "Topic",

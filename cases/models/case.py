@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from guardian.models import UserObjectPermissionBase
 
+from cases.search.indexing import SearchIndexed
 from pps.constraints import one_of
 from pps.fields import (
     BlindIndexField,
@@ -146,8 +147,12 @@ class AgreementMethod(models.TextChoices):
     WEB_FORM = "web_form", "Web form"
 
 
-class Parent(models.Model):
-    """A parent or carer whose details are stored with their agreement (REF-3)."""
+class Parent(SearchIndexed, models.Model):
+    """A parent or carer whose details are stored with their agreement (REF-3).
+
+    Found by surname, its beginning and its sound (``SearchIndexed`` keeps the
+    digests in step with every save), phone and postcode (CAS-6).
+    """
 
     class Relationship(models.TextChoices):
         MOTHER = "mother", "Mother"
@@ -208,7 +213,11 @@ class Parent(models.Model):
         return f"{self.given_name} {self.family_name}".strip()
 
 
-class Child(models.Model):
+class Child(SearchIndexed, models.Model):
+    """Found as a parent is by surname, and by first name with date of birth (CAS-6)."""
+
+    search_sources = ("family_name", "given_name", "date_of_birth")
+
     class SchoolPhase(models.TextChoices):
         EARLY_YEARS = "early_years", "Early years"
         PRIMARY = "primary", "Primary"

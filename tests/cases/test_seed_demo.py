@@ -5,7 +5,9 @@ from cases.models import (
     AnonymousContact,
     Case,
     CaseStudy,
+    Child,
     Letter,
+    Parent,
     PrivacyStatementSent,
     StatisticsExport,
     VolunteerAssignment,
@@ -39,6 +41,9 @@ def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
     assert Case.objects.filter(status="open").exclude(parents__privacy_statements__isnull=False)
     assert set(CaseStudy.objects.values_list("status", flat=True)) == {"draft", "signed_off"}
     assert StatisticsExport.objects.count() == 2
+    # Every parent and child can be found by the beginning and sound of the surname (CAS-6).
+    for person in [*Parent.objects.all(), *Child.objects.all()]:
+        assert person.search_terms.exists(), person
 
     call_command("seed_demo", "--cases", "12")
     assert Case.objects.count() == 24 + 2 * DEMO_CASES_KEPT

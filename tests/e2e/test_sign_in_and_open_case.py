@@ -18,13 +18,13 @@ def test_staff_signs_in_searches_and_opens_a_case(page, sign_in, service, staff)
 
     sign_in("staff")
     expect(page.get_by_role("heading", name="Cases")).to_be_visible()
-    page.get_by_label("Search by case reference or surname").fill("ravenscroft")
+    page.get_by_label("Find a family").fill("ravenscroft")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("link", name=case.reference)).to_be_visible()
     # The surname is in the search box, never in the address (ASVS 14.2.1).
     expect(page).to_have_url(re.compile(r"/cases/\?search=[\w-]+$"))
     assert "ravenscroft" not in page.url.lower()
-    expect(page.get_by_label("Search by case reference or surname")).to_have_value("ravenscroft")
+    expect(page.get_by_label("Find a family")).to_have_value("ravenscroft")
     expect(page.get_by_text("Otherfamily")).to_have_count(0)
 
     page.get_by_role("link", name=case.reference).click()

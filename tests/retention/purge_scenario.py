@@ -53,6 +53,8 @@ def _write(workdir: Path, step: str, result: dict) -> None:
 
 def _needles(case) -> dict[str, str]:
     """Byte patterns (hex) that exist only while ``case`` does."""
+    from cases.search.terms import child_digest, prefix_digest, sound_digests
+    from pps import normalise
     from pps.crypto import FORMAT_V1
     from pps.fields import blind_index_for
     from pps.keystore.models import DataKey
@@ -76,6 +78,18 @@ def _needles(case) -> dict[str, str]:
         needles[f"blind index of {normaliser} {value}"] = blind_index_for(
             normaliser, value
         ).encode()
+    # The search digests beyond the whole-value columns (CAS-6): a beginning of
+    # the surname, its sound, the child's first name with the date of birth.
+    surname = normalise.name(SENTINELS["family_name"])
+    for label, digest in [
+        ("surname's first 3 letters", prefix_digest(surname[:3])),
+        ("surname's sound", sound_digests(surname)[0]),
+        (
+            "child's first name and date of birth",
+            child_digest(SENTINELS["child_name"], DATE_OF_BIRTH),
+        ),
+    ]:
+        needles[f"blind index of {label}"] = digest.encode()
     for name, value in SENTINELS.items():
         needles[f"plain {name}"] = value.encode()
     return {label: value.hex() for label, value in needles.items()}

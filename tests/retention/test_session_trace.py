@@ -121,6 +121,31 @@ def test_ret6_a_search_for_a_surname_the_purged_family_shared_is_forgotten(
     assert client.get(url).context["search_expired"]
 
 
+def test_cas6_ret6_partial_soundalike_and_phone_searches_for_a_purged_family_are_forgotten(
+    service, staff, client_for
+):
+    """A search by a surname's beginning, its sound or a phone number keeps those
+    digests: one that found the purged family goes; one that found another stays."""
+    purged = make_expired_case(service, staff, family_name=SURNAME, phone="07700 900777")
+    survivor = make_case(service, staff, family_name=SURVIVOR)
+    client = client_for(staff)
+    gone = []
+    for query in (SURNAME[:5], SURNAME + SURNAME[-1], "+44 7700 900777"):
+        url, page = search(client, query)
+        assert purged.reference in page, query  # found before the purge
+        gone.append(url)
+    kept, page = search(client, SURVIVOR[:4])
+    assert survivor.reference in page
+
+    assert "Purged 1 cases" in purge()
+
+    for url in gone:
+        assert client.get(url).context["search_expired"], url
+    still = client.get(kept)
+    assert not still.context["search_expired"]
+    assert [case.pk for case in still.context["cases"]] == [survivor.pk]
+
+
 def test_ret6_the_daily_run_clears_ended_sessions(service, staff, client_for):
     client = client_for(staff)
     search(client, SURNAME)
