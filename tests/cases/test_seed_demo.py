@@ -4,6 +4,8 @@ from cases.models import (
     AnonymousContact,
     Case,
     CaseStudy,
+    Child,
+    ChildInformation,
     Letter,
     PrivacyStatementSent,
     StatisticsExport,
@@ -37,6 +39,14 @@ def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
     assert Case.objects.filter(status="open").exclude(parents__privacy_statements__isnull=False)
     assert set(CaseStudy.objects.values_list("status", flat=True)) == {"draft", "signed_off"}
     assert StatisticsExport.objects.count() == 2
+    # The family screens' records (CAS-1, CAS-2): every kind of child information,
+    # corrected and ended items, and a person removed with a reason.
+    assert set(ChildInformation.objects.values_list("kind", flat=True)) == set(
+        ChildInformation.Kind.values
+    )
+    assert ChildInformation.objects.filter(ended_on__isnull=False).exists()
+    assert ChildInformation.objects.filter(version__gt=1).exists()
+    assert Child.history.filter(history_type="-").exclude(history_change_reason=None).exists()
 
     call_command("seed_demo", "--cases", "12")
     assert Case.objects.count() == 24 + 2 * DEMO_CASES_KEPT
