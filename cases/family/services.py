@@ -91,6 +91,16 @@ PARENT_FIELDS = (
 )
 CHILD_FIELDS = ("given_name", "family_name", "date_of_birth", "school_phase")
 INFORMATION_FIELDS = ("kind", "source", "text", "started_on", "review_on")
+# What a new record may leave out.
+PARENT_DEFAULTS = {
+    "phone": "",
+    "email": "",
+    "email_permission": False,
+    "address": "",
+    "postcode": "",
+}
+CHILD_DEFAULTS = {"date_of_birth": None, "school_phase": ""}
+INFORMATION_DEFAULTS = {"started_on": None, "review_on": None}
 
 
 # --- rules shared by every write -------------------------------------------
@@ -108,8 +118,12 @@ def _lock_open_case(case: Case) -> None:
     require_case_open(case)
 
 
-def _details(given: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    """Every field of the screen, and nothing else: one screen, one save."""
+def _details(
+    given: dict[str, Any], names: tuple[str, ...], defaults: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Every field of the screen, and nothing else: one screen, one save. A new
+    record may leave out what ``defaults`` gives; a correction names every field."""
+    given = (defaults or {}) | given
     if set(given) != set(names):
         raise TypeError(f"expected exactly {sorted(names)}, got {sorted(given)}")
     return {
@@ -130,9 +144,7 @@ def _check_parent(details: dict[str, Any]) -> dict[str, Any]:
         raise RuleError("Say whether they hold parental responsibility.")
     agreed_on = details["storage_agreed_on"]
     if not agreed_on or details["storage_agreed_how"] not in AgreementMethod.values:
-        raise RuleError(
-            "Record when and how this parent agreed to their details being stored (REF-3)."
-        )
+        raise RuleError("Record when and how this parent agreed to their details being stored.")
     if agreed_on > timezone.localdate():
         raise RuleError(
             "The date they agreed to their details being stored cannot be in the future."
@@ -222,7 +234,7 @@ def _check_removal(by: User, reason: str) -> None:
 @transaction.atomic
 def parent_add(*, case: Case, by: User, **details: Any) -> Parent:
     """A further parent or carer on an open case, with their own agreement (REF-3)."""
-    details = _check_parent(_details(details, PARENT_FIELDS))
+    details = _check_parent(_details(details, PARENT_FIELDS, PARENT_DEFAULTS))
     _lock_open_case(case)
     return case_services.parent_add(case=case, by=by, **details)
 
@@ -276,7 +288,7 @@ def parent_remove(*, parent: Parent, by: User, reason: str, expected_version: in
 
 @transaction.atomic
 def child_add(*, case: Case, by: User, **details: Any) -> Child:
-    details = _check_child(_details(details, CHILD_FIELDS))
+    details = _check_child(_details(details, CHILD_FIELDS, CHILD_DEFAULTS))
     _lock_open_case(case)
     return case_services.child_add(case=case, by=by, **details)
 
@@ -313,7 +325,7 @@ def child_remove(*, child: Child, by: User, reason: str, expected_version: int) 
 
 @transaction.atomic
 def child_information_add(*, child: Child, by: User, **details: Any) -> ChildInformation:
-    details = _check_information(_details(details, INFORMATION_FIELDS))
+    details = _check_information(_details(details, INFORMATION_FIELDS, INFORMATION_DEFAULTS))
     _lock_open_case(child.case)
     item = ChildInformation(case=child.case, child=child, recorded_by=by, **details)
     return save_as(item, by)

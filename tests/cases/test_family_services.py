@@ -231,11 +231,12 @@ def test_cas1_only_a_coordinator_removes_a_parent_with_a_reason_and_history_keep
         services.parent_remove(parent=second, by=coordinator, reason="", expected_version=1)
     assert Parent.objects.filter(pk=second.pk).exists()
 
+    second_id = second.pk  # (a deleted instance forgets its id)
     services.parent_remove(
         parent=second, by=coordinator, reason="added_in_error", expected_version=1
     )
-    assert not Parent.objects.filter(pk=second.pk).exists()
-    removal = Parent.history.filter(id=second.pk).latest("history_date")
+    assert not Parent.objects.filter(pk=second_id).exists()
+    removal = Parent.history.filter(id=second_id).latest("history_date")
     assert removal.history_type == "-" and removal.history_user == coordinator
     assert removal.history_change_reason == "Added to this case by mistake"
     # The history row keeps the details, as ciphertext, until the case is purged.
@@ -276,9 +277,10 @@ def test_cas1_a_child_is_removed_with_what_was_recorded_about_them(case, staff, 
     item = services.child_information_add(child=child, by=staff, **item_details())
     with pytest.raises(RuleError, match="Only a coordinator"):
         services.child_remove(child=child, by=staff, reason="duplicate", expected_version=1)
+    child_id = child.pk  # (a deleted instance forgets its id)
     services.child_remove(child=child, by=coordinator, reason="duplicate", expected_version=1)
     assert not case.children.exists() and not case.child_information.exists()
-    for model, pk in ((Child, child.pk), (ChildInformation, item.pk)):
+    for model, pk in ((Child, child_id), (ChildInformation, item.pk)):
         removal = model.history.filter(id=pk).latest("history_date")
         assert removal.history_type == "-" and removal.history_user == coordinator
         assert removal.history_change_reason == "Recorded twice on this case"
