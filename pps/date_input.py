@@ -32,6 +32,15 @@ class GovukDateInput(forms.MultiWidget):
             return [str(value.day), str(value.month), str(value.year)]
         return ["", "", ""]
 
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # Django numbers the boxes' ids (_0, _1, _2); name them like their fields.
+        base = context["widget"]["attrs"].get("id")
+        if base:
+            for part, box in zip(PARTS, context["widget"]["subwidgets"], strict=True):
+                box["attrs"]["id"] = f"{base}_{part}"
+        return context
+
     def id_for_label(self, id_):
         # The error summary links to the first box (GOV.UK).
         return f"{id_}_day" if id_ else ""

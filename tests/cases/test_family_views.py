@@ -118,7 +118,7 @@ def test_cas7_date_boxes_refuse_a_bad_date_naming_the_field(
     page = response.content.decode()
     # In the error summary (linking to the day box) and beside the field.
     assert page.count(message) == 2, page
-    assert 'href="#id_date_of_birth_day"' in page
+    assert 'href="#id_date_of_birth_day"' in page and 'id="id_date_of_birth_day"' in page
     assert not case.children.exists()
 
 
