@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cases import assignment_views, section_views, views
 from cases.access_log import views as access_log_views
@@ -25,6 +25,8 @@ urlpatterns = [
         name="section_safeguarding",
     ),
     path("<id:case_id>/edit/", views.case_edit, name="edit"),
+    # The family on the case: parents, carers, children, child information (CAS-1, CAS-2).
+    path("", include("cases.family.urls")),
     path("<id:case_id>/access-log/", access_log_views.case_access_log, name="access_log"),
     path("<id:case_id>/volunteers/", assignment_views.case_volunteers, name="volunteers"),
     path(

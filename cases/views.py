@@ -133,6 +133,8 @@ def case_detail(request, case_id: int):
             "contacts": visible_contacts(request.user, case),
             "show_notes": can_read_case_notes(request.user),
             "consent": consent_line(case),
+            # Staff and coordinators change the family on an open case (CAS-1, CAS-2).
+            "family_editable": request.user.is_case_worker and case.status == Case.Status.OPEN,
             **case_page_helpline_context(request.user, case),
         },
     )

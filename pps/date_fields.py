@@ -60,11 +60,14 @@ class GovukDateWidget(forms.MultiWidget):
 
     def id_for_label(self, id_):
         # The label and the error summary point at the first box (GOV.UK).
-        return f"{id_}_0" if id_ else id_
+        return f"{id_}_day" if id_ else id_
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
+        base = context["widget"]["attrs"].get("id")
         for part, box in zip(self.parts, context["widget"]["subwidgets"], strict=True):
+            if base:
+                box["attrs"]["id"] = f"{base}_{part}"  # named like the posted boxes
             box["part"] = part
             box["label"] = LABELS[part]
             box["width"] = WIDTHS[part]

@@ -187,6 +187,9 @@ class Parent(SearchIndexed, models.Model):
     postcode_bidx = BlindIndexField(source="postcode", normaliser="postcode")
     email_bidx = BlindIndexField(source="email", normaliser="email")
     data_key_id = CaseKeyField()
+    # Optimistic locking (CAS-1): two people correcting the same parent at once
+    # get a conflict, not an overwrite.
+    version = models.PositiveIntegerField(default=1)
 
     history = AuditHistory()
 
@@ -200,6 +203,9 @@ class Parent(SearchIndexed, models.Model):
             one_of("parental_responsibility", ParentalResponsibility),
             # No agreement, no record (REF-3): how it was given is always one of these.
             one_of("storage_agreed_how", AgreementMethod),
+            models.CheckConstraint(
+                name="parent_version_positive", condition=models.Q(version__gte=1)
+            ),
         ]
 
     # Nested choices are not visible inside Meta's body, hence added here.
@@ -234,6 +240,8 @@ class Child(SearchIndexed, models.Model):
     family_name_bidx = BlindIndexField(source="family_name", normaliser="name", db_index=False)
     date_of_birth_bidx = BlindIndexField(source="date_of_birth", normaliser="date")
     data_key_id = CaseKeyField()
+    # Optimistic locking, as for parents (CAS-1).
+    version = models.PositiveIntegerField(default=1)
 
     history = AuditHistory()
 
@@ -244,7 +252,10 @@ class Child(SearchIndexed, models.Model):
         indexes = [models.Index(fields=["family_name_bidx", "case"])]
 
     # Nested choices are not visible inside Meta's body, hence added here.
-    Meta.constraints = [one_of("school_phase", SchoolPhase, blank=True)]
+    Meta.constraints = [
+        one_of("school_phase", SchoolPhase, blank=True),
+        models.CheckConstraint(name="child_version_positive", condition=models.Q(version__gte=1)),
+    ]
 
     def __str__(self) -> str:
         return f"child {self.pk}"
@@ -258,7 +269,9 @@ class ChildInformation(models.Model):
     """One piece of school or SEN information about a child, with where it came from.
 
     Volunteers see only what the parent supplied, never case-file information or
-    school records (ACC-3), so every piece is marked.
+    school records (ACC-3), so every piece is marked. Staff correct an item in
+    place (the history keeps what it said before) and end it when it no longer
+    holds (a school left, support withdrawn, a plan ceased): ``ended_on``.
     """
 
     class Kind(models.TextChoices):
@@ -267,21 +280,37 @@ class ChildInformation(models.Model):
         SUPPORT = "support", "Support in place"
         EHC_PLAN = "ehc_plan", "EHC needs assessment or plan"
         SCHOOL_RECORD = "school_record", "School record"
+        PROFESSIONAL_REPORT = "professional_report", "Professional report"
+        ASSESSMENT = "assessment", "Assessment"
 
     class Source(models.TextChoices):
         PARENT = "parent", "Supplied by the parent"
         CASE_FILE = "case_file", "Case file (school, LA or professional)"
+
+    # Documents from the school, the LA or a professional: case-file information
+    # by definition, whoever handed them over (ACC-3). What the parent tells us
+    # about them is recorded under the other kinds, as parent-supplied.
+    CASE_FILE_KINDS = (Kind.SCHOOL_RECORD, Kind.PROFESSIONAL_REPORT, Kind.ASSESSMENT)
+    # Only an EHC plan has a start and a review date.
+    DATED_KINDS = (Kind.EHC_PLAN,)
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="child_information")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="information")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     source = models.CharField(max_length=20, choices=Source.choices)
     text = EncryptedTextField()
+    # SEN details, so encrypted like the text (nothing searches by them).
+    started_on = EncryptedDateField(null=True)
+    review_on = EncryptedDateField(null=True)
+    # When it stopped being true; the item stays on the record, marked ended.
+    ended_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     data_key_id = CaseKeyField()
+    # Optimistic locking, as for the child (CAS-2).
+    version = models.PositiveIntegerField(default=1)
 
     history = AuditHistory()
 
@@ -289,10 +318,17 @@ class ChildInformation(models.Model):
         ordering = ["child_id", "kind", "id"]
         verbose_name_plural = "child information"
         constraints = [
-            # A school record is by definition not parent-supplied.
+            # A school record, a professional report or an assessment is by
+            # definition not parent-supplied.
             models.CheckConstraint(
-                name="school_record_is_case_file",
-                condition=~models.Q(kind="school_record", source="parent"),
+                name="case_file_kinds_are_case_file",
+                condition=~models.Q(
+                    kind__in=["school_record", "professional_report", "assessment"],
+                    source="parent",
+                ),
+            ),
+            models.CheckConstraint(
+                name="child_information_version_positive", condition=models.Q(version__gte=1)
             ),
         ]
 

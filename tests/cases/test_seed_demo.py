@@ -6,6 +6,7 @@ from cases.models import (
     Case,
     CaseStudy,
     Child,
+    ChildInformation,
     Letter,
     Parent,
     PrivacyStatementSent,
@@ -44,6 +45,14 @@ def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
     # Every parent and child can be found by the beginning and sound of the surname (CAS-6).
     for person in [*Parent.objects.all(), *Child.objects.all()]:
         assert person.search_terms.exists(), person
+    # The family screens' records (CAS-1, CAS-2): every kind of child information,
+    # corrected and ended items, and a person removed with a reason.
+    assert set(ChildInformation.objects.values_list("kind", flat=True)) == set(
+        ChildInformation.Kind.values
+    )
+    assert ChildInformation.objects.filter(ended_on__isnull=False).exists()
+    assert ChildInformation.objects.filter(version__gt=1).exists()
+    assert Child.history.filter(history_type="-").exclude(history_change_reason=None).exists()
 
     call_command("seed_demo", "--cases", "12")
     assert Case.objects.count() == 24 + 2 * DEMO_CASES_KEPT

@@ -11,7 +11,10 @@ string must appear nowhere for the volunteer, and the same crawl as staff
 must find it (otherwise the crawl proves nothing).
 """
 
+import datetime
+
 import pytest
+from django.urls import reverse
 
 from cases import services
 from cases.models import ChildInformation
@@ -101,3 +104,95 @@ def test_isolation_other_service_crawl_sees_nothing_of_ours(
         result = crawl_as(client_for, outsider, sentinel_case)
         for needle in case_content(sentinel_case):
             assert result.containing(needle) == [], (role, needle)
+
+
+# --- the same, for information entered through the family screens (CAS-2) ----
+
+SCREEN_SENTINEL = "ZQX8842-SCREENFILE"
+SCREEN_PARENT_SUPPLIED = "Parent told us on the phone: hates loud corridors"
+
+
+def _family_urls(case, child) -> list[str]:
+    """Every family screen of this case's records: a volunteer must not reach any."""
+    urls = [
+        reverse("cases:child_edit", args=[case.pk, child.pk]),
+        reverse("cases:child_information_add", args=[case.pk, child.pk]),
+        *[reverse("cases:parent_edit", args=[case.pk, p.pk]) for p in case.parents.all()],
+    ]
+    for item in child.information.all():
+        urls += [
+            reverse("cases:child_information_edit", args=[case.pk, item.pk]),
+            reverse("cases:child_information_end", args=[case.pk, item.pk]),
+        ]
+    return urls
+
+
+@pytest.fixture
+def screen_sentinel_case(assigned_case, staff, client_for):
+    """Staff record everything through the screens: each kind from the case file,
+    each corrected once (the first text stays in the history), one ended, and one
+    item the parent supplied."""
+    client = client_for(staff)
+    case = assigned_case
+
+    def post(url, data):
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    post(
+        reverse("cases:child_add", args=[case.pk]),
+        {"given_name": CHILD, "family_name": FAMILY, "school_phase": "primary"},
+    )
+    child = case.children.last()
+    add_url = reverse("cases:child_information_add", args=[case.pk, child.pk])
+    for kind in ChildInformation.Kind.values:
+        post(
+            add_url, {"kind": kind, "source": "case_file", "text": f"{SCREEN_SENTINEL} {kind} old"}
+        )
+    for item in child.information.all():
+        post(
+            reverse("cases:child_information_edit", args=[case.pk, item.pk]),
+            {"kind": item.kind, "source": "case_file", "text": f"{SCREEN_SENTINEL} {item.kind}",
+             "version": item.version},
+        )  # fmt: skip
+    first = child.information.first()
+    post(
+        reverse("cases:child_information_end", args=[case.pk, first.pk]),
+        {"version": first.version, **_today_boxes("ended_on")},
+    )
+    post(add_url, {"kind": "support", "source": "parent", "text": SCREEN_PARENT_SUPPLIED})
+    return case, child
+
+
+def _today_boxes(name):
+    today = datetime.date.today()
+    return {f"{name}_day": today.day, f"{name}_month": today.month, f"{name}_year": today.year}
+
+
+def test_acc3_cas2_volunteer_never_sees_case_file_items_entered_through_the_screens(
+    screen_sentinel_case, volunteer, client_for
+):
+    case, child = screen_sentinel_case
+    family_urls = _family_urls(case, child)
+    result = crawl(
+        client_for(volunteer),
+        ["/", *urls_for_case(case.pk), *family_urls],
+        search_terms=[FAMILY],
+        limit=400,
+    )
+    case_page = f"/cases/{case.pk}/"
+    assert result.statuses.get(case_page) == 200
+    assert SCREEN_PARENT_SUPPLIED in result.pages[case_page]
+    assert result.containing(SCREEN_SENTINEL) == []
+    assert {result.statuses[url] for url in family_urls} == {403}
+
+
+def test_acc3_cas2_same_crawl_as_staff_finds_the_screen_sentinel(
+    screen_sentinel_case, staff, client_for
+):
+    case, child = screen_sentinel_case
+    result = crawl(client_for(staff), ["/", *urls_for_case(case.pk)], search_terms=[FAMILY])
+    found = result.containing(SCREEN_SENTINEL)
+    assert f"/cases/{case.pk}/" in found
+    # The correction screens, reached by following the summary's links.
+    assert any("/child-information/" in url for url in found)

@@ -90,6 +90,36 @@ def _parent_kwargs(world):
     return {"case_id": world["case"].pk, "parent_id": world["case"].parents.first().pk}
 
 
+def _a_child(world):
+    from cases.services import child_add
+
+    case = world["case"]
+    return case.children.first() or child_add(
+        case=case, by=world["users"]["staff"], given_name="Ianthe", family_name="Quillfeather"
+    )
+
+
+def _child_kwargs(world):
+    return {"case_id": world["case"].pk, "child_id": _a_child(world).pk}
+
+
+def _child_information_kwargs(world):
+    from cases.services import child_information_add
+
+    item = child_information_add(
+        child=_a_child(world),
+        by=world["users"]["staff"],
+        kind="sen_need",
+        source="case_file",
+        text="From the school's SEN register",
+    )
+    return {"case_id": world["case"].pk, "item_id": item.pk}
+
+
+FAMILY_FORM_POST = {**CASE_WORKERS_RECORD, "staff": "invalid", "coordinator": "invalid"}
+FAMILY_REMOVAL = row("denied", coordinator="redirect", other_service_coordinator="redirect")
+
+
 def _letter_kwargs(world):
     from cases.letters.services import letter_send
 
@@ -284,6 +314,28 @@ MATRIX = {
     # Editing a case (SEC-4: a concurrent edit is a conflict). An empty POST is
     # a form shown again with its errors.
     "cases:edit": ("get+post", CASE, CASE_WORKERS_RECORD, CASE_WORKERS_RECORD),
+    # The family on the case (CAS-1, CAS-2): staff and coordinators add and
+    # correct; empty POSTs are forms shown again with their errors. Removing a
+    # person is for coordinators, after confirming who they are (sudo, a redirect).
+    **{
+        name: ("get+post", kwargs, CASE_WORKERS_RECORD, FAMILY_FORM_POST)
+        for name, kwargs in [
+            ("cases:parent_add", CASE),
+            ("cases:parent_edit", _parent_kwargs),
+            ("cases:child_add", CASE),
+            ("cases:child_edit", _child_kwargs),
+            ("cases:child_information_add", _child_kwargs),
+            ("cases:child_information_edit", _child_information_kwargs),
+            ("cases:child_information_end", _child_information_kwargs),
+        ]
+    },
+    **{
+        name: ("get+post", kwargs, FAMILY_REMOVAL, FAMILY_REMOVAL)
+        for name, kwargs in [
+            ("cases:parent_remove", _parent_kwargs),
+            ("cases:child_remove", _child_kwargs),
+        ]
+    },
     # Sign-in security (pps/security). Personas here are fully signed in, so the
     # steps of signing in send them on; the dangerous changes first ask them to
     # confirm who they are (sudo), which is a redirect.

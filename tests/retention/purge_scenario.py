@@ -119,6 +119,7 @@ def prepare(workdir: Path) -> None:
     call_command("migrate", database="keystore", verbosity=0)
 
     from cases import services
+    from cases.family import services as family
     from cases.models import Parent
     from pps.history import save_as
     from retention.services import legal_hold_lift, legal_hold_place
@@ -176,6 +177,36 @@ def prepare(workdir: Path) -> None:
     )
     record(case, coordinator)  # the parent agreed to a volunteer (CON-8)
     services.volunteer_assign(case=case, volunteer=volunteer, by=coordinator)
+    # Through the family screens' services (CAS-1, CAS-2): an EHC plan with its
+    # dates, and a parent added in error and removed, whose "deleted" history
+    # row keeps their ciphertext until this purge.
+    family.child_information_add(
+        child=child,
+        by=staff,
+        kind="ehc_plan",
+        source="case_file",
+        text=SENTINELS["sen"],
+        started_on=DATE_OF_BIRTH,
+        review_on=DATE_OF_BIRTH,
+    )
+    mistaken = family.parent_add(
+        case=case,
+        by=staff,
+        given_name=SENTINELS["given_name"],
+        family_name=SENTINELS["family_name"],
+        relationship="father",
+        parental_responsibility="no",
+        phone=SENTINELS["phone"],
+        email="",
+        email_permission=False,
+        address=SENTINELS["address"],
+        postcode=SENTINELS["postcode"],
+        storage_agreed_on=opened_on,
+        storage_agreed_how="telephone",
+    )
+    family.parent_remove(
+        parent=mistaken, by=coordinator, reason="added_in_error", expected_version=1
+    )
     # Several edits: history rows, each with its own ciphertext copies.
     for number in range(3):
         parent = Parent.objects.get(case=case)

@@ -30,6 +30,7 @@ from demo import accounts as demo
 from demo import consent as consent_demo
 from demo.communications import seed_communications
 from demo.disclosure import seed_disclosure
+from demo.family import seed_family
 from demo.helpline import HELPLINE_DEMO_CASES, seed_helpline
 from demo.retention import seed_retention
 from demo.safeguarding import seed_overrides
@@ -122,6 +123,7 @@ class Command(BaseCommand):
         # The helpline's demo cases count towards the total asked for.
         for number in range(case_count - HELPLINE_DEMO_CASES):
             self.seed_case(service, caseworkers, topics, today, number)
+        seed_family(service=service, users=users, fake=self.fake, today=today)
         consent_demo.seed_consent(service=service, users=users, rnd=self.random)
         seed_overrides(service=service, users=users)
         self.seed_assignments(service, users)

@@ -1,0 +1,358 @@
+"""The family screens reached from the case summary (CAS-1, CAS-2).
+
+Staff and coordinators add and correct parents, carers and children, and add,
+correct and end what is known about each child; a coordinator removes a person
+added in error, after confirming who they are (sudo). Volunteers and
+administrators are refused (403) before anything is read. Every record loads
+through an ``access.py`` fetch; every save goes through a service with
+``pps.submission.submit``; an edit someone else saved first is a conflict (409)
+that keeps what the user typed and shows what is saved now.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from cases.access import get_case_for_user, get_parent_for_user
+from cases.family import services
+from cases.family.access import get_child_for_user, get_child_information_for_user
+from cases.family.forms import (
+    ChildEditForm,
+    ChildForm,
+    ChildInformationEditForm,
+    ChildInformationEndForm,
+    ChildInformationForm,
+    ParentEditForm,
+    ParentForm,
+    RemoveForm,
+)
+from cases.models import Case
+from pps.decorators import role_required
+from pps.locking import ConflictError
+from pps.roles import CASE_WORKER_ROLES, Role
+from pps.security.sudo import sudo_required
+from pps.submission import submit
+
+FORM_METHODS = ["GET", "POST"]
+
+
+def _summary(case: Case, anchor: str) -> str:
+    return reverse("cases:detail", args=[case.pk]) + f"#{anchor}"
+
+
+def _refuse_if_not_open(request, case: Case):
+    """A closed or archived case is read-only: back to its summary, saying why.
+    (The services refuse it too, under the case's lock.)"""
+    if case.status == Case.Status.OPEN:
+        return None
+    messages.error(request, services.CASE_NOT_OPEN)
+    return redirect("cases:detail", case_id=case.pk)
+
+
+def _form_page(request, template, context, *, form, status=None):
+    if status is None:
+        status = 400 if form.is_bound else 200
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+def form_details(data: dict, form_class) -> dict:
+    """The service's fields out of a valid form's cleaned data."""
+    return {name: data[name] for name in form_class.FIELDS}
+
+
+def _save_edit(request, form_class, record, save):
+    """Run an edit through its service; a conflict keeps what the user typed, with
+    the version now saved (the service has just reloaded ``record`` under lock).
+    Returns (saved, form, conflict)."""
+    form = form_class(request.POST)
+    try:
+        saved, _ = submit(form, save)
+    except ConflictError as error:
+        data = request.POST.copy()
+        data["version"] = record.version
+        form = form_class(data)
+        form.is_valid()
+        form.add_error(None, str(error))
+        return False, form, True
+    return saved, form, False
+
+
+# --- parents and carers -------------------------------------------------------
+
+
+@require_http_methods(FORM_METHODS)
+@role_required(*CASE_WORKER_ROLES)
+def parent_add(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    if refused := _refuse_if_not_open(request, case):
+        return refused
+    context = {"case": case, "adding": True}
+    if request.method == "GET":
+        return _form_page(
+            request,
+            "cases/family/parent_form.html",
+            context,
+            form=ParentForm(initial={"storage_agreed_on": timezone.localdate()}),
+        )
+    form = ParentForm(request.POST)
+    saved, parent = submit(
+        form,
+        lambda data: services.parent_add(
+            case=case, by=request.user, **form_details(data, ParentForm)
+        ),
+    )
+    if saved:
+        messages.success(request, "The parent or carer has been added.")
+        return redirect(_summary(case, f"parent-{parent.pk}"))
+    return _form_page(request, "cases/family/parent_form.html", context, form=form)
+
+
+@require_http_methods(FORM_METHODS)
+@role_required(*CASE_WORKER_ROLES)
+def parent_edit(request, case_id: int, parent_id: int):
+    parent = get_parent_for_user(request.user, case_id, parent_id)
+    case = parent.case
+    if refused := _refuse_if_not_open(request, case):
+        return refused
+    context = {"case": case, "parent": parent}
+    if request.method == "GET":
+        form = ParentEditForm(initial=ParentEditForm.initial_for(parent))
+        return _form_page(request, "cases/family/parent_form.html", context, form=form)
+    saved, form, conflict = _save_edit(
+        request,
+        ParentEditForm,
+        parent,
+        lambda data: services.parent_update(
+            parent=parent,
+            by=request.user,
+            expected_version=data["version"],
+            **form_details(data, ParentEditForm),
+        ),
+    )
+    if saved:
+        messages.success(request, "The parent or carer's details have been saved.")
+        return redirect(_summary(case, f"parent-{parent.pk}"))
+    return _form_page(
+        request,
+        "cases/family/parent_form.html",
+        {**context, "conflict": conflict},
+        form=form,
+        status=409 if conflict else 400,
+    )
+
+
+@require_http_methods(FORM_METHODS)
+@role_required(Role.COORDINATOR)
+@sudo_required
+def parent_remove(request, case_id: int, parent_id: int):
+    parent = get_parent_for_user(request.user, case_id, parent_id)
+    return _remove_page(
+        request,
+        parent.case,
+        parent,
+        who="parent or carer",
+        remove=lambda data: services.parent_remove(
+            parent=parent,
+            by=request.user,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+    )
+
+
+# --- children -------------------------------------------------------------------
+
+
+@require_http_methods(FORM_METHODS)
+@role_required(*CASE_WORKER_ROLES)
+def child_add(request, case_id: int):
+    case = get_case_for_user(request.user, case_id)
+    if refused := _refuse_if_not_open(request, case):
+        return refused
+    context = {"case": case, "adding": True}
+    if request.method == "GET":
+        # A child usually shares the parent's surname.
+        first = case.parents.first()
+        initial = {"family_name": first.family_name} if first else {}
+        return _form_page(
+            request, "cases/family/child_form.html", context, form=ChildForm(initial=initial)
+        )
+    form = ChildForm(request.POST)
+    saved, child = submit(
+        form,
+        lambda data: services.child_add(
+            case=case, by=request.user, **form_details(data, ChildForm)
+        ),
+    )
+    if saved:
+        messages.success(request, "The child has been added.")
+        return redirect(_summary(case, f"child-{child.pk}"))
+    return _form_page(request, "cases/family/child_form.html", context, form=form)
+
+
+@require_http_methods(FORM_METHODS)
+@role_required(*CASE_WORKER_ROLES)
+def child_edit(request, case_id: int, child_id: int):
+    child = get_child_for_user(request.user, case_id, child_id)
+    case = child.case
+    if refused := _refuse_if_not_open(request, case):
+        return refused
+    context = {"case": case, "child": child}
+    if request.method == "GET":
+        form = ChildEditForm(initial=ChildEditForm.initial_for(child))
+        return _form_page(request, "cases/family/child_form.html", context, form=form)
+    saved, form, conflict = _save_edit(
+        request,
+        ChildEditForm,
+        child,
+        lambda data: services.child_update(
+            child=child,
+            by=request.user,
+            expected_version=data["version"],
+            **form_details(data, ChildEditForm),
+        ),
+    )
+    if saved:
+        messages.success(request, "The child's details have been saved.")
+        return redirect(_summary(case, f"child-{child.pk}"))
+    return _form_page(
+        request,
+        "cases/family/child_form.html",
+        {**context, "conflict": conflict},
+        form=form,
+        status=409 if conflict else 400,
+    )
+
+
+@require_http_methods(FORM_METHODS)
+@role_required(Role.COORDINATOR)
+@sudo_required
+def child_remove(request, case_id: int, child_id: int):
+    child = get_child_for_user(request.user, case_id, child_id)
+    return _remove_page(
+        request,
+        child.case,
+        child,
+        who="child",
+        remove=lambda data: services.child_remove(
+            child=child,
+            by=request.user,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+    )
+
+
+def _remove_page(request, case, person, *, who: str, remove):
+    if refused := _refuse_if_not_open(request, case):
+        return refused
+    context = {"case": case, "person": person, "who": who}
+    if request.method == "GET":
+        form = RemoveForm(initial={"version": person.version})
+        return _form_page(request, "cases/family/remove.html", context, form=form)
+    form = RemoveForm(request.POST)
+    removed, _ = submit(form, remove)
+    if removed:
+        messages.success(request, f"The {who} has been removed from the case.")
+        return redirect(_summary(case, "family"))
+    return _form_page(request, "cases/family/remove.html", context, form=form)
+
+
+# --- what is known about each child ----------------------------------------------
+
+
+@require_http_methods(FORM_METHODS)
+@role_required(*CASE_WORKER_ROLES)
+def child_information_add(request, case_id: int, child_id: int):
+    child = get_child_for_user(request.user, case_id, child_id)
+    case = child.case
+    if refused := _refuse_if_not_open(request, case):
+        return refused
+    context = {"case": case, "child": child, "adding": True}
+    if request.method == "GET":
+        return _form_page(
+            request, "cases/family/information_form.html", context, form=ChildInformationForm()
+        )
+    form = ChildInformationForm(request.POST)
+    saved, _ = submit(
+        form,
+        lambda data: services.child_information_add(
+            child=child, by=request.user, **form_details(data, ChildInformationForm)
+        ),
+    )
+    if saved:
+        messages.success(request, "The information has been added.")
+        return redirect(_summary(case, f"child-{child.pk}"))
+    return _form_page(request, "cases/family/information_form.html", context, form=form)
+
+
+@require_http_methods(FORM_METHODS)
+@role_required(*CASE_WORKER_ROLES)
+def child_information_edit(request, case_id: int, item_id: int):
+    item = get_child_information_for_user(request.user, case_id, item_id)
+    case = item.case
+    if refused := _refuse_if_not_open(request, case):
+        return refused
+    context = {"case": case, "child": item.child, "item": item}
+    if request.method == "GET":
+        form = ChildInformationEditForm(initial=ChildInformationEditForm.initial_for(item))
+        return _form_page(request, "cases/family/information_form.html", context, form=form)
+    saved, form, conflict = _save_edit(
+        request,
+        ChildInformationEditForm,
+        item,
+        lambda data: services.child_information_update(
+            item=item,
+            by=request.user,
+            expected_version=data["version"],
+            **form_details(data, ChildInformationEditForm),
+        ),
+    )
+    if saved:
+        messages.success(request, "The information has been corrected.")
+        return redirect(_summary(case, f"child-{item.child_id}"))
+    return _form_page(
+        request,
+        "cases/family/information_form.html",
+        {**context, "conflict": conflict},
+        form=form,
+        status=409 if conflict else 400,
+    )
+
+
+@require_http_methods(FORM_METHODS)
+@role_required(*CASE_WORKER_ROLES)
+def child_information_end(request, case_id: int, item_id: int):
+    item = get_child_information_for_user(request.user, case_id, item_id)
+    case = item.case
+    if refused := _refuse_if_not_open(request, case):
+        return refused
+    context = {"case": case, "child": item.child, "item": item}
+    if request.method == "GET":
+        form = ChildInformationEndForm(
+            initial={"version": item.version, "ended_on": timezone.localdate()}
+        )
+        return _form_page(request, "cases/family/information_end.html", context, form=form)
+    saved, form, conflict = _save_edit(
+        request,
+        ChildInformationEndForm,
+        item,
+        lambda data: services.child_information_end(
+            item=item,
+            by=request.user,
+            expected_version=data["version"],
+            ended_on=data["ended_on"],
+        ),
+    )
+    if saved:
+        messages.success(request, "The information has been marked as ended.")
+        return redirect(_summary(case, f"child-{item.child_id}"))
+    return _form_page(
+        request,
+        "cases/family/information_end.html",
+        {**context, "conflict": conflict},
+        form=form,
+        status=409 if conflict else 400,
+    )
