@@ -20,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Case as DbCase
-from django.db.models import Count, DateTimeField, F, QuerySet, Subquery, Value, When, Window
+from django.db import connections, router
+from django.db.models import Count, DateTimeField, F, QuerySet, Value, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -72,32 +73,41 @@ def my_consent_reviews_due(user: User) -> QuerySet[Case]:
     today = timezone.localdate()
     default = ConsentSettings._meta.get_field("review_interval_months").default
     low, high = _review_interval_bounds()
-    interval = Coalesce(
-        Subquery(
-            ConsentSettings.objects.filter(service_id=user.service_id).values(
-                "review_interval_months"
-            )[:1]
-        ),
-        Value(default),
-    )
 
     def cutoff(months: int) -> datetime.datetime:
         return start_of_day(add_months(today, -months) + datetime.timedelta(days=1))
 
+    cutoffs = {months: cutoff(months) for months in range(low, high + 1)}
     return (
         cases_with_consent_in_force(user)
         .filter(assigned_staff=user)
-        .annotate(review_months=interval)
         .annotate(
-            review_before=DbCase(
-                *[When(review_months=m, then=Value(cutoff(m))) for m in range(low, high + 1)],
-                default=Value(cutoff(default)),
-                output_field=DateTimeField(),
+            review_before=Coalesce(
+                _service_review_cutoff(user.service_id, cutoffs),
+                Value(cutoff(default)),
             )
         )
         .filter(consent_effective_from__lt=F("review_before"))
         .order_by("consent_effective_from", "pk")
     )
+
+
+def _service_review_cutoff(service_id: int, cutoffs: dict[int, datetime.datetime]) -> RawSQL:
+    """The service's settings row turned into its cut-off: ``CASE months WHEN 1
+    THEN ... END``, one uncorrelated subquery the database reads once (none if
+    the service has no settings row). Written as SQL because the ORM takes
+    40 ms to build a CASE of 36 branches, on every page."""
+    connection = connections[router.db_for_read(ConsentSettings)]
+    quote, adapt = connection.ops.quote_name, connection.ops.adapt_datetimefield_value
+    meta = ConsentSettings._meta
+    months = quote(meta.get_field("review_interval_months").column)
+    service = quote(meta.get_field("service").column)
+    branches = " ".join(["WHEN %s THEN %s"] * len(cutoffs))
+    # Quoted names from the model and placeholders only: every value is a parameter.
+    table = quote(meta.db_table)
+    sql = f"SELECT CASE {months} {branches} END FROM {table} WHERE {service} = %s"  # noqa: S608
+    params = [value for m, day in cutoffs.items() for value in (m, adapt(day))]
+    return RawSQL(sql, (*params, service_id), output_field=DateTimeField())  # noqa: S611
 
 
 def my_requests_due_soon(
