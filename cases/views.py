@@ -16,6 +16,13 @@ from cases.search.selectors import how_matched, search_cases_matching
 from cases.section_views import render_section
 from cases.selectors import can_read_case_notes, visible_contacts, with_people
 from cases.services import case_update
+from cases.work.case_filters import (
+    DEFAULT_SORT,
+    CaseFilterForm,
+    filtered_cases,
+    paging_params,
+    sort_links,
+)
 from pps.access_log import record_listing
 from pps.decorators import role_required
 from pps.locking import ConflictError
@@ -26,18 +33,29 @@ from pps.submission import submit
 CASES_PER_PAGE = 25
 
 
-def _case_list_page(request, *, archived: bool, saved=None, search: str = "", form=None):
+def _case_list_page(
+    request, *, archived: bool, saved=None, search: str = "", form=None, filters=None
+):
     """The list, or a saved search's results. ``search`` is the token the pages link
-    with; with a ``form`` that did not validate, the errors are shown and nothing is listed."""
+    with; with a ``form`` that did not validate, the errors are shown and nothing is listed.
+    ``filters`` (a ``CaseFilterForm`` on the GET parameters) narrows and sorts it (CAS-4)."""
     page, cases = None, []
     criteria = saved.criteria if saved else {}
     query = bool(criteria)
+    if filters is None:
+        filters = CaseFilterForm(user=request.user)
     if form is None:
+        matching = search_cases_matching(request.user, criteria, archived=archived)
+        valid = filters.is_valid() if filters.is_bound else True
+        matching = filtered_cases(matching, filters.cleaned_data if filters.is_bound else {})
+        if not valid:
+            matching = matching.none()
+        narrowed = query or not valid or filters.filtering
         paginator = IdFirstPaginator(
-            search_cases_matching(request.user, criteria, archived=archived),
+            matching,
             CASES_PER_PAGE,
-            # A search's matches are counted; the whole list's length is kept.
-            known_count=None if query else visible_case_count(request.user, archived=archived),
+            # A search's or a filter's matches are counted; the whole list's length is kept.
+            known_count=None if narrowed else visible_case_count(request.user, archived=archived),
         )
         page = paginator.get_page(request.GET.get("page"))
         cases = with_people(list(page.object_list))
@@ -59,9 +77,17 @@ def _case_list_page(request, *, archived: bool, saved=None, search: str = "", fo
             "search": search,
             "archived": archived,
             "search_expired": False,
+            "filters": filters,
+            "sort_links": sort_links(request.GET, _current_sort(filters)),
+            "paging_params": paging_params(request.GET),
         },
-        status=400 if form.is_bound else 200,
+        status=400 if form.is_bound or (filters.is_bound and filters.errors) else 200,
     )
+
+
+def _current_sort(filters) -> str:
+    data = getattr(filters, "cleaned_data", None) or {}
+    return data.get("sort") or DEFAULT_SORT
 
 
 @require_GET
@@ -69,8 +95,9 @@ def _case_list_page(request, *, archived: bool, saved=None, search: str = "", fo
 def case_list(request):
     archived = request.GET.get("archived") == "1"
     search = request.GET.get("search", "")
+    filters = CaseFilterForm(request.GET or None, user=request.user)
     if not search:
-        return _case_list_page(request, archived=archived)
+        return _case_list_page(request, archived=archived, filters=filters)
     saved = search_recall(request.session, search, key=browser_key(request))
     if saved is None:  # from another session, signed out since, or too old
         return render(
@@ -80,9 +107,10 @@ def case_list(request):
                 "form": CaseSearchForm(initial={"archived": archived}),
                 "archived": archived,
                 "search_expired": True,
+                "filters": filters,
             },
         )
-    return _case_list_page(request, archived=archived, saved=saved, search=search)
+    return _case_list_page(request, archived=archived, saved=saved, search=search, filters=filters)
 
 
 @require_POST

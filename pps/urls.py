@@ -1,14 +1,20 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
 from pps import change_views, views
 from pps.security import views as security_views
 
 admin.site.site_header = "SEND Information, Advice and Support – administration"
 admin.site.site_title = "Administration"
+# Django's admin is one of the administration home's tools: its "View site" link
+# goes back to that home, never to the case workers' pages.
+admin.site.site_url = reverse_lazy("administration")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # Each role's home page (CAS-4): cases.work.views.home, named "home".
+    path("", include("cases.work.home_urls")),
+    path("work/", include("cases.work.urls")),
+    path("administration/", views.administration, name="administration"),
     path("accounts/login/", security_views.sign_in, name="login"),
     path("accounts/logout/", views.logout, name="logout"),
     path("accounts/keepalive/", views.keepalive, name="keepalive"),

@@ -2,11 +2,12 @@ from django.contrib import auth
 from django.contrib.auth.decorators import login_not_required
 from django.db import connections
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from pps.decorators import role_required
 from pps.policy.gate import policy_acknowledgement_not_required
 from pps.roles import Role
 from pps.security.decorators import two_factor_not_required
@@ -14,10 +15,11 @@ from pps.security.sessions import forget_session
 
 
 @require_GET
-def home(request):
-    if request.user.role == Role.ADMIN:
-        return redirect("admin:index")
-    return redirect("cases:list")
+@role_required(Role.ADMIN)
+def administration(request):
+    """The administrators' home (CAS-4): the application's own administration pages,
+    with Django's admin as one of them (for user accounts), never instead of them."""
+    return render(request, "pps/administration.html")
 
 
 @require_POST

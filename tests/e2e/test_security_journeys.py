@@ -85,7 +85,7 @@ def test_sec4_two_people_editing_a_case_see_a_conflict_not_an_overwrite(
     other_context = browser.new_context(base_url=live_server.url, locale="en-GB")
     other = other_context.new_page()
     sign_in_page(other, "coordinator")
-    expect(other.get_by_role("heading", name="Cases")).to_be_visible()
+    expect(other.get_by_role("heading", name="What needs you today")).to_be_visible()
     other.goto(f"/cases/{case.pk}/edit/")
 
     other.get_by_label("What the enquiry is about").fill("The coordinator's version")

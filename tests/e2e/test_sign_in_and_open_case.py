@@ -17,7 +17,10 @@ def test_staff_signs_in_searches_and_opens_a_case(page, sign_in, service, staff)
     )
 
     sign_in("staff")
-    expect(page.get_by_role("heading", name="Cases")).to_be_visible()
+    # Staff land on what needs them today (CAS-4); the case list is in the menu.
+    expect(page.get_by_role("heading", name="What needs you today")).to_be_visible()
+    page.get_by_role("link", name="Cases", exact=True).click()
+    expect(page.get_by_role("heading", name="Cases", exact=True)).to_be_visible()
     page.get_by_label("Find a family").fill("ravenscroft")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("link", name=case.reference)).to_be_visible()

@@ -77,6 +77,7 @@ CASE_WORKERS_RECORD = row(
     other_service_coordinator="hidden",
 )
 CASE_WORKERS_ANY_SERVICE = HELPLINE_WORKERS
+CASE_WORKER_PERSONAS = ("staff", "coordinator", "other_service_staff", "other_service_coordinator")
 HELPLINE_RECORD = {
     **HELPLINE_WORKERS,
     "other_service_staff": "hidden",
@@ -156,7 +157,20 @@ def _study_kwargs(world, signed_off=False):
 
 
 MATRIX = {
-    "home": ("get", None, row("redirect")),
+    # Each role's home (CAS-4): staff and coordinators' work; administrators go to
+    # the administration home, volunteers to their cases.
+    "home": ("get", None, row("redirect", **{p: "ok" for p in CASE_WORKER_PERSONAS})),
+    "administration": ("get", None, row("denied", admin="ok")),
+    # The whole list behind each section of the home page: the user's own work
+    # for staff and coordinators; the service-wide sections for coordinators.
+    **{
+        f"work:{key}": ("get", None, CASE_WORKERS_ANY_SERVICE)
+        for key in ("my-cases", "consent-reviews", "requests-due", "statements")
+    },
+    **{
+        f"work:{key}": ("get", None, COORDINATOR_ONLY_PAGE)
+        for key in ("unassigned", "overrides-waiting", "volunteers")
+    },
     "login": (
         "get+post",
         None,

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 import benchmarks.disclosure_requests  # noqa: F401 - registers its step and measurement, as the runner does
+import benchmarks.home_pages  # noqa: F401 - registers the home pages' measurements
 from benchmarks.builder import DUE_SHARE, STEPS, _years_ago
 from benchmarks.measurements import MEASUREMENTS
 

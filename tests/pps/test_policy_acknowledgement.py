@@ -78,7 +78,7 @@ def test_acc9_every_url_holds_case_readers_until_they_acknowledge(fast_passwords
                 assert held(response) == (name not in EXEMPT), (persona, method, name)
     assert {n for n in MATRIX if is_exempt(resolve(url_for(n, world)).func)} == EXEMPT
     # Administrators open no cases, so nothing holds them.
-    assert client_for(world["users"]["admin"]).get("/")["Location"] == reverse("admin:index")
+    assert client_for(world["users"]["admin"]).get("/")["Location"] == reverse("administration")
 
 
 def test_acc9_acknowledging_opens_cases_and_returns_to_the_page(service, staff, client_for):
