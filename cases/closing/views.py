@@ -39,7 +39,9 @@ def case_close_view(request, case_id: int):
     if case.status != Case.Status.OPEN:
         messages.info(request, "This case is already closed.")
         return redirect("cases:detail", case.pk)
-    form = CaseCloseForm(request.POST or None, initial={"version": case.version})
+    form = CaseCloseForm(
+        request.POST if request.method == "POST" else None, initial={"version": case.version}
+    )
     if request.method == "POST":
         closed, _ = _submit_or_conflict(
             form,
@@ -73,7 +75,9 @@ def case_reopen_view(request, case_id: int):
     if case.status == Case.Status.OPEN:
         messages.info(request, "This case is already open.")
         return redirect("cases:detail", case.pk)
-    form = CaseReopenForm(request.POST or None, initial={"version": case.version})
+    form = CaseReopenForm(
+        request.POST if request.method == "POST" else None, initial={"version": case.version}
+    )
     if request.method == "POST":
         reopened, _ = _submit_or_conflict(
             form,

@@ -88,7 +88,9 @@ def task_mark_cancelled(request, case_id: int, task_id: int):
 def task_give_to(request, case_id: int, task_id: int):
     task = get_task_for_user(request.user, case_id, task_id)
     form = TaskReassignForm(
-        request.POST or None, service=task.case.service, initial={"owner": task.owner}
+        request.POST if request.method == "POST" else None,
+        service=task.case.service,
+        initial={"owner": task.owner},
     )
     if request.method == "POST":
         given, _ = submit(
