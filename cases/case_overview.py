@@ -19,7 +19,7 @@ from django.utils import timezone
 from cases.access import get_case_for_user
 from cases.helpline.models import CaseLink, Referral
 from cases.letters.models import Letter, PrivacyStatementSent
-from cases.models import Case
+from cases.models import Case, Task
 from consent.models import ConsentDecision, ConsentSettings, SignedConsentForm
 from consent.selectors import RECORDING_ORDER, review_due_on, review_months_for
 from disclosure.safeguarding.access import WAITING, override_list
@@ -74,6 +74,7 @@ def overview_annotations(user: User) -> dict:
             "overrides_count": _count(ChildProtectionOverride),
             "overrides_waiting_count": _count(ChildProtectionOverride, review__isnull=True),
             "non_disclosures_count": _count(NonDisclosureDecision),
+            "tasks_count": _count(Task),
         }
     if user.role == Role.COORDINATOR:
         # The navigation's service-wide "N waiting for review" (every page shows it):

@@ -41,6 +41,7 @@ def case_sections(user, case: Case, current: str) -> list[dict]:
                 _count(case, "letters_count", "statements_count"),
             )
         )
+        rows.append(("tasks", "tasks:list", "Tasks", _count(case, "tasks_count")))
         rows.append(
             (
                 "referrals",

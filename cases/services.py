@@ -10,11 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from cases.closing.hooks import retention_refresh
 from cases.models import (
     AnonymousContact,
     Case,
+    CaseClosure,
     Child,
     ChildInformation,
+    ClosureReason,
     Contact,
     Outcome,
     Parent,
@@ -22,6 +25,9 @@ from cases.models import (
     Topic,
     VolunteerAssignment,
 )
+from cases.rules import require_open
+from cases.tasks.selectors import open_task_summary, open_tasks
+from cases.tasks.services import task_create
 from pps.crypto import create_data_key
 from pps.history import save_as
 from pps.locking import bump_version, lock_for_change
@@ -30,6 +36,9 @@ from pps.roles import Role
 from pps.rules import RuleError
 from pps.volunteers import onboarding
 
+CALLBACK_WITHOUT_TASK = (
+    "A callback arranged needs a task: enter the date and time the callback is due."
+)
 NO_PARENTAL_RESPONSIBILITY = (
     "No parent or carer on this case holds parental responsibility, so the service can give "
     "general information only: no casework, volunteer support or disclosure on their behalf."
@@ -88,7 +97,10 @@ def require_parental_responsibility(parent: Parent) -> None:
 
 
 def require_not_archived(case: Case) -> None:
-    """Archived cases are read-only (RET-2): every write to a case calls this."""
+    """Archived cases are read-only (RET-2). Writes to what the case records call
+    the stricter ``require_open`` (a closed case is read-only too, CAS-3); this is
+    for what may still happen on a closed case (a request for information, a
+    child-protection override)."""
     if case.status == Case.Status.ARCHIVED:
         raise RuleError("This case is archived and read-only; open a new case instead.")
 
@@ -129,7 +141,7 @@ def case_open(
 def child_add(
     *, case: Case, by: User, given_name: str, family_name: str, date_of_birth=None, school_phase=""
 ) -> Child:
-    require_not_archived(case)
+    require_open(case)
     child = Child(
         case=case,
         given_name=given_name,
@@ -142,7 +154,7 @@ def child_add(
 
 @transaction.atomic
 def child_information_add(*, child: Child, by: User, kind: str, source: str, text: str):
-    require_not_archived(child.case)
+    require_open(child.case)
     information = ChildInformation(
         case=child.case, child=child, kind=kind, source=source, text=text, recorded_by=by
     )
@@ -160,12 +172,18 @@ def contact_log(
     notes: str = "",
     occurred_at: datetime.datetime | None = None,
     submission_id=None,
+    callback: dict | None = None,
 ) -> Contact:
+    """Log a contact on a case. "Callback arranged" needs ``callback`` (``due_at``,
+    optionally ``owner`` and ``note``): the callback task is created with the
+    contact, in the same transaction, or neither is saved (CAS-5)."""
     if topic.service_id != case.service_id:
         raise RuleError("Choose a topic from your service's list.")
-    require_not_archived(case)
+    require_open(case)
     if outcome == Outcome.CASEWORK:
         require_in_depth_support(case)
+    if outcome == Outcome.CALLBACK and not callback:
+        raise RuleError(CALLBACK_WITHOUT_TASK)
     contact = Contact(
         case=case,
         occurred_at=occurred_at or timezone.now(),
@@ -176,7 +194,10 @@ def contact_log(
         notes=notes,
         submission_id=submission_id,
     )
-    return save_as(contact, by)
+    save_as(contact, by)
+    if callback:
+        task_create(case=case, by=by, contact=contact, **callback)
+    return contact
 
 
 @transaction.atomic
@@ -194,6 +215,10 @@ def anonymous_contact_log(
         raise RuleError("Choose a topic from your service's list.")
     if outcome == Outcome.CASEWORK:
         raise RuleError("Casework needs a case: an anonymous contact cannot record it.")
+    if outcome == Outcome.CALLBACK:
+        raise RuleError(
+            "A callback needs a case: an anonymous contact keeps no number to call back."
+        )
     return AnonymousContact.objects.create(
         service=service,
         occurred_at=occurred_at or timezone.now(),
@@ -300,26 +325,54 @@ def case_close(
     case: Case,
     by: User,
     closed_on: datetime.date | None = None,
+    reason: str = "",
     expected_version: int | None = None,
 ) -> Case:
-    """Close a case; volunteers lose access to it at once (ACC-2)."""
+    """Close a case (CAS-3): staff or a coordinator, with the closure date and reason.
+
+    Refused while a task on the case is open (each must be done or cancelled
+    first). In the same transaction the volunteers' assignments end (they lose
+    access at once, ACC-2), the closure is recorded with its reason, and the
+    retention schedule gives the case its categories and destruction date
+    (RET-1). ``reason`` is one of ``ClosureReason``; the screens always ask for
+    it, code that closes cases in bulk (the demo, tests) may leave it out.
+    """
+    if not (by.is_case_worker and by.service_id == case.service_id):
+        raise RuleError("Only staff or a coordinator of this service can close a case.")
     lock_for_change(case, expected_version=expected_version)
     if case.status != Case.Status.OPEN:
         raise RuleError("Only an open case can be closed.")
+    closed_on = closed_on or timezone.localdate()
+    if closed_on > timezone.localdate():
+        raise RuleError("The closure date must be today or in the past.")
+    if closed_on < case.opened_on:
+        raise RuleError(
+            f"The closure date cannot be before the case was opened ({case.opened_on:%d/%m/%Y})."
+        )
+    if reason and reason not in ClosureReason.values:
+        raise RuleError("Choose the reason for closing the case from the list.")
+    still_open = list(open_tasks(case))
+    if still_open:
+        raise RuleError(
+            f"Mark each open task done or cancel it before closing the case. "
+            f"Open tasks: {open_task_summary(still_open)}."
+        )
     case.status = Case.Status.CLOSED
-    case.closed_on = closed_on or timezone.localdate()
+    case.closed_on = closed_on
     save_as(case, by, update_fields=["status", "closed_on", *bump_version(case), "updated_at"])
     for assignment in case.volunteer_assignments.filter(ended_at__isnull=True).select_related(
         "volunteer"
     ):
         volunteer_unassign(assignment=assignment, by=by, reason="The case was closed.")
+    save_as(CaseClosure(case=case, closed_on=closed_on, reason=reason, closed_by=by), by)
+    retention_refresh(case)
     return case
 
 
 @transaction.atomic
 def parent_add(*, case: Case, by: User, **fields) -> Parent:
     """Record a further parent or carer on a case, with their own agreement (REF-3)."""
-    require_not_archived(case)
+    require_open(case)
     if not fields.get("storage_agreed_on") or not fields.get("storage_agreed_how"):
         raise RuleError(
             "Record when and how this parent agreed to their details being stored before saving them."
@@ -338,7 +391,7 @@ def case_assign_staff(
 ) -> Case:
     _check_case_worker(case, staff)
     lock_for_change(case, expected_version=expected_version)
-    require_not_archived(case)
+    require_open(case)
     case.assigned_staff = staff
     return save_as(case, by, update_fields=["assigned_staff", *bump_version(case), "updated_at"])
 
@@ -353,7 +406,7 @@ def case_update(
     """
     _check_case_worker(case, assigned_staff)
     lock_for_change(case, expected_version=expected_version)
-    require_not_archived(case)
+    require_open(case)
     case.summary = summary
     case.assigned_staff = assigned_staff
     return save_as(
@@ -392,21 +445,37 @@ def volunteer_assignments_end(*, volunteer: User, by: User) -> int:
 
 
 @transaction.atomic
-def case_reopen(*, case: Case, by: User) -> Case:
-    """Reopen a closed or archived case.
+def case_reopen(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
+    """A coordinator reopens a closed or archived case, saying why (CAS-3).
 
-    The closure date stays in the case's history, from which the retention
-    schedule takes the latest closure, so reopening never brings the
-    destruction date forward.
+    Reopening clears the destruction date: an open case has none (RET-1). The
+    closure stays in the case's history, and the schedule counts from the
+    latest closure ever recorded, so closing it again never brings the date
+    earlier than the first closure gave. Legal holds are untouched: a hold
+    is about the purge, and stays until a coordinator lifts it (RET-4).
     """
-    lock_for_change(case)
+    if by.role != Role.COORDINATOR or by.service_id != case.service_id:
+        raise RuleError("Only a coordinator of this service can reopen a case.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleError("Enter why the case is being reopened.")
+    lock_for_change(case, expected_version=expected_version)
     if case.status == Case.Status.OPEN:
         raise RuleError("This case is already open.")
+    closure = case.closures.filter(reopened_on__isnull=True).first() or CaseClosure(
+        case=case, closed_on=case.closed_on, closed_by=None
+    )
     case.status = Case.Status.OPEN
     case.closed_on = None
     case.archived_on = None
-    return save_as(
+    save_as(
         case,
         by,
         update_fields=["status", "closed_on", "archived_on", *bump_version(case), "updated_at"],
     )
+    closure.reopened_on = timezone.localdate()
+    closure.reopened_by = by
+    closure.reopen_reason = reason
+    save_as(closure, by)
+    retention_refresh(case)
+    return case

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.access import get_case_for_user, visible_case_count, visible_child_information
 from cases.case_overview import consent_line, get_case_overview
+from cases.closing.selectors import closure_facts
 from cases.forms import CaseEditForm, CaseSearchForm
 from cases.helpline.selectors import case_page_helpline_context
 from cases.letters.access import parents_with_statement_flag
@@ -163,6 +164,7 @@ def case_detail(request, case_id: int):
             "consent": consent_line(case),
             # Staff and coordinators change the family on an open case (CAS-1, CAS-2).
             "family_editable": request.user.is_case_worker and case.status == Case.Status.OPEN,
+            "closure": closure_facts(case),
             **case_page_helpline_context(request.user, case),
         },
     )
@@ -173,8 +175,8 @@ def case_detail(request, case_id: int):
 def case_edit(request, case_id: int):
     """Edit the summary and caseworker; a concurrent edit is shown as a conflict (SEC-4)."""
     case = get_case_for_user(request.user, case_id)
-    if case.status == Case.Status.ARCHIVED:
-        messages.error(request, "An archived case is read-only.")
+    if case.status != Case.Status.OPEN:
+        messages.error(request, f"A {case.get_status_display().lower()} case is read-only.")
         return redirect("cases:detail", case_id=case.pk)
     initial = {
         "summary": case.summary,

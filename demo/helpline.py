@@ -172,6 +172,11 @@ def seed_helpline(
         by=staff,
         topic=topic["Other"],
         outcome=Outcome.CALLBACK,
+        # A callback arranged comes with its task (CAS-5).
+        callback={
+            "due_at": timezone.now() + datetime.timedelta(days=1),
+            "note": "Return the call about the message left on the helpline.",
+        },
     )
     helpline.voicemail_log_anonymously(
         voicemail=voicemails[1], by=staff, topic=topic["Tribunal / appeal"], outcome=Outcome.ADVICE

@@ -4,7 +4,8 @@ A browser's date picker shows and reads the date in the order of the
 machine's locale, so on a machine set to the United States "06 12 2026"
 became 12 June. Every date in the product is therefore three boxes, day,
 month and year, read the same way on every machine; a date and time adds a
-fourth box for the time of day (24-hour, "14:30").
+fourth box for the time of day (24-hour, "14:30"); a time on its own is the
+same one box (``TimeField``).
 
 Each box posts as ``<name>_day``, ``<name>_month``, ``<name>_year`` (and
 ``<name>_time``). A single value posted under ``<name>`` itself ("2026-12-06"
@@ -114,8 +115,8 @@ class DateField(forms.DateField):
 
     widget = GovukDateWidget
 
-    def __init__(self, *, not_future: bool = False, **kwargs):
-        self.not_future = not_future
+    def __init__(self, *, not_future: bool = False, not_past: bool = False, **kwargs):
+        self.not_future, self.not_past = not_future, not_past
         kwargs.setdefault("help_text", "For example, 27 3 2025")
         super().__init__(**kwargs)
         _name_the_field_when_required(self, kwargs, "a date")
@@ -159,6 +160,8 @@ class DateField(forms.DateField):
         super().validate(value)
         if self.not_future and value and value > timezone.localdate():
             raise ValidationError(self._message("cannot be in the future"), code="future")
+        if self.not_past and value and value < timezone.localdate():
+            raise ValidationError(self._message("must be today or in the future"), code="past")
 
     def has_changed(self, initial, data):
         try:
@@ -221,3 +224,31 @@ class DateTimeField(forms.DateTimeField):
             return super().has_changed(initial, data)
         except ValidationError:
             return True
+
+
+class TimeField(forms.TimeField):
+    """A time of day in one box, on the 24-hour clock ("14:30"), like the time
+    box of ``DateTimeField`` (a browser's time picker follows the locale too)."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Use the 24-hour clock, for example 14:30")
+        super().__init__(**kwargs)
+        _name_the_field_when_required(self, kwargs, "a time")
+        self.widget.attrs.setdefault("class", "govuk-input--width-5")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.time):
+            return value
+        match = TIME.match(str(value).strip())
+        if not match:
+            raise ValidationError(
+                f"{self.label or 'The time'} must have a time like 09:30 or 14:30", code="invalid"
+            )
+        return datetime.time(int(match.group(1)), int(match.group(2)))
+
+    def prepare_value(self, value):
+        return f"{value:%H:%M}" if isinstance(value, datetime.time) else value

@@ -22,6 +22,8 @@ urlpatterns = [
     path("changes/", change_views.changes, name="changes"),
     path("accounts/", include("pps.security.urls")),
     path("cases/", include("cases.urls")),
+    path("cases/", include("cases.tasks.urls")),
+    path("cases/", include("cases.closing.urls")),
     path("policy/", include("pps.policy.urls")),
     path("volunteers/", include("pps.volunteers.urls")),
     path("access-log/", include("cases.access_log.urls")),

@@ -133,11 +133,13 @@ class CaseCategory(models.Model):
 class CaseRetention(models.Model):
     """A case's computed destruction date.
 
-    ``destroy_on`` only ever moves later for the case's own reasons (reopening,
-    a category removed, a date corrected): purging earlier than once computed
-    is the mistake that cannot be undone. Only an administrator's change to a
-    rule recomputes from scratch. ``None`` means "not due": the case is open,
-    or a rule it carries cannot be worked out yet (``review_reason`` says why).
+    While the case stays closed, ``destroy_on`` only ever moves later for the
+    case's own reasons (a category removed, a date corrected): purging earlier
+    than once computed is the mistake that cannot be undone. Only an
+    administrator's change to a rule recomputes from scratch. ``None`` means
+    "not due": the case is open (reopening clears the date, CAS-3; the latest
+    closure is kept in ``last_closed_on``), or a rule it carries cannot be
+    worked out yet (``review_reason`` says why).
     """
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="retention")

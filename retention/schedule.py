@@ -1,8 +1,8 @@
 """Working out and storing each case's destruction date (RET-1).
 
-``case_retention_refresh`` is called wherever the answer matters (the case's
-retention page, the purge preview, and again for each case inside the purge's
-own transaction), so a change to a child's date of birth or a case's status is
+``case_retention_refresh`` is called wherever the answer matters (closing and
+reopening a case, in their own transaction; the case's retention page, the
+purge preview, and again for each case inside the purge's own transaction), so a change to a child's date of birth or a case's status is
 always taken into account before anything is destroyed.
 """
 
@@ -195,7 +195,10 @@ def cases_retention_refresh(
             # indefinitely), which is never earlier than any date.
             destroy_on = None
         else:
-            destroy_on = floor  # open cases are never due; keep what was promised
+            # An open case has no destruction date: reopening clears it (CAS-3).
+            # Closing it again counts from the latest closure ever recorded
+            # (``last_closed_on``), so the date never comes earlier for that.
+            destroy_on = None
         review_reason = " ".join(outcome.problems)[:200] if closed else ""
         changed = (retention.pk is None) or (
             (retention.last_closed_on, retention.destroy_on, retention.review_reason)

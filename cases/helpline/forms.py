@@ -23,6 +23,7 @@ from cases.models import (
     Referral,
     Topic,
 )
+from cases.tasks.forms import CallbackFields
 from pps.date_fields import DateField, DateTimeField
 from pps.form_fields import ModelChoiceField, PlainTextForm, as_id
 
@@ -100,15 +101,21 @@ def _topic_field() -> ModelChoiceField:
 
 
 def _outcome_field(*, anonymous: bool = False) -> forms.ChoiceField:
-    # Casework needs a case, so an anonymous contact cannot record it.
-    choices = [c for c in Outcome.choices if not (anonymous and c[0] == Outcome.CASEWORK)]
+    # Casework needs a case, so an anonymous contact cannot record it; nor a
+    # callback, which needs a number kept and a task on a case (CAS-5).
+    needs_a_case = (Outcome.CASEWORK, Outcome.CALLBACK)
+    choices = [c for c in Outcome.choices if not (anonymous and c[0] in needs_a_case)]
     return forms.ChoiceField(
         label="Outcome",
         choices=[("", "Choose an outcome"), *choices],
         error_messages={
             "required": "Choose the outcome of the contact.",
             "invalid_choice": "Choose an outcome from the list"
-            + (": casework needs a case, not an anonymous contact." if anonymous else "."),
+            + (
+                ": casework needs a case (so does a callback), not an anonymous contact."
+                if anonymous
+                else "."
+            ),
         },
     )
 
@@ -156,8 +163,9 @@ class AnonymousContactForm(ContactForm):
     outcome = _outcome_field(anonymous=True)
 
 
-class CaseContactForm(ContactForm):
-    """A contact on a known case: the same, plus notes (encrypted when saved)."""
+class CaseContactForm(ContactForm, CallbackFields):
+    """A contact on a known case: the same, plus notes (encrypted when saved), and
+    the callback task when the outcome is "callback arranged" (CAS-5)."""
 
     notes = forms.CharField(
         label="Notes",
@@ -171,8 +179,18 @@ class CaseContactForm(ContactForm):
         },
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_callback_owners(self.service)
+
     def clean_notes(self):
         return self.cleaned_data["notes"].strip()
+
+    def contact_data(self) -> dict:
+        data = super().contact_data()
+        if callback := self.callback_data():
+            data["callback"] = callback
+        return data
 
 
 class FindForm(PlainTextForm):
@@ -546,7 +564,7 @@ class VoicemailForm(ServiceForm):
         return value
 
 
-class VoicemailResolveForm(ServiceForm):
+class VoicemailResolveForm(ServiceForm, CallbackFields):
     """Deal with a message: log it on the caller's case or anonymously, then clear it."""
 
     ON_CASE = "on_case"
@@ -571,8 +589,24 @@ class VoicemailResolveForm(ServiceForm):
     topic = _topic_field()
     outcome = _outcome_field()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_callback_owners(self.service)
+
+    def sets_callback(self, cleaned: dict) -> bool:
+        return super().sets_callback(cleaned) and cleaned.get("resolution") == self.ON_CASE
+
     def clean(self):
         cleaned = super().clean()
+        if (
+            cleaned.get("resolution") == self.ANONYMOUS
+            and cleaned.get("outcome") == Outcome.CALLBACK
+        ):
+            self.add_error(
+                "outcome",
+                "A callback needs a case: log the message on the caller's case, or choose "
+                "another outcome.",
+            )
         if cleaned.get("resolution") == self.ON_CASE and not cleaned.get("case_reference"):
             self.add_error("case_reference", "Enter the reference of the caller's case.")
         return cleaned

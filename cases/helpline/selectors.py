@@ -216,7 +216,7 @@ def case_page_helpline_context(user: User, case: Case) -> dict:
         "in_depth_support": case_allows_in_depth_support(case),
         # The case's service is the user's (access checked) and already loaded with it.
         "follow_up_form": CaseContactForm(service=case.service)
-        if case_worker and case.status != Case.Status.ARCHIVED
+        if case_worker and case.status == Case.Status.OPEN
         else None,
     }
 

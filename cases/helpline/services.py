@@ -21,6 +21,7 @@ from cases.models import (
     Topic,
     Voicemail,
 )
+from cases.rules import require_open
 from cases.services import anonymous_contact_log, case_open, child_add, contact_log
 from pps.crypto import create_data_key, destroy_data_key
 from pps.fields import blind_index_for
@@ -103,6 +104,7 @@ def referral_record(
     agreement_evidence: str,
 ) -> Referral:
     """Record who referred the family, with the evidence that the parent agreed."""
+    require_open(case)
     referral_check(
         referrer_name=referrer_name,
         organisation=organisation,
@@ -278,9 +280,18 @@ def _voicemail_clear(voicemail: Voicemail, *, by: User, status: str, case: Case 
 
 @transaction.atomic
 def voicemail_log_on_case(
-    *, voicemail: Voicemail, case: Case, by: User, topic: Topic, outcome: str
+    *,
+    voicemail: Voicemail,
+    case: Case,
+    by: User,
+    topic: Topic,
+    outcome: str,
+    callback: dict | None = None,
 ) -> Contact:
-    """The caller is known (and agreed to storage): the message becomes a contact on their case."""
+    """The caller is known (and agreed to storage): the message becomes a contact on their case.
+
+    "Callback arranged" needs ``callback``, the task, as any contact does (CAS-5).
+    """
     voicemail = _locked_awaiting(voicemail)
     if case.service_id != voicemail.service_id:
         raise RuleError("Choose a case of your service.")
@@ -295,6 +306,7 @@ def voicemail_log_on_case(
         outcome=outcome,
         notes=notes,
         occurred_at=voicemail.received_at,
+        callback=callback,
     )
     _voicemail_clear(voicemail, by=by, status=Voicemail.Status.ON_CASE, case=case)
     return contact

@@ -357,6 +357,7 @@ def _resolve_voicemail(request, voicemail: Voicemail, form: VoicemailResolveForm
         by=request.user,
         topic=data["topic"],
         outcome=data["outcome"],
+        callback=form.callback_data(),
     )
     messages.success(request, f"Message logged on case {case.reference}; the voicemail was erased.")
     return redirect(reverse("cases:detail", args=[case.pk]))

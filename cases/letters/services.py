@@ -50,6 +50,10 @@ DETAIL_FIELDS = (
     "outcome",
     "note",
 )
+# A closed case is read-only (CAS-3), but the family is still told it has
+# closed, and a request they make afterwards (for their records) still gets
+# its answer; a privacy statement may be sent too (it changes nothing recorded).
+AFTER_CLOSURE = frozenset({Letter.Kind.CLOSURE, Letter.Kind.REQUEST_OUTCOME})
 # How long a parent's records are kept comes from the service's retention
 # schedule, which lives in the retention app (it depends on cases, not the other
 # way round); that app registers the function here from its ``ready``.
@@ -91,6 +95,11 @@ def letter_send(
     """Produce a letter, record it on the case and, if asked, email it (COM-1, COM-2)."""
     _check_recipient(case, parent)
     kind = Letter.Kind(kind)
+    if case.status != Case.Status.OPEN and kind not in AFTER_CLOSURE:
+        raise RuleError(
+            "This case is closed and read-only: only a closure letter or the outcome of a "
+            "request can be sent from it. A coordinator can reopen it."
+        )
     kept = {key: str(value) for key, value in details.items() if key in DETAIL_FIELDS and value}
     missing = [key for key in REQUIRED_DETAILS[kind] if not kept.get(key)]
     if missing:

@@ -3,12 +3,13 @@
 The case record itself (cases, parents, children, contacts, volunteer
 assignments) is in ``case``; each area keeps its own models beside its code
 (the helpline's referrals, links and voicemail; letters and statements; case
-studies; the statistics settings and exports) and the cases' counts are in
+studies; the statistics settings and exports; tasks; closures) and the cases' counts are in
 ``counts``. Django registers a model when its module is imported, and it
 imports this package for the app, so every model of the app is listed here.
 """
 
 from cases.case_studies.models import CaseStudy
+from cases.closing.models import CaseClosure, ClosureReason
 from cases.helpline.models import CaseLink, Referral, Voicemail
 from cases.letters.models import DeliveryMethod, Letter, PrivacyStatementSent
 from cases.models.case import (
@@ -29,17 +30,20 @@ from cases.models.case import (
 from cases.models.counts import CaseCount
 from cases.search.models import SearchTerm
 from cases.statistics.models import StatisticsExport, StatisticsSettings
+from cases.tasks.models import Task
 
 __all__ = [
     "AgreementMethod",
     "AnonymousContact",
     "Case",
+    "CaseClosure",
     "CaseCount",
     "CaseLink",
     "CaseStudy",
     "CaseUserObjectPermission",
     "Channel",
     "Child",
+    "ClosureReason",
     "ChildInformation",
     "Contact",
     "DeliveryMethod",
@@ -52,6 +56,7 @@ __all__ = [
     "SearchTerm",
     "StatisticsExport",
     "StatisticsSettings",
+    "Task",
     "Topic",
     "Voicemail",
     "VolunteerAssignment",

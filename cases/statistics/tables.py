@@ -12,7 +12,16 @@ from collections import Counter
 from django.db.models import BinaryField, Q
 from django.db.models.functions import Cast
 
-from cases.models import AnonymousContact, Case, Channel, Child, Contact, Outcome, Topic
+from cases.models import (
+    AnonymousContact,
+    Case,
+    CaseClosure,
+    Channel,
+    Child,
+    Contact,
+    Outcome,
+    Topic,
+)
 from cases.statistics.report import (
     Period,
     StatTable,
@@ -110,23 +119,35 @@ def contacts_by_kind(service: Service, period: Period) -> TableRecipe:
 CASE_EVENTS = (("Opened", "opened_on"), ("Closed", "closed_on"), ("Archived", "archived_on"))
 
 
+REOPENED = "Reopened"
+
+
 def cases_opened_closed_archived(service: Service, period: Period) -> TableRecipe:
     in_service = Case.objects.filter(service=service)
+    tallies = {
+        label: Tally.of(
+            in_service.filter(**{f"{column}__gte": period.start, f"{column}__lt": period.end})
+        )
+        for label, column in CASE_EVENTS
+    }
+    # A reopening is a closure's event, not a column of the case (CAS-3).
+    tallies[REOPENED] = Tally.of(
+        CaseClosure.objects.filter(
+            case__service=service, reopened_on__gte=period.start, reopened_on__lt=period.end
+        )
+    )
+    labels = (*(label for label, _ in CASE_EVENTS), REOPENED)
     return TableRecipe(
-        tallies={
-            label: Tally.of(
-                in_service.filter(**{f"{column}__gte": period.start, f"{column}__lt": period.end})
-            )
-            for label, column in CASE_EVENTS
-        },
+        tallies=tallies,
         make=lambda counts: StatTable(
             key="cases",
-            title="Cases opened, closed and archived",
-            description="Cases of parents who agreed to their details being kept.",
+            title="Cases opened, closed, archived and reopened",
+            description="Cases of parents who agreed to their details being kept. "
+            "Closed: cases closed in the period and not reopened since.",
             row_heading="Cases",
-            row_labels=tuple(label for label, _ in CASE_EVENTS),
+            row_labels=labels,
             column_labels=("Cases",),
-            counts=tuple((counts[label][None],) for label, _ in CASE_EVENTS),
+            counts=tuple((counts[label][None],) for label in labels),
             column_totals=False,
         ),
     )

@@ -3,6 +3,7 @@
 import pytest
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import services
 from cases.access import get_case_for_user, visible_cases
@@ -112,6 +113,7 @@ def test_ref7_voicemail_hidden_from_volunteers(
         topic=service.topics.first(),
         outcome="callback",
         notes="VOICEMAIL-MESSAGE",
+        callback={"due_at": timezone.now()},
     )
     url = reverse("cases:detail", args=[assigned_case.pk])
     assert "VOICEMAIL-MESSAGE" not in client_for(volunteer).get(url).content.decode()

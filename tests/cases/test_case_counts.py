@@ -43,7 +43,7 @@ def test_counts_follow_every_way_a_case_is_added_changed_or_destroyed(
     assert_kept_counts_are_true()
     case_services.case_archive(case=cases[0], by=coordinator)
     assert_kept_counts_are_true()
-    case_services.case_reopen(case=cases[0], by=coordinator)
+    case_services.case_reopen(case=cases[0], by=coordinator, reason="Parent called again")
     assert_kept_counts_are_true()
 
     # Writes that bypass the services and the model's save are counted too.

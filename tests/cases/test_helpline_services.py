@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from cases import services
 from cases.helpline import services as helpline
@@ -296,7 +297,12 @@ def test_ref7_logged_on_a_case_the_message_moves_and_is_erased(
     key_id = voicemail.data_key_id
     with django_capture_on_commit_callbacks(execute=True):
         contact = helpline.voicemail_log_on_case(
-            voicemail=voicemail, case=case, by=staff, topic=topic_of(service), outcome="callback"
+            voicemail=voicemail,
+            case=case,
+            by=staff,
+            topic=topic_of(service),
+            outcome="callback",
+            callback={"due_at": timezone.now()},
         )
     assert (contact.channel, contact.case) == ("voicemail", case)
     assert "refused EHC needs assessment" in contact.notes

@@ -30,6 +30,17 @@ REFERRAL = reverse("helpline:referral")
 MATCHES = reverse("helpline:matches")
 
 
+def callback_parts(due) -> dict:
+    """The callback task's boxes of a contact form (CAS-5)."""
+    return {
+        "callback_due_on_day": due.day,
+        "callback_due_on_month": due.month,
+        "callback_due_on_year": due.year,
+        "callback_due_time_hour": due.hour,
+        "callback_due_time_minute": due.minute,
+    }
+
+
 def nothing_saved():
     return not (
         Case.objects.exists()
@@ -551,10 +562,13 @@ def test_ref7_voicemail_logged_listed_and_dealt_with_by_staff(
                 "case_reference": case.reference,
                 "topic": str(topic_of(service, "Tribunal / appeal").pk),
                 "outcome": "callback",
+                # A callback arranged comes with its task (CAS-5).
+                **callback_parts(timezone.localtime() + datetime.timedelta(days=1)),
             },
         )
     assert done["Location"] == reverse("cases:detail", args=[case.pk])
     assert case.contacts.get().channel == "voicemail"
+    assert case.tasks.get().owner == staff
     after = page_text(client.get(reverse("helpline:voicemail_list")))
     assert "07700 900 777" not in after and "logged on a case" in after
     assert page_text(client.get(detail)).count("erased") >= 1
@@ -578,6 +592,7 @@ def test_ref7_voicemail_with_an_unknown_case_reference_is_not_logged(
             "case_reference": theirs.reference,
             "topic": str(topic_of(service).pk),
             "outcome": "callback",
+            **callback_parts(timezone.localtime() + datetime.timedelta(days=1)),
         },
     )
     assert "No case you can see has that reference." in page_text(response)

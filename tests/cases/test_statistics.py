@@ -182,7 +182,12 @@ def test_sta1_cases_opened_closed_archived(service, staff):
     services.case_close(case=old, by=staff, closed_on=datetime.date(2024, 3, 1))
     services.case_archive(case=old, by=staff, archived_on=datetime.date(2025, 8, 1))
     report = build_report(service=service, period=Q3, threshold=3)
-    assert table(report, "cases").rows() == [["Opened", "3"], ["Closed", "<3"], ["Archived", "<3"]]
+    assert table(report, "cases").rows() == [
+        ["Opened", "3"],
+        ["Closed", "<3"],
+        ["Archived", "<3"],
+        ["Reopened", "0"],
+    ]
 
 
 def test_sta1_children_by_age_band_and_phase(service, staff):

@@ -375,6 +375,41 @@ MATRIX = {
 }
 
 
+# Tasks (CAS-5): staff and coordinators of the case's service only; volunteers own
+# no tasks (ACC-3) and administrators read no case content (ACC-1). Empty POSTs
+# are forms shown again with their errors; done and cancel act and go back.
+def _task_kwargs(world):
+    from cases.tasks.services import task_create
+
+    case = world["case"]
+    task = task_create(
+        case=case, by=world["users"]["staff"], due_at=case.created_at, note="Call back."
+    )
+    return {"case_id": case.pk, "task_id": task.pk}
+
+
+CASE_WORKERS_FORM = {**CASE_WORKERS_RECORD, "staff": "invalid", "coordinator": "invalid"}
+CASE_WORKERS_ACTION = {**CASE_WORKERS_RECORD, "staff": "redirect", "coordinator": "redirect"}
+MATRIX.update(
+    {
+        "tasks:list": ("get", CASE, CASE_WORKERS_RECORD),
+        "tasks:add": ("post", CASE, CASE_WORKERS_FORM),
+        "tasks:done": ("post", _task_kwargs, CASE_WORKERS_ACTION),
+        "tasks:cancel": ("post", _task_kwargs, CASE_WORKERS_ACTION),
+        "tasks:reassign": ("get+post", _task_kwargs, CASE_WORKERS_RECORD, CASE_WORKERS_FORM),
+        # Closing (CAS-3): staff or a coordinator. Reopening: a coordinator, who first
+        # confirms who they are (sudo), a redirect.
+        "closing:close": ("get+post", CASE, CASE_WORKERS_RECORD, CASE_WORKERS_FORM),
+        "closing:reopen": (
+            "get+post",
+            CASE,
+            row("denied", coordinator="redirect", other_service_coordinator="redirect"),
+            row("denied", coordinator="redirect", other_service_coordinator="redirect"),
+        ),
+    }
+)
+
+
 # Consent and sharing (CON-1 to CON-8): staff and coordinators only; volunteers see
 # the decision in force on the case page and download nothing (ACC-5).
 def _consent_kwargs(extra=None):

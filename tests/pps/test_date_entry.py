@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Contact
-from pps.date_fields import DateField, DateTimeField
+from pps.date_fields import DateField, DateTimeField, TimeField
 from tests.cases.helpline_helpers import contact_post, new_caller_post
 from tests.security.project_forms import all_project_form_classes
 
@@ -195,3 +195,31 @@ def test_cas7_with_no_match_on_screen_a_new_case_needs_no_choice(service, staff,
     post = contact_post(service, case_choice="", family_name="Nomatchington", notes="x")
     response = client_for(staff).post(CALLER, {**new_caller_post(service), **post})
     assert response.status_code == 302
+
+
+class DueForm(forms.Form):
+    due = TimeField(label="Time due")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("14:30", datetime.time(14, 30)),
+        ("9.05", datetime.time(9, 5)),
+        ("00:00", datetime.time(0, 0)),
+    ],
+)
+def test_cas7_a_time_is_one_box_on_the_24_hour_clock(typed, expected):
+    form = DueForm({"due": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["due"] == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("", "Enter a time for “Time due”"), ("2pm", "Time due must have a time like 09:30 or 14:30")],
+)
+def test_cas7_a_wrong_time_of_day_names_the_field(typed, message):
+    form = DueForm({"due": typed})
+    assert not form.is_valid()
+    assert form.errors["due"] == [message]

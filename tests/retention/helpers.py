@@ -18,8 +18,16 @@ def years_ago(years: int, today: datetime.date | None = None) -> datetime.date:
 
 
 def make_closed_case(
-    service, by, *, closed_on: datetime.date, opened_on: datetime.date | None = None, **parent
+    service,
+    by,
+    *,
+    closed_on: datetime.date,
+    opened_on: datetime.date | None = None,
+    children: tuple[dict, ...] = (),
+    **parent,
 ) -> Case:
+    """A case closed on ``closed_on``; ``children`` (child_add's fields) are recorded
+    before it closes, since a closed case is read-only (CAS-3)."""
     opened_on = opened_on or closed_on - datetime.timedelta(days=90)
     case = case_services.case_open(
         service=service,
@@ -28,6 +36,8 @@ def make_closed_case(
         summary="Retention test case.",
         parent=parent_fields(storage_agreed_on=opened_on, **parent),
     )
+    for child in children:
+        case_services.child_add(case=case, by=by, **child)
     return case_services.case_close(case=case, by=by, closed_on=closed_on)
 
 

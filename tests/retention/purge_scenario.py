@@ -8,7 +8,9 @@ all of it up). Each step writes WORKDIR/<step>.json for the test to check.
 
 - prepare: migrate; create a case with sentinels in every personal field, edit
   it (history), view it (access log), record consent and a disclosure (probe
-  models standing in for apps built alongside), then close it 13 years ago;
+  models standing in for apps built alongside), give it a callback task (done,
+  then reassigned history) and a closure reopened with a reason, then close it
+  13 years ago;
   and a second case that is not due. Report the byte patterns to look for.
 - purge: run ``purge_expired --no-input`` and scan every table of both
   databases for the patterns.
@@ -39,6 +41,8 @@ SENTINELS = {
     "form": "FORM-SENTINEL-e1f0",
     "pack": "PACK-SENTINEL-4a4b",
     "hold": "HOLD-SENTINEL-99c3",
+    "task": "TASK-SENTINEL-6d2a",
+    "reopen": "REOPEN-SENTINEL-8e1b",
 }
 DATE_OF_BIRTH = datetime.date(2011, 11, 11)
 # Stored in a plain text column of a probe model on purpose: the positive
@@ -51,7 +55,7 @@ def _write(workdir: Path, step: str, result: dict) -> None:
     (workdir / f"{step}.json").write_text(json.dumps(result, indent=1, default=str))
 
 
-def _needles(case) -> dict[str, str]:
+def _needles(case, task_note_ciphertext: bytes) -> dict[str, str]:
     """Byte patterns (hex) that exist only while ``case`` does."""
     from cases.search.terms import child_digest, prefix_digest, sound_digests
     from pps import normalise
@@ -67,6 +71,8 @@ def _needles(case) -> dict[str, str]:
         "key id (text)": str(key).encode(),
         "wrapped data key": bytes(DataKey.objects.get(id=key).wrapped),
         "plain text control": PLAINTEXT_CONTROL.encode(),
+        # The task's note as stored (CAS-5: tasks are purged with their case).
+        "task note ciphertext": task_note_ciphertext,
     }
     for normaliser, value in [
         ("name", SENTINELS["family_name"]),
@@ -118,9 +124,13 @@ def prepare(workdir: Path) -> None:
     call_command("migrate", verbosity=0)
     call_command("migrate", database="keystore", verbosity=0)
 
+    from django.db import connection
+    from django.utils import timezone
+
     from cases import services
     from cases.family import services as family
-    from cases.models import Parent
+    from cases.models import Parent, Task
+    from cases.tasks.services import task_done, task_reassign
     from pps.history import save_as
     from retention.services import legal_hold_lift, legal_hold_place
     from tests.consent.helpers import record
@@ -240,8 +250,31 @@ def prepare(workdir: Path) -> None:
         case=case, reason="complaint", by=coordinator, details=SENTINELS["hold"]
     )
     legal_hold_lift(hold=hold, by=coordinator)
+    # A callback task (CAS-5), given to someone else and done; a closure reopened
+    # with a reason (CAS-3): both encrypted under the case's key, both with history.
+    services.contact_log(
+        case=case,
+        by=staff,
+        channel="helpline",
+        topic=topic,
+        outcome="callback",
+        callback={"due_at": timezone.now(), "note": SENTINELS["task"]},
+    )
+    task = Task.objects.get(case=case)
+    task_reassign(task=task, owner=coordinator, by=staff)
+    task_done(task=task, by=coordinator)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM cases_task WHERE id = %s", [task.pk])
+        task_note_ciphertext = bytes(cursor.fetchone()[0])
+    services.case_close(
+        case=case, by=staff, closed_on=today.replace(year=today.year - 14, month=1, day=15)
+    )
+    services.case_reopen(case=case, by=coordinator, reason=SENTINELS["reopen"])
     case = services.case_close(
-        case=case, by=staff, closed_on=today.replace(year=today.year - 13, month=1, day=20)
+        case=case,
+        by=staff,
+        closed_on=today.replace(year=today.year - 13, month=1, day=20),
+        reason="support_complete",
     )
 
     survivor = services.case_open(
@@ -260,7 +293,7 @@ def prepare(workdir: Path) -> None:
     )
     services.case_close(case=survivor, by=staff, closed_on=today)
 
-    needles = _needles(case)
+    needles = _needles(case, task_note_ciphertext)
     _write(
         workdir,
         "prepare",

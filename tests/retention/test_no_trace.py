@@ -198,7 +198,7 @@ def test_ret3_ret6_purge_leaves_no_trace_and_shreds_backups(scratch, tmp_path):
     scratch.take_backup()
 
     # Positive controls: the patterns are there before the purge.
-    stored_forms = {"ciphertext prefix", "plain text control"} | {
+    stored_forms = {"ciphertext prefix", "plain text control", "task note ciphertext"} | {
         label for label in needles if label.startswith("blind index")
     }
     before = set(prepared["found_before"])

@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from cases.models import AnonymousContact, Case, Parent
-from cases.services import anonymous_contact_log, child_add
+from cases.services import anonymous_contact_log
 from pps.fields import CaseKeyField
 from pps.keystore.models import DataKey
 from retention.erase import historical_models, history_filter
@@ -195,8 +195,12 @@ def test_ret3_purge_decrypts_only_the_birth_dates_a_rule_needs(service, staff, m
     per case whenever the cached keys have expired, as after a long preview.
     """
     by_closure = make_expired_case(service, staff)
-    by_birth = make_closed_case(service, staff, closed_on=years_ago(20))
-    child_add(case=by_birth, by=staff, given_name="A", family_name="B", date_of_birth=years_ago(40))
+    by_birth = make_closed_case(
+        service,
+        staff,
+        closed_on=years_ago(20),
+        children=({"given_name": "A", "family_name": "B", "date_of_birth": years_ago(40)},),
+    )
     supervision = retention_category(service, "supervision_order")
     case_categories_set(case=by_birth, categories=[supervision], by=staff)
     decrypted = record_decryptions(monkeypatch)

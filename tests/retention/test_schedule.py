@@ -41,10 +41,9 @@ def set_categories(case, by, *codes) -> None:
     )
 
 
-def add_child(case, by, born: datetime.date | None = None):
-    return case_services.child_add(
-        case=case, by=by, given_name="A", family_name="B", date_of_birth=born
-    )
+def child(born: datetime.date | None = None) -> dict:
+    """A child for ``make_closed_case``, recorded before the case closes (CAS-3)."""
+    return {"given_name": "A", "family_name": "B", "date_of_birth": born}
 
 
 def test_ret1_policy_schedule_is_shipped_as_editable_data(service):
@@ -66,9 +65,12 @@ def test_ret1_every_case_carries_parent_support_by_default(service, staff):
 
 
 def test_ret1_longest_rule_wins_computed_for_each_child(service, staff):
-    case = make_closed_case(service, staff, closed_on=datetime.date(2020, 3, 31))
-    add_child(case, staff, datetime.date(2004, 2, 29))
-    add_child(case, staff, datetime.date(2014, 8, 1))
+    case = make_closed_case(
+        service,
+        staff,
+        closed_on=datetime.date(2020, 3, 31),
+        children=(child(datetime.date(2004, 2, 29)), child(datetime.date(2014, 8, 1))),
+    )
     set_categories(case, staff, "parent_support", "supervision_order")
     # Supervision order: 21 years from the younger child's birth beats 12 from closure.
     assert CaseRetention.objects.get(case=case).destroy_on == datetime.date(2035, 8, 1)
@@ -78,16 +80,19 @@ def test_ret1_longest_rule_wins_computed_for_each_child(service, staff):
 
 
 def test_ret1_removing_a_category_never_brings_the_date_forward(service, staff):
-    case = make_closed_case(service, staff, closed_on=datetime.date(2020, 3, 31))
-    add_child(case, staff, datetime.date(2015, 1, 1))
+    case = make_closed_case(
+        service,
+        staff,
+        closed_on=datetime.date(2020, 3, 31),
+        children=(child(datetime.date(2015, 1, 1)),),
+    )
     set_categories(case, staff, "parent_support", "supervision_order")
     set_categories(case, staff, "parent_support")
     assert CaseRetention.objects.get(case=case).destroy_on == datetime.date(2036, 1, 1)
 
 
 def test_ret1_missing_date_of_birth_is_flagged_and_never_due(service, staff):
-    case = make_closed_case(service, staff, closed_on=years_ago(30))
-    add_child(case, staff)
+    case = make_closed_case(service, staff, closed_on=years_ago(30), children=(child(),))
     set_categories(case, staff, "children_in_care")
     retention = CaseRetention.objects.get(case=case)
     assert retention.destroy_on is None
@@ -98,18 +103,26 @@ def test_ret1_a_case_carries_at_least_one_category_of_its_own_service(
     service, other_service, staff
 ):
     case = make_closed_case(service, staff, closed_on=datetime.date(2020, 3, 31))
+    # Closing gave the case the service's default category (RET-1).
+    carried = list(CaseCategory.objects.filter(case=case).values_list("category_id", flat=True))
     with pytest.raises(RuleError):
         case_categories_set(case=case, categories=[], by=staff)
     with pytest.raises(RuleError):
         case_categories_set(
             case=case, categories=[retention_categories_for(other_service)[0]], by=staff
         )
-    assert CaseCategory.objects.filter(case=case).count() == 0
+    assert list(CaseCategory.objects.filter(case=case).values_list("category_id", flat=True)) == (
+        carried
+    )
 
 
 def test_ret1_admin_rule_change_recomputes_for_example_to_75th_birthday(service, staff, admin_user):
-    case = make_closed_case(service, staff, closed_on=datetime.date(2020, 3, 31))
-    add_child(case, staff, datetime.date(2010, 1, 1))
+    case = make_closed_case(
+        service,
+        staff,
+        closed_on=datetime.date(2020, 3, 31),
+        children=(child(datetime.date(2010, 1, 1)),),
+    )
     in_care = retention_category(service, "children_in_care")
     case_categories_set(case=case, categories=[in_care], by=staff)
     assert CaseRetention.objects.get(case=case).destroy_on == datetime.date(2103, 1, 1)
@@ -159,15 +172,18 @@ def test_ret1_rule_validation(service, admin_user):
     with_supervision=st.booleans(),
 )
 def test_ret1_reopening_never_brings_the_date_forward(
-    service, staff, closed_ago_days, reclose_shift_days, with_supervision
+    service, staff, coordinator, closed_ago_days, reclose_shift_days, with_supervision
 ):
     with transaction.atomic():
         today = datetime.date.today()
         first_closure = today - datetime.timedelta(days=closed_ago_days)
         opened_on = first_closure - datetime.timedelta(days=4000)
-        case = make_closed_case(service, staff, closed_on=first_closure, opened_on=opened_on)
-        case_services.child_add(
-            case=case, by=staff, given_name="A", family_name="B", date_of_birth=opened_on
+        case = make_closed_case(
+            service,
+            staff,
+            closed_on=first_closure,
+            opened_on=opened_on,
+            children=({"given_name": "A", "family_name": "B", "date_of_birth": opened_on},),
         )
         if with_supervision:
             case_categories_set(
@@ -179,10 +195,16 @@ def test_ret1_reopening_never_brings_the_date_forward(
                 by=staff,
             )
         before = case_retention_refresh(case).destroy_on
-        case_services.case_reopen(case=case, by=staff)
-        assert case_retention_refresh(case).destroy_on >= before
-        # Closed again, even backdated to before the first closure.
-        second_closure = max(opened_on, first_closure + datetime.timedelta(days=reclose_shift_days))
+        case_services.case_reopen(case=case, by=coordinator, reason="Parent called again")
+        # An open case has no destruction date (CAS-3) ...
+        assert case_retention_refresh(case).destroy_on is None
+        # ... and closed again, even backdated to before the first closure, it is
+        # never earlier than the first closure gave.
+        # (never in the future: a closure date is today or earlier, CAS-3).
+        second_closure = min(
+            today,
+            max(opened_on, first_closure + datetime.timedelta(days=reclose_shift_days)),
+        )
         case_services.case_close(case=case, by=staff, closed_on=second_closure)
         after = case_retention_refresh(case).destroy_on
         assert after >= before
@@ -219,7 +241,7 @@ def test_ret2_archived_case_is_read_only(service, staff, coordinator):
     with pytest.raises(RuleError, match="archived"):
         case_services.child_add(case=case, by=coordinator, given_name="A", family_name="B")
     assert case.contacts.count() == 0 and case.children.count() == 0
-    case_services.case_reopen(case=case, by=coordinator)
+    case_services.case_reopen(case=case, by=coordinator, reason="New enquiry")
     case_services.contact_log(
         case=case, by=coordinator, channel="helpline", topic=topic, outcome="advice"
     )

@@ -3,7 +3,6 @@ from the service's own retention schedule, never a fixed text (COM-4, RET-1)."""
 
 import datetime
 
-from cases import services as case_services
 from cases.letters.services import privacy_statement_facts, statement_pdf
 from retention.models import RetentionCategory
 from retention.rules import add_years
@@ -34,10 +33,12 @@ def test_com4_changing_a_rule_changes_the_statement(service, staff, admin_user):
 
 def test_com4_every_rule_the_case_carries_and_the_latest_date(service, staff, coordinator):
     closed_on = years_ago(2)
-    case = make_closed_case(service, staff, closed_on=closed_on)
     born = datetime.date(2012, 4, 9)
-    case_services.child_add(
-        case=case, by=staff, given_name="Ada", family_name="Lark", date_of_birth=born
+    case = make_closed_case(
+        service,
+        staff,
+        closed_on=closed_on,
+        children=({"given_name": "Ada", "family_name": "Lark", "date_of_birth": born},),
     )
     in_care = retention_category(service, "children_in_care")
     case_categories_set(

@@ -188,8 +188,20 @@ def _valid_reset_link(world):
 
 
 # Pages whose matrix row uses placeholder arguments that show no form, and which
-# reach their form through a redirect of their own.
-REAL_ARGUMENTS = {"security:password_reset_confirm": _valid_reset_link}
+# reach their form through a redirect of their own, or only on another record.
+def _closed_case(world):
+    """Reopening has a form only on a closed case (CAS-3); the matrix's case is open."""
+    from cases.services import case_close
+    from tests.factories import make_case
+
+    staff = world["users"]["staff"]
+    return {"case_id": case_close(case=make_case(world["service"], staff), by=staff).pk}
+
+
+REAL_ARGUMENTS = {
+    "security:password_reset_confirm": _valid_reset_link,
+    "closing:reopen": _closed_case,
+}
 
 
 def url_for(name, world):

@@ -34,6 +34,7 @@ from demo.family import seed_family
 from demo.helpline import HELPLINE_DEMO_CASES, seed_helpline
 from demo.retention import seed_retention
 from demo.safeguarding import seed_overrides
+from demo.tasks import seed_tasks_and_closures
 from demo.two_factor import demo_sign_in_lines
 from pps.models import Service, User
 from pps.roles import Role
@@ -128,6 +129,7 @@ class Command(BaseCommand):
         seed_overrides(service=service, users=users)
         self.seed_assignments(service, users)
         seed_helpline(service, users, topics, today, self.fake, self.random)
+        seed_tasks_and_closures(service=service, users=users, topics=topics)
         self.seed_access_log(service, users)
         seed_retention(service=service, users=users, fake=self.fake, rnd=self.random)
         seed_disclosure(service=service, users=users)
@@ -188,10 +190,12 @@ class Command(BaseCommand):
             )
             self.seed_child_information(child, by)
         # Casework only where someone holds parental responsibility (REF-5).
+        # Callbacks arranged, with their tasks, are seeded by demo.tasks (CAS-5).
         outcomes = [
             o
             for o in Outcome.values
-            if o != Outcome.CASEWORK or services.case_allows_in_depth_support(case)
+            if o != Outcome.CALLBACK
+            and (o != Outcome.CASEWORK or services.case_allows_in_depth_support(case))
         ]
         contact_day = opened_on
         for _ in range(rnd.randint(1, 8)):
