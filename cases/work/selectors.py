@@ -20,15 +20,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, router
-from django.db.models import Count, DateTimeField, F, QuerySet, Value, Window
+from django.db import connections, models, router
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from cases.access import visible_cases
 from cases.letters.services import cases_missing_a_statement
-from cases.models import Case
+from cases.models import Case, Task
 from consent.models import ConsentSettings
 from consent.selectors import cases_with_consent_in_force
 from disclosure.access import visible_disclosures
@@ -51,6 +61,22 @@ def my_open_cases(user: User) -> QuerySet[Case]:
         visible_cases(user)
         .filter(status=Case.Status.OPEN, assigned_staff=user)
         .order_by("-opened_on", "-id")
+    )
+
+
+def tasks_due(user: User) -> QuerySet[Task]:
+    """Open tasks due by the end of today (CAS-5), the most overdue first: a
+    caseworker's own; for a coordinator, also everyone's overdue tasks in the
+    service. One list, so the coordinator's home page reads it once."""
+    now = timezone.now()
+    end_of_today = start_of_day(timezone.localdate(now) + datetime.timedelta(days=1))
+    mine_due = Q(owner=user, due_at__lt=end_of_today)
+    due = mine_due | Q(due_at__lt=now) if user.role == Role.COORDINATOR else mine_due
+    return (
+        Task.objects.filter(case__in=visible_cases(user).values("pk"), state=Task.State.OPEN)
+        .filter(due)
+        .select_related("case", "owner")
+        .order_by("due_at", "pk")
     )
 
 
@@ -144,6 +170,42 @@ def unassigned_cases(user: User) -> QuerySet[Case]:
     )
 
 
+def coordinators_cases_at_once(user: User, shown: int = SHOWN) -> dict[str, tuple[list, int]]:
+    """A coordinator's "my-cases" and "unassigned" sections in one query, for the
+    home page's query budget (CAS-4): the first ``shown`` rows of each and each
+    list's length. Same filters and orders as ``my_open_cases`` and
+    ``unassigned_cases`` (which the list pages use): the two never share a case,
+    so each is one partition of a window over both."""
+    unassigned = Q(assigned_staff__isnull=True)
+    rows = list(
+        visible_cases(user)
+        .filter(status=Case.Status.OPEN)
+        .filter(Q(assigned_staff=user) | unassigned)
+        .annotate(
+            is_unassigned=ExpressionWrapper(unassigned, output_field=BooleanField()),
+            position=Window(
+                RowNumber(),
+                partition_by=[F("is_unassigned")],
+                # Oldest first when unassigned, newest first when the user's own.
+                order_by=[
+                    models.Case(models.When(unassigned, then=F("opened_on"))).asc(),
+                    models.Case(models.When(unassigned, then=F("id"))).asc(),
+                    models.Case(models.When(~unassigned, then=F("opened_on"))).desc(),
+                    models.Case(models.When(~unassigned, then=F("id"))).desc(),
+                ],
+            ),
+            listed_total=Window(Count("*"), partition_by=[F("is_unassigned")]),
+        )
+        .filter(position__lte=shown)
+        .order_by("is_unassigned", "position")
+    )
+    found = {"my-cases": ([], 0), "unassigned": ([], 0)}
+    for key, unassigned_rows in (("my-cases", False), ("unassigned", True)):
+        part = [case for case in rows if case.is_unassigned == unassigned_rows]
+        found[key] = (part, part[0].listed_total if part else 0)
+    return found
+
+
 def overrides_waiting(user: User) -> QuerySet[ChildProtectionOverride]:
     """Child-protection overrides no coordinator has reviewed yet (DIS-7), oldest first."""
     return override_list(user, status=WAITING).order_by("shared_at", "id")
@@ -180,12 +242,10 @@ SECTIONS: list[Section] = [
         "my-cases", "Your open cases", my_open_cases, CASE_WORKER_ROLES, "case",
         "No open case is assigned to you.",
     ),
-    # Tasks (CAS-5) go here when cases/tasks/ exists: the user's tasks due today
-    # and overdue, e.g.
-    #   Section("my-tasks", "Your tasks due today and overdue", tasks_due_for,
-    #           CASE_WORKER_ROLES, "task", "No task is due."),
-    # and, in the coordinators' part below, the service's overdue tasks
-    # (roles=COORDINATOR). Add a selector above and templates/cases/work/_task_rows.html.
+    Section(
+        "tasks", "Tasks due today and overdue", tasks_due, CASE_WORKER_ROLES, "task",
+        "No task is due today or overdue.",
+    ),
     Section(
         "consent-reviews", "Consent reviews due on your cases", my_consent_reviews_due,
         CASE_WORKER_ROLES, "consent", "No consent review is due on your cases.",

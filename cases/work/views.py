@@ -6,7 +6,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases.selectors import with_people
-from cases.work.selectors import Section, case_ids_of, first_rows, sections_for
+from cases.work.selectors import (
+    Section,
+    case_ids_of,
+    coordinators_cases_at_once,
+    first_rows,
+    sections_for,
+)
 from pps.access_log import record_listing
 from pps.decorators import role_required
 from pps.paging import IdFirstPaginator
@@ -32,8 +38,9 @@ def home(request):
     if user.role not in CASE_WORKER_ROLES:
         return redirect("cases:list")
     sections, case_ids = [], []
+    at_once = coordinators_cases_at_once(user) if user.role == Role.COORDINATOR else {}
     for section in sections_for(user):
-        rows, total = first_rows(section, user)
+        rows, total = at_once.get(section.key) or first_rows(section, user)
         sections.append({"section": section, "rows": rows, "total": total})
         if section.logs_cases:
             case_ids.extend(case_ids_of(rows))
@@ -49,7 +56,7 @@ def home(request):
     return render(
         request,
         "cases/work/home.html",
-        {"sections": sections, "today": timezone.localdate()},
+        {"sections": sections, "today": timezone.localdate(), "now": timezone.now()},
     )
 
 
@@ -77,6 +84,7 @@ def section_list_view(section: Section):
                 "page_obj": page,
                 "names": True,
                 "today": timezone.localdate(),
+                "now": timezone.now(),
             },
         )
 

@@ -8,7 +8,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import Task
 from cases.services import case_assign_staff
+from cases.tasks.services import task_create
 from cases.work.selectors import SECTIONS, SHOWN, my_requests_due_soon
 from disclosure.due_dates import add_working_days
 from pps.models import AccessLogEntry
@@ -33,6 +35,10 @@ def assigned(case, to, by):
     return case_assign_staff(case=case, staff=to, by=by)
 
 
+def in_an_hour():
+    return timezone.now() + datetime.timedelta(hours=1)
+
+
 def a_while_ago(days=200):
     return timezone.now() - datetime.timedelta(days=days)
 
@@ -49,6 +55,10 @@ def work_for(service, staff, coordinator, *, many=1):
         received = timezone.localdate() - datetime.timedelta(days=27)
         log_request(case, staff, received_on=received)
         record_override(case, staff)
+        # A task of the user's due later today, and one of theirs overdue.
+        Task.objects.filter(
+            pk=task_create(case=case, by=staff, owner=staff, due_at=in_an_hour()).pk
+        ).update(due_at=timezone.now() - datetime.timedelta(hours=2))
         make_case(service, coordinator)  # unassigned
         make_user(service, "volunteer", onboarded=False)
         made["cases"].append(case)
@@ -69,6 +79,7 @@ def test_cas4_staff_land_on_their_work_with_each_section(
     page = response.content.decode()
     assert counts_on(page) == {
         "my-cases": 1,
+        "tasks": 1,
         "consent-reviews": 1,
         "requests-due": 1,
         "statements": 1,
@@ -87,6 +98,7 @@ def test_cas4_coordinators_also_see_the_service_wide_sections(
     counts = counts_on(page)
     assert list(counts) == [section.key for section in SECTIONS]
     assert counts["unassigned"] == 1
+    assert counts["tasks"] == 1
     assert counts["overrides-waiting"] == 1
     assert counts["volunteers"] == 1
 
@@ -194,3 +206,30 @@ def test_cas4_consent_reviews_due_follow_the_services_interval(
     expected = list(reviews_due(staff).filter(assigned_staff=staff).values_list("pk", flat=True))
     assert list(my_consent_reviews_due(staff).values_list("pk", flat=True)) == expected
     assert expected, "some review is due in every case"
+
+
+def test_cas4_cas5_tasks_due_today_and_overdue(service, staff, coordinator, client_for):
+    """Staff see their own tasks due by the end of today, overdue ones tagged; not
+    a colleague's, nor one due tomorrow. Coordinators also see everyone's overdue."""
+    from cases.work.selectors import tasks_due
+
+    case = assigned(make_case(service, coordinator), staff, coordinator)
+    colleague = make_user(service, "staff")
+    now = timezone.now()
+    end_of_today = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time(23, 59))
+    )
+    mine_overdue = task_create(case=case, by=staff, owner=staff, due_at=in_an_hour())
+    Task.objects.filter(pk=mine_overdue.pk).update(due_at=now - datetime.timedelta(days=1))
+    later_today = task_create(case=case, by=staff, owner=staff, due_at=end_of_today)
+    tomorrow = task_create(
+        case=case, by=staff, owner=staff, due_at=end_of_today + datetime.timedelta(hours=2)
+    )
+    theirs = task_create(case=case, by=staff, owner=colleague, due_at=in_an_hour())
+    Task.objects.filter(pk=theirs.pk).update(due_at=now - datetime.timedelta(hours=1))
+
+    assert list(tasks_due(staff)) == [mine_overdue, later_today]
+    assert list(tasks_due(coordinator)) == [mine_overdue, theirs]
+    assert tomorrow not in tasks_due(coordinator)
+    page = client_for(staff).get("/").content.decode()
+    assert "Overdue" in page.split('id="section-tasks"')[1]
