@@ -19,8 +19,7 @@ from cases.tasks.selectors import case_task_list
 from cases.tasks.services import task_cancel, task_create, task_done, task_reassign
 from pps.decorators import role_required
 from pps.roles import CASE_WORKER_ROLES
-from pps.rules import RuleError
-from pps.submission import submit
+from pps.submission import run_action, submit
 
 
 def _task_page(request, case, form=None, status=200):
@@ -62,11 +61,8 @@ def task_add(request, case_id: int):
 
 def _finish(request, case_id: int, task_id: int, action, done_message: str):
     task = get_task_for_user(request.user, case_id, task_id)
-    try:
-        action(task=task, by=request.user)
-    except RuleError as error:
-        messages.error(request, str(error))
-    else:
+    finished, _ = run_action(request, lambda: action(task=task, by=request.user))
+    if finished:
         messages.success(request, done_message)
     return redirect("tasks:list", task.case_id)
 

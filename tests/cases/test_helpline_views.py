@@ -36,8 +36,7 @@ def callback_parts(due) -> dict:
         "callback_due_on_day": due.day,
         "callback_due_on_month": due.month,
         "callback_due_on_year": due.year,
-        "callback_due_time_hour": due.hour,
-        "callback_due_time_minute": due.minute,
+        "callback_due_time": f"{due:%H:%M}",
     }
 
 

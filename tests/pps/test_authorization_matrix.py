@@ -165,7 +165,7 @@ MATRIX = {
     # for staff and coordinators; the service-wide sections for coordinators.
     **{
         f"work:{key}": ("get", None, CASE_WORKERS_ANY_SERVICE)
-        for key in ("my-cases", "consent-reviews", "requests-due", "statements")
+        for key in ("my-cases", "tasks", "consent-reviews", "requests-due", "statements")
     },
     **{
         f"work:{key}": ("get", None, COORDINATOR_ONLY_PAGE)

@@ -40,6 +40,9 @@ NO_HISTORY = {
     "security.FormSubmission",
     # Counts the database keeps by trigger (cases.models.counts), derived data.
     "cases.CaseCount",
+    # Search digests (CAS-6): derived from the person and rewritten on each save;
+    # a history would keep the digests of a corrected surname.
+    "cases.SearchTerm",
     # A volunteer's object permission mirrors their VolunteerAssignment, whose
     # history records every grant and every ending with the acting user.
     "cases.CaseUserObjectPermission",
