@@ -79,6 +79,33 @@ def _save_edit(request, form_class, record, save):
     return saved, form, False
 
 
+def _edit_page(request, context, *, record, form_class, template, update, saved_message, anchor):
+    """A parent's or a child's edit screen: the form filled from ``record`` (GET),
+    or its save through ``update`` (POST); a conflict is shown as 409."""
+    case = context["case"]
+    if refused := _refuse_if_not_open(request, case):
+        return refused
+    if request.method == "GET":
+        form = form_class(initial=form_class.initial_for(record))
+        return _form_page(request, template, context, form=form)
+    saved, form, conflict = _save_edit(
+        request,
+        form_class,
+        record,
+        lambda data: update(expected_version=data["version"], **form_details(data, form_class)),
+    )
+    if saved:
+        messages.success(request, saved_message)
+        return redirect(_summary(case, anchor))
+    return _form_page(
+        request,
+        template,
+        {**context, "conflict": conflict},
+        form=form,
+        status=409 if conflict else 400,
+    )
+
+
 # --- parents and carers -------------------------------------------------------
 
 
@@ -113,33 +140,15 @@ def parent_add(request, case_id: int):
 @role_required(*CASE_WORKER_ROLES)
 def parent_edit(request, case_id: int, parent_id: int):
     parent = get_parent_for_user(request.user, case_id, parent_id)
-    case = parent.case
-    if refused := _refuse_if_not_open(request, case):
-        return refused
-    context = {"case": case, "parent": parent}
-    if request.method == "GET":
-        form = ParentEditForm(initial=ParentEditForm.initial_for(parent))
-        return _form_page(request, "cases/family/parent_form.html", context, form=form)
-    saved, form, conflict = _save_edit(
+    return _edit_page(
         request,
-        ParentEditForm,
-        parent,
-        lambda data: services.parent_update(
-            parent=parent,
-            by=request.user,
-            expected_version=data["version"],
-            **form_details(data, ParentEditForm),
-        ),
-    )
-    if saved:
-        messages.success(request, "The parent or carer's details have been saved.")
-        return redirect(_summary(case, f"parent-{parent.pk}"))
-    return _form_page(
-        request,
-        "cases/family/parent_form.html",
-        {**context, "conflict": conflict},
-        form=form,
-        status=409 if conflict else 400,
+        {"case": parent.case, "parent": parent},
+        record=parent,
+        form_class=ParentEditForm,
+        template="cases/family/parent_form.html",
+        update=lambda **details: services.parent_update(parent=parent, by=request.user, **details),
+        saved_message="The parent or carer's details have been saved.",
+        anchor=f"parent-{parent.pk}",
     )
 
 
@@ -196,33 +205,15 @@ def child_add(request, case_id: int):
 @role_required(*CASE_WORKER_ROLES)
 def child_edit(request, case_id: int, child_id: int):
     child = get_child_for_user(request.user, case_id, child_id)
-    case = child.case
-    if refused := _refuse_if_not_open(request, case):
-        return refused
-    context = {"case": case, "child": child}
-    if request.method == "GET":
-        form = ChildEditForm(initial=ChildEditForm.initial_for(child))
-        return _form_page(request, "cases/family/child_form.html", context, form=form)
-    saved, form, conflict = _save_edit(
+    return _edit_page(
         request,
-        ChildEditForm,
-        child,
-        lambda data: services.child_update(
-            child=child,
-            by=request.user,
-            expected_version=data["version"],
-            **form_details(data, ChildEditForm),
-        ),
-    )
-    if saved:
-        messages.success(request, "The child's details have been saved.")
-        return redirect(_summary(case, f"child-{child.pk}"))
-    return _form_page(
-        request,
-        "cases/family/child_form.html",
-        {**context, "conflict": conflict},
-        form=form,
-        status=409 if conflict else 400,
+        {"case": child.case, "child": child},
+        record=child,
+        form_class=ChildEditForm,
+        template="cases/family/child_form.html",
+        update=lambda **details: services.child_update(child=child, by=request.user, **details),
+        saved_message="The child's details have been saved.",
+        anchor=f"child-{child.pk}",
     )
 
 
