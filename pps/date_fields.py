@@ -106,6 +106,34 @@ def _name_the_field_when_required(field: forms.Field, kwargs: dict, what: str) -
         field.error_messages["required"] = f"Enter {what}"
 
 
+def _date_from_parts(parts: list[str], message) -> datetime.date | None:
+    """The date in the day, month and year boxes; ``message(what)`` names the field."""
+    day, month, year = parts[:3]
+    if not (day or month or year):
+        return None
+    missing = [name for name, text in zip(PARTS, (day, month, year), strict=True) if not text]
+    if missing:
+        raise ValidationError(
+            message(f"must include a {' and a '.join(missing)}"), code="incomplete"
+        )
+    if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        raise ValidationError(message("must be a real date"), code="invalid")
+    if len(year) != 4:
+        raise ValidationError(message("must have a year with 4 numbers"), code="invalid")
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValidationError(message("must be a real date"), code="invalid") from None
+
+
+def _time_from_text(text: str, message) -> datetime.time:
+    """A 24-hour time of day ("14:30", "9.05"); ``message(what)`` names the field."""
+    match = TIME.match(text.strip())
+    if not match:
+        raise ValidationError(message("must have a time like 09:30 or 14:30"), code="invalid")
+    return datetime.time(int(match.group(1)), int(match.group(2)))
+
+
 class DateField(forms.DateField):
     """A date entered in day, month and year boxes.
 
@@ -126,7 +154,9 @@ class DateField(forms.DateField):
 
     def to_python(self, value):
         if isinstance(value, list | tuple):
-            return self._from_parts([(str(v).strip() if v is not None else "") for v in value])
+            return _date_from_parts(
+                [(str(v).strip() if v is not None else "") for v in value], self._message
+            )
         if value in self.empty_values:
             return None
         if isinstance(value, datetime.datetime):
@@ -137,24 +167,6 @@ class DateField(forms.DateField):
         if parsed is None:
             raise ValidationError(self._message("must be a real date"), code="invalid")
         return parsed.date() if isinstance(parsed, datetime.datetime) else parsed
-
-    def _from_parts(self, parts: list[str]):
-        day, month, year = parts[:3]
-        if not (day or month or year):
-            return None
-        missing = [name for name, text in zip(PARTS, (day, month, year), strict=True) if not text]
-        if missing:
-            raise ValidationError(
-                self._message(f"must include a {' and a '.join(missing)}"), code="incomplete"
-            )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise ValidationError(self._message("must be a real date"), code="invalid")
-        if len(year) != 4:
-            raise ValidationError(self._message("must have a year with 4 numbers"), code="invalid")
-        try:
-            return datetime.date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError(self._message("must be a real date"), code="invalid") from None
 
     def validate(self, value):
         super().validate(value)
@@ -180,7 +192,6 @@ class DateTimeField(forms.DateTimeField):
         kwargs.setdefault("help_text", "For example, 27 3 2025 and 14:30")
         super().__init__(**kwargs)
         _name_the_field_when_required(self, kwargs, "a date and time")
-        self._date = DateField(label=self.label, required=False)
 
     def _message(self, what: str) -> str:
         return f"{self.label or 'The date and time'} {what}"
@@ -190,20 +201,13 @@ class DateTimeField(forms.DateTimeField):
             parts = [(str(v).strip() if v is not None else "") for v in value]
             if not any(parts):
                 return None
-            date = self._date._from_parts(parts[:3])
+            date = _date_from_parts(parts[:3], self._message)
             time_text = parts[3] if len(parts) > 3 else ""
             if date is None:
                 raise ValidationError(self._message("must include a date"), code="incomplete")
             if not time_text:
                 raise ValidationError(self._message("must include a time"), code="incomplete")
-            match = TIME.match(time_text)
-            if not match:
-                raise ValidationError(
-                    self._message("must have a time like 09:30 or 14:30"), code="invalid"
-                )
-            naive = datetime.datetime.combine(
-                date, datetime.time(int(match.group(1)), int(match.group(2)))
-            )
+            naive = datetime.datetime.combine(date, _time_from_text(time_text, self._message))
             return timezone.make_aware(naive)
         if value in self.empty_values:
             return None
@@ -243,12 +247,7 @@ class TimeField(forms.TimeField):
             return None
         if isinstance(value, datetime.time):
             return value
-        match = TIME.match(str(value).strip())
-        if not match:
-            raise ValidationError(
-                f"{self.label or 'The time'} must have a time like 09:30 or 14:30", code="invalid"
-            )
-        return datetime.time(int(match.group(1)), int(match.group(2)))
+        return _time_from_text(str(value), lambda what: f"{self.label or 'The time'} {what}")
 
     def prepare_value(self, value):
         return f"{value:%H:%M}" if isinstance(value, datetime.time) else value
