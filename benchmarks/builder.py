@@ -314,6 +314,12 @@ def register_step(name: str, step: Step, *, before: str = "audit") -> None:
 # --- the world and the cases -------------------------------------------------
 
 
+def _caseworker(world: World, pk: int, drawn: User) -> User | None:
+    """Most cases are held by a caseworker; one in 25 by the coordinator and one in 25
+    by nobody, so the coordinator's home page lists their own and unassigned cases."""
+    return {0: None, 1: world.coordinator}.get(pk % 25, drawn)
+
+
 def make_world(case_count: int, seed: int = 10) -> World:
     from benchmarks.people import make_people
     from cases.services import topics_create_defaults
@@ -392,7 +398,7 @@ def _cases(world: World, first_pk: int, count: int) -> list[Case]:
                 opened_on=opened,
                 closed_on=closed,
                 archived_on=closed if status == "archived" else None,
-                assigned_staff=rnd.choice(world.staff),
+                assigned_staff=_caseworker(world, pk, rnd.choice(world.staff)),
                 summary="Enquiry about SEN support in school and the EHC needs assessment.",
                 created_by=rnd.choice(world.staff),
                 data_key_id=key_id,

@@ -166,3 +166,12 @@ def case_detail(*, case_id: int) -> None:
             [key_id],
         )
         keystore.fetchone()
+
+
+def replay(statements: list[tuple[str, str, object]]) -> None:
+    """Statements the app ran, run again as they are (the home pages' sections):
+    the SQL and its parameters straight to the database, every row fetched."""
+    for alias, sql, params in statements:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()

@@ -84,6 +84,18 @@ def measure_purge(bench) -> dict:
         },
         "peak_rss_mb": round(peak["rss"] / MB, 1),
         "database_bytes": _database_bytes(),
+        "left_behind": _left_behind(ids),
+    }
+
+
+def _left_behind(case_ids: list[int]) -> dict[str, int]:
+    """The destroyed cases' tasks and task history still there, counted after the
+    timed part: none, if the purge finds what the tasks plug-in built (CAS-5, RET-3)."""
+    from cases.models import Task
+
+    return {
+        "tasks": Task.objects.filter(case_id__in=case_ids).count(),
+        "task history": Task.history.filter(case_id__in=case_ids).count(),
     }
 
 

@@ -13,13 +13,16 @@ consent decision) loads through its area's ``access.py`` with
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet, Sum
+from django.http import Http404
 
 from cases.models import Case, CaseCount, ChildInformation, Parent, VolunteerAssignment
-from pps.access_log import logged_or_404
+from pps.access_log import logged_or_404, record_access
 from pps.form_fields import as_id
 from pps.models import AccessLogEntry, User
 from pps.roles import CASE_WORKER_ROLES, Role
+from pps.volunteers.onboarding import casework_refusal
 
 
 def sees_archived_cases(user: User) -> bool:
@@ -38,6 +41,10 @@ def visible_cases(user: User) -> QuerySet[Case]:
             in_service = in_service.exclude(status=Case.Status.ARCHIVED)
         return in_service
     if user.role == Role.VOLUNTEER:
+        # GOV-2: no recorded undertaking about home computers and remote
+        # working, no case at all, the ones assigned before included.
+        if casework_refusal(user):
+            return Case.objects.none()
         # The object permission is granted on assignment and removed on
         # unassignment or closure, so this join is the whole rule.
         return in_service.filter(
@@ -85,18 +92,26 @@ def get_case_for_user(
         if annotations:
             cases = cases.annotate(**annotations)
         case = cases.filter(pk=case_id).first()
-    return logged_or_404(
-        user,
-        case,
-        action=action,
-        object_type="case",
-        object_id=pk,
-        case_id=case_id,
-        message="No such case.",
-        owner=Case.objects.filter(pk=case_id).values_list("service_id", flat=True)
-        if case_id is not None
-        else None,
-    )
+    try:
+        return logged_or_404(
+            user,
+            case,
+            action=action,
+            object_type="case",
+            object_id=pk,
+            case_id=case_id,
+            message="No such case.",
+            owner=Case.objects.filter(pk=case_id).values_list("service_id", flat=True)
+            if case_id is not None
+            else None,
+        )
+    except Http404:
+        # GOV-2: the refusal is logged above like any other; a volunteer
+        # refused for want of the undertaking is told so, whatever the case
+        # (the answer depends on them alone, so it reveals nothing of the case).
+        if refusal := casework_refusal(user):
+            raise PermissionDenied(refusal) from None
+        raise
 
 
 def get_on_visible_case(
@@ -174,3 +189,37 @@ def visible_child_information(user: User, case: Case) -> QuerySet[ChildInformati
     if user.role not in CASE_WORKER_ROLES:
         information = information.filter(source=ChildInformation.Source.PARENT)
     return information
+
+
+# What a register (legal holds, breaches) reads of a case it names: never the family.
+REGISTER_FIELDS = ("id", "reference", "service_id", "status", "opened_on", "closed_on")
+
+
+def case_named_in_register(user: User, reference: str) -> Case | None:
+    """The case of the user's service with this reference, for a coordinator's or
+    administrator's register entry (a legal hold, a breach), or None.
+
+    Administrators do not read cases (ACC-1), so they get the register's
+    bookkeeping columns of any case of their service; coordinators only a case
+    they can see. Logged either way; a reference of another service's case is
+    logged for that service too (ACC-7).
+    """
+    if user.role == Role.ADMIN and user.service_id:
+        cases = Case.objects.filter(service_id=user.service_id)
+    elif user.role == Role.COORDINATOR:
+        cases = visible_cases(user)
+    else:
+        cases = Case.objects.none()
+    case = cases.only(*REGISTER_FIELDS).filter(reference=reference).first()
+    record_access(
+        user,
+        action=AccessLogEntry.Action.VIEW,
+        object_type="case",
+        object_id=case.pk if case else reference,
+        case_id=case.pk if case else None,
+        allowed=case is not None,
+        owner_service_id=None
+        if case
+        else Case.objects.filter(reference=reference).values_list("service_id", flat=True).first(),
+    )
+    return case

@@ -58,6 +58,8 @@ def case_sections(user, case: Case, current: str) -> list[dict]:
                 _count(case, "overrides_count", "non_disclosures_count"),
             )
         )
+        # Where the paper file is kept and whether it was shredded (GOV-8).
+        rows.append(("paper", "paper:section", "Paper file", None))
     else:
         # Referrers and their evidence are case-file information (ACC-3): only the links.
         rows.append(

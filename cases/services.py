@@ -16,7 +16,6 @@ from cases.models import (
     Case,
     CaseClosure,
     Child,
-    ChildInformation,
     ClosureReason,
     Contact,
     Outcome,
@@ -150,15 +149,6 @@ def child_add(
         school_phase=school_phase,
     )
     return save_as(child, by)
-
-
-@transaction.atomic
-def child_information_add(*, child: Child, by: User, kind: str, source: str, text: str):
-    require_open(child.case)
-    information = ChildInformation(
-        case=child.case, child=child, kind=kind, source=source, text=text, recorded_by=by
-    )
-    return save_as(information, by)
 
 
 @transaction.atomic

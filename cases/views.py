@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,6 +31,7 @@ from pps.locking import ConflictError
 from pps.paging import IdFirstPaginator
 from pps.roles import CASE_READER_ROLES, CASE_WORKER_ROLES
 from pps.submission import submit
+from pps.volunteers.onboarding import casework_refusal
 
 CASES_PER_PAGE = 25
 
@@ -81,6 +83,8 @@ def _case_list_page(
             "filters": filters,
             "sort_links": sort_links(request.GET, _current_sort(filters)),
             "paging_params": paging_params(request.GET),
+            # GOV-2: a volunteer without the undertaking is told why the list is empty.
+            "casework_refusal": casework_refusal(request.user),
         },
         status=400 if form.is_bound or (filters.is_bound and filters.errors) else 200,
     )
@@ -148,7 +152,11 @@ def case_detail(request, case_id: int):
     # Parents with their statement flag: the reminder and the parents' cards share one read.
     parents_with_statement_flag(case)
     children = list(case.children.all())
-    information = list(visible_child_information(request.user, case))
+    # Each item's documents are counted in the same read (the page's query budget);
+    # they are listed, with their titles, on the item's documents page.
+    information = list(
+        visible_child_information(request.user, case).annotate(document_count=Count("documents"))
+    )
     for child in children:
         child.visible_information = [item for item in information if item.child_id == child.pk]
     return render_section(

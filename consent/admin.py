@@ -1,6 +1,7 @@
 """Administrators configure consent (recipient roles, review interval); they see no decisions."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 
 from consent.models import ConsentSettings, RecipientRole
 from pps.admin import ServiceScopedAdmin
@@ -16,6 +17,19 @@ class OwnServiceAdmin(ServiceScopedAdmin):
             kwargs["queryset"] = db_field.related_model.objects.filter(pk=request.user.service_id)
             kwargs["initial"] = request.user.service_id
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if (
+            db_field.name == "service"
+            and not request.user.is_superuser
+            and isinstance(formfield.widget, RelatedFieldWidgetWrapper)
+        ):
+            # Their one service, already chosen: no "add another service" link, and
+            # the plain <select> leaves out ``required``, invalid on a list whose
+            # first option is a real choice (the wrapper would keep it).
+            formfield.widget = formfield.widget.widget
+        return formfield
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:

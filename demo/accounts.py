@@ -9,10 +9,12 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from demo.documents import tiny_pdf
 from pps.dates import add_months
 from pps.models import ConfidentialityPolicy, Service, User
 from pps.policy import services as policy
 from pps.roles import CASE_READER_ROLES
+from pps.training import records as training
 from pps.volunteers import onboarding
 
 DEMO_POLICY_TEXT = """\
@@ -26,32 +28,6 @@ is recorded and the coordinator can see it.
 do not see case-file information or school records, and they do not download or print case data.
 4. Do not store case information on personal devices, in personal email or on paper you take home.
 5. If you think information has gone to the wrong person, tell the coordinator the same day."""
-
-
-def tiny_pdf(text: str) -> bytes:
-    """A minimal valid one-page PDF (stands in for a scanned, signed document)."""
-    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 def signed_agreement_upload(volunteer: User) -> SimpleUploadedFile:
@@ -87,21 +63,35 @@ def seed_acknowledgements(service: Service, users: list[User], *, not_yet: set[s
 
 
 def onboard_volunteer(
-    volunteer: User, *, by: User | None, signed_on: datetime.date, trained_on: datetime.date
+    volunteer: User,
+    *,
+    by: User | None,
+    signed_on: datetime.date,
+    trained_on: datetime.date,
+    undertaking: bool = True,
 ) -> None:
     onboarding.volunteer_agreement_record(
         volunteer=volunteer,
         by=by,
         signed_on=signed_on,
         uploaded_file=signed_agreement_upload(volunteer),
+        remote_working_undertaking=undertaking,
     )
     onboarding.volunteer_training_record(volunteer=volunteer, by=by, completed_on=trained_on)
 
 
 def seed_volunteers(
-    *, ready: User, due_soon: User, overdue: User, by: User, today: datetime.date
+    *,
+    ready: User,
+    due_soon: User,
+    overdue: User,
+    no_undertaking: User,
+    by: User,
+    today: datetime.date,
 ) -> None:
-    """Ready, refresher due soon, refresher overdue; any other volunteer stays un-onboarded."""
+    """Ready, refresher due soon, refresher overdue, an agreement on the old form
+    without the remote working undertaking (GOV-2); any other volunteer stays
+    un-onboarded."""
     months = ready.service.volunteer_refresher_months
     onboard_volunteer(
         ready,
@@ -113,3 +103,22 @@ def seed_volunteers(
     onboard_volunteer(due_soon, by=by, signed_on=soon, trained_on=soon)
     late = add_months(today, -months) - datetime.timedelta(days=45)
     onboard_volunteer(overdue, by=by, signed_on=late, trained_on=late)
+    old_form = today - datetime.timedelta(days=20)
+    onboard_volunteer(
+        no_undertaking, by=by, signed_on=old_form, trained_on=old_form, undertaking=False
+    )
+
+
+def seed_staff_training(
+    *, up_to_date: User, due_soon: User, overdue: User, by: User, today: datetime.date
+) -> None:
+    """Staff data-protection and FOI training (GOV-1) in each state; the overdue
+    one is told on their home page, and the coordinator sees both on theirs."""
+    months = up_to_date.service.volunteer_refresher_months
+    trained = [
+        (up_to_date, today - datetime.timedelta(days=90)),
+        (due_soon, add_months(today, -months) + datetime.timedelta(days=10)),
+        (overdue, add_months(today, -months) - datetime.timedelta(days=60)),
+    ]
+    for person, day in trained:
+        training.staff_training_record(staff_member=person, by=by, completed_on=day)

@@ -3,14 +3,18 @@
 On the service's first open case: a second parent added and the first one's
 phone number corrected; a child with an item of every kind of information
 (parent-supplied and from the case file, an EHC plan with its dates), one
-corrected and one ended; and a child recorded twice, removed by the
-coordinator with the reason kept in the history.
+corrected and one ended, and a copy of the EHC plan attached to its item; and
+a child recorded twice, removed by the coordinator with the reason kept in the
+history.
 """
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from cases.family import services as family
 from cases.models import Case, ChildInformation
+from demo.documents import tiny_pdf
 
 Kind, Source = ChildInformation.Kind, ChildInformation.Source
 ITEMS = [
@@ -44,6 +48,7 @@ def seed_family(*, service, users, fake, today: datetime.date) -> None:
         postcode=parent.postcode,
         storage_agreed_on=today,
         storage_agreed_how="telephone",
+        purpose_explained=True,
     )
     family.parent_update(
         parent=parent,
@@ -73,6 +78,15 @@ def seed_family(*, service, users, fake, today: datetime.date) -> None:
             started_on=today - datetime.timedelta(days=200) if dated else None,
             review_on=today + datetime.timedelta(days=165) if dated else None,
         )
+    plan = items[Kind.EHC_PLAN]
+    family.child_information_document_attach(
+        item=plan,
+        uploaded_file=SimpleUploadedFile(
+            "ehc-plan.pdf", tiny_pdf("EHC plan (demo copy)"), "application/pdf"
+        ),
+        description="Copy of the final EHC plan",
+        by=staff,
+    )
     need = items[Kind.SEN_NEED]
     family.child_information_update(
         item=need,

@@ -59,6 +59,7 @@ def seed_helpline(
             "postcode": fake.postcode(),
             "storage_agreed_on": today - datetime.timedelta(days=days_ago),
             "storage_agreed_how": AgreementMethod.TELEPHONE,
+            "purpose_explained": True,
         }
 
     def contact(name: str, outcome: str, days_ago: int, notes: str, channel=Channel.HELPLINE):

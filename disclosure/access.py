@@ -9,9 +9,10 @@ views' role check.
 """
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from cases.access import get_on_visible_case, visible_cases
-from disclosure.models import DisclosureRequest
+from disclosure.models import DisclosureRequest, ReleaseJob
 from pps.models import User
 from pps.roles import CASE_WORKER_ROLES
 
@@ -32,3 +33,14 @@ def get_disclosure_for_user(user: User, case_id, disclosure_id, **kwargs) -> Dis
         message="No such request on this case.",
         **kwargs,
     )
+
+
+def get_release_job_for_user(
+    user: User, case_id, disclosure_id, job_id
+) -> tuple[DisclosureRequest, ReleaseJob]:
+    """A large release's job (OPS-2): through its request's checked, logged read."""
+    disclosure = get_disclosure_for_user(user, case_id, disclosure_id)
+    job = ReleaseJob.objects.filter(request=disclosure, pk=job_id).first()
+    if job is None:
+        raise Http404("No such release on this request.")
+    return disclosure, job

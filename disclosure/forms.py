@@ -67,7 +67,9 @@ class RequestForm(PlainTextForm):
         empty_value=None,
     )
     subject_parent = forms.TypedChoiceField(
-        label="Parent or carer making a subject access request",
+        label="Parent or carer asking for their own records",
+        help_text="For a subject access request, or a Freedom of Information request for their "
+        "own case notes: either is answered as subject access, by the family route.",
         coerce=int,
         required=False,
         empty_value=None,
@@ -170,6 +172,12 @@ class AnswerForm(VersionedForm):
 
 
 class ApproveForm(VersionedForm):
+    """Shares the decide page with ``RefuseForm``: each has its own ids (valid HTML)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "approve_%s")
+        super().__init__(*args, **kwargs)
+
     reason = forms.CharField(
         label="Note (optional)",
         required=False,
@@ -179,6 +187,10 @@ class ApproveForm(VersionedForm):
 
 
 class RefuseForm(VersionedForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "refuse_%s")
+        super().__init__(*args, **kwargs)
+
     reason = forms.CharField(
         label="Why the request is refused",
         max_length=2000,

@@ -44,7 +44,10 @@ def request_events(case: Case) -> Iterable[LogEntry]:
         yield LogEntry(
             at=event.at,
             action=event.get_action_display(),
-            summary=f"Request {event.request_id}: {event.summary}",
+            # The action is its own column: "Approved | Request 3: no objection".
+            summary=f"Request {event.request_id}: {event.details}"
+            if event.details
+            else f"Request {event.request_id}.",
             by=event.by,
             request_id=event.request_id,
         )

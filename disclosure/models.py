@@ -256,6 +256,49 @@ class DisclosureRelease(models.Model):
         return f"disclosure release {self.pk}"
 
 
+class ReleaseJob(models.Model):
+    """A large third-party release done by the background worker (OPS-2, DIS-5).
+
+    From ``disclosure.jobs.TASK_FROM_ITEMS`` chosen items the release button
+    records one of these and the worker runs ``disclosure_release`` itself: it
+    checks consent then (``sharing_record``), renders the pack and keeps it on
+    the ``DisclosureRelease``, encrypted under the case's key as before. This row
+    holds the chosen item keys (ids only) and, if the release was refused, the
+    reason, encrypted under the case's key; it cascades with the case (RET-3).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the background worker"
+        RUNNING = "running", "Preparing the pack"
+        RELEASED = "released", "Released"
+        REFUSED = "refused", "Not released"
+        FAILED = "failed", "Could not be prepared"
+
+    request = models.ForeignKey(
+        DisclosureRequest, on_delete=models.CASCADE, related_name="release_jobs"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    items = models.JSONField(default=list)
+    expected_version = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # A task of an older attempt stops (the pattern of retention.PurgeRun).
+    attempt = models.PositiveSmallIntegerField(default=0)
+    reason = EncryptedTextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    data_key_id = CaseKeyField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"release job {self.pk}"
+
+
 class ParentCopy(models.Model):
     """The copy of a released pack sent to a parent (DIS-5), by post or by email with permission."""
 
@@ -314,6 +357,26 @@ class DisclosureEvent(models.Model):
 
     def __str__(self) -> str:
         return f"disclosure event {self.pk}"
+
+    @property
+    def line(self) -> str:
+        """The entry as one sentence: "Approved: no objection", not "Approved: Approved. …".
+
+        Summaries that already open with the action's words ("Released 3 item(s)",
+        "Closed.", older rows' "Approved. …") are shown as they are.
+        """
+        label = self.get_action_display()
+        if self.summary.startswith(label):
+            return self.summary
+        return f"{label}: {self.summary}"
+
+    @property
+    def details(self) -> str:
+        """The summary without the action's own words, for a log that shows the action beside it."""
+        label = self.get_action_display()
+        if self.summary.startswith(label):
+            return self.summary[len(label) :].lstrip(" :.;")
+        return self.summary
 
 
 class DisclosureApprovers(models.Model):

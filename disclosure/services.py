@@ -190,6 +190,9 @@ def disclosure_request_log(
         raise RuleError("Choose who is asking.")
     if received_on > timezone.localdate(at):
         raise RuleError("The date received cannot be in the future.")
+    requester_type, own_records = _own_records_as_subject_access(
+        requester_type, subject_parent, subject_child
+    )
     subject_access = requester_type in SUBJECT_ACCESS
     recipient_roles_ensure(service=case.service)
     if subject_access:
@@ -232,9 +235,29 @@ def disclosure_request_log(
         by=by,
         at=at,
         summary=f"{request.get_requester_type_display()} received {received_on:%d/%m/%Y}, "
-        f"due {request.due_on:%d/%m/%Y}.",
+        f"due {request.due_on:%d/%m/%Y}." + (f" {OWN_RECORDS_UNDER_FOI}" if own_records else ""),
     )
     return request
+
+
+OWN_RECORDS_UNDER_FOI = (
+    "Asked for under Freedom of Information by the family member the records are about: "
+    "answered as their subject access request, by the family route."
+)
+
+
+def _own_records_as_subject_access(requester_type, subject_parent, subject_child):
+    """GOV-5: a family member asking under FOI for their own case notes is answered by the
+    family route. Their own records are their personal data, which FOI does not reach
+    (FOIA s40(1)); subject access does, with its own checks and deadline. Returns the
+    requester type to log and whether it was changed."""
+    if requester_type != RequesterType.FOI:
+        return requester_type, False
+    if subject_parent is not None:
+        return RequesterType.PARENT_SAR, True
+    if subject_child is not None:
+        return RequesterType.CHILD_SAR, True
+    return requester_type, False
 
 
 @transaction.atomic
@@ -357,8 +380,9 @@ def disclosure_approve(
         by=by,
         at=at,
         action=DisclosureEvent.Action.APPROVED,
-        summary="Approved."
-        + (f" {disclosure.decision_reason}" if disclosure.decision_reason else ""),
+        summary=f"Approved: {disclosure.decision_reason}"
+        if disclosure.decision_reason
+        else "Approved.",
     )
 
 

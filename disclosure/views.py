@@ -17,11 +17,23 @@ from cases.access import get_case_for_user
 from consent.roles import role_labels
 from consent.sharing import SharingRefused, internal_document, outbound_path, sharing_require
 from disclosure import forms, services
-from disclosure.access import get_disclosure_for_user, visible_disclosures
+from disclosure.access import (
+    get_disclosure_for_user,
+    get_release_job_for_user,
+    visible_disclosures,
+)
 from disclosure.approvers import approvers_for, may_decide, may_manage, why_not
 from disclosure.due_dates import deadline_basis, urgency
+from disclosure.jobs import (
+    active_release_job,
+    job_is_live,
+    release_job_create,
+    release_job_enqueue,
+    release_runs_as_task,
+)
 from disclosure.log import disclosure_log
 from disclosure.models import OPEN_STATES, DisclosureRequest, State
+from disclosure.release_pack import chosen_pack, render_pack
 from disclosure.subject_access import family_pack, older_children_to_decide
 from pps.access_log import record_listing
 from pps.decorators import no_volunteer_export, role_required
@@ -192,9 +204,19 @@ def close_save(request, case_id: int, request_id: int):
 
 def _decide_page(request, case, item, **forms_given):
     versioned = {"version": item.version}
+    # Offer only the decisions the request can still take (after approval: refusal).
+    next_states = services.allowed_next(item)
+    may_approve, may_refuse = State.APPROVED in next_states, State.REFUSED in next_states
     context = {
         "case": case,
         "item": item,
+        "may_approve": may_approve,
+        "may_refuse": may_refuse,
+        "decide_title": {
+            (True, True): "Approve or refuse",
+            (True, False): "Approve",
+            (False, True): "Refuse",
+        }.get((may_approve, may_refuse), "Decision on"),
         "refusal": why_not(request.user, item),
         "approvers": approvers_for(case.service),
         "approve_form": forms.ApproveForm(initial=versioned),
@@ -254,7 +276,13 @@ def _release_page(request, case, item, form=None):
         ]
         context["form"] = form or forms.FamilyReleaseForm(initial={"version": item.version})
     else:
-        context["form"] = form or forms.ReleaseForm(case=case, initial={"version": item.version})
+        if form is None:
+            form = forms.ReleaseForm(case=case, initial={"version": item.version})
+            # "Select all" / "Select none" without JavaScript: the page again,
+            # all (or none) ticked. With it, static/js/app.js ticks them in place.
+            if request.GET.get("select") == "all":
+                form.initial["items"] = [key for key, _ in form.fields["items"].choices]
+        context["form"] = form
     return render(request, "disclosure/release.html", context)
 
 
@@ -295,8 +323,73 @@ def release_save(request, case_id: int, request_id: int):
     case, item = _load(request, case_id, request_id)
     if item.is_family_route:
         return _to_detail(item)
+    running = active_release_job(item)
+    if running:  # already with the worker (a second click, another tab)
+        return _to_job(running)
+    form = forms.ReleaseForm(request.POST, case=case)
+    if form.is_valid() and release_runs_as_task(form.cleaned_data.get("items")):
+        # A pack this large outlasts a request (OPS-2): the worker releases it,
+        # checking consent when it renders, and the job's page follows it.
+        job = release_job_create(
+            disclosure=item,
+            items=form.cleaned_data["items"],
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+        )
+        release_job_enqueue(job)
+        return _to_job(job)
     # The service records the share through sharing_record, which checks consent now.
-    return _release(request, case, item, forms.ReleaseForm(request.POST, case=case))
+    return _release(request, case, item, form)
+
+
+@require_POST
+@no_volunteer_export
+@staff_only
+@sudo_required
+@outbound_path("Preview of a disclosure pack before its release: checked like the release")
+def release_preview(request, case_id: int, request_id: int):
+    """The pack exactly as the release would render it, from the items ticked now.
+
+    Nothing is released, recorded as shared or sent; the read is logged like
+    the request's other pages. Consent is checked as for the release, so a pack
+    that could not go out is not produced at all (CON-6).
+    """
+    case, item = _load(request, case_id, request_id)
+    if item.is_family_route or item.state != State.APPROVED:
+        return _to_detail(item)
+    form = forms.ReleaseForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            sharing_require(
+                case=case, recipient_role=item.recipient_role, party=item.requester_name
+            )
+        except SharingRefused as refused:
+            form.add_error(None, f"The pack cannot be previewed. {refused}")
+    if not form.is_valid():
+        return _release_page(request, case, item, form)
+    pack = chosen_pack(item, form.cleaned_data["items"])
+    pack.title = "Preview: not released"
+    pdf = render_pack(item, pack, approved_by=item.decided_by)
+    return pdf_response(pdf, f"preview-disclosure-{case.reference}-{item.pk}.pdf")
+
+
+def _to_job(job):
+    return redirect(
+        "disclosure:release_job", case_id=job.case_id, request_id=job.request_id, job_id=job.pk
+    )
+
+
+@require_GET
+@staff_only
+def release_job(request, case_id: int, request_id: int, job_id: int):
+    """A large release's progress while the worker has it (htmx polls this page)."""
+    item, job = get_release_job_for_user(request.user, case_id, request_id, job_id)
+    case = item.case
+    return render(
+        request,
+        "disclosure/release_job.html",
+        {"case": case, "item": item, "job": job, "active": job_is_live(job)},
+    )
 
 
 @require_POST

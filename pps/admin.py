@@ -8,6 +8,10 @@ from Django's global shortcuts.
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm as BaseAdminPasswordChangeForm
+from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.utils.html import conditional_escape
 
 from pps.form_fields import PlainTextMixin
 from pps.models import Service, User
@@ -31,13 +35,59 @@ class ServiceScopedAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         # The same rule for text as every other form in the project (SEC-4).
         form = super().get_form(request, obj, **kwargs)
-        if issubclass(form, PlainTextMixin):
-            return form
-        return type(form.__name__, (PlainTextMixin, form), {})
+        if not issubclass(form, PlainTextMixin):
+            form = type(form.__name__, (PlainTextMixin, form), {})
+        for field in form.base_fields.values():
+            # The admin prints help text as HTML; ours is plain text, where a "<N"
+            # would open a tag and break the page. Django's own (already safe) stays.
+            field.help_text = conditional_escape(field.help_text)
+        return form
+
+    def get_changelist_form(self, request, **kwargs):
+        # Fields edited in place on the list have no label of their own: each
+        # says whose it is and what it is (a screen reader hears "Transport: Position").
+        base = super().get_changelist_form(request, **kwargs)
+
+        class LabelledChangelistForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for field in self.fields.values():
+                    if field.label and not field.widget.is_hidden:
+                        field.widget.attrs["aria-label"] = f"{self.instance}: {field.label}"
+
+        return LabelledChangelistForm
+
+
+class PasswordHashWidget(ReadOnlyPasswordHashWidget):
+    """Django's read-only password summary without ``disabled``, which is not valid
+    on the <div> it renders (the field stays disabled: the form ignores its value)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("disabled", None)
+        return context
+
+
+class UserChangeForm(BaseUserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].widget = PasswordHashWidget()
+
+
+class AdminPasswordChangeForm(BaseAdminPasswordChangeForm):
+    # Django's help text ends in a list, which its template puts inside a <p> (invalid
+    # HTML); it also speaks of other ways in (single sign-on), which this service has not.
+    usable_password_help_text = (
+        "Disabled, the user cannot sign in at all (there is no other way in) "
+        "and their current password is lost."
+    )
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, ServiceScopedAdmin):
+    form = UserChangeForm
+    change_password_form = AdminPasswordChangeForm
     list_display = ["username", "first_name", "last_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active"]
     fieldsets = [

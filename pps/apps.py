@@ -19,6 +19,9 @@ class PpsConfig(AppConfig):
         # every migrate, because Django rebuilds a SQLite table for some schema
         # changes (losing its triggers) and later apps add history tables.
         post_migrate.connect(_protect_history, dispatch_uid="pps-protect-history")
+        # No planner sample of ciphertext or blind indexes on PostgreSQL (RET-6),
+        # checked after every migrate so a column added later is covered too.
+        post_migrate.connect(_exclude_from_statistics, dispatch_uid="pps-no-statistics")
 
 
 def _sync_role_groups(sender, using="default", plan=None, **kwargs) -> None:
@@ -42,3 +45,13 @@ def _protect_history(sender, using="default", plan=None, **kwargs) -> None:
     if any(backwards for _, backwards in plan or []):
         return
     protect_history_tables(connections[using])
+
+
+def _exclude_from_statistics(sender, using="default", plan=None, **kwargs) -> None:
+    from django.db import connections
+
+    from pps.planner_statistics import exclude_sensitive_columns
+
+    if any(backwards for _, backwards in plan or []):
+        return
+    exclude_sensitive_columns(connections[using])

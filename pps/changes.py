@@ -27,6 +27,8 @@ WATCHED = (
     "disclosure.DisclosureApprovers",
     "retention.RetentionCategory",
     "retention.ServiceRetentionSettings",
+    "governance.Breach",
+    "governance.Maintainer",
 )
 KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
@@ -52,7 +54,7 @@ def _histories(service_id: int):
         yield model, rows.order_by("-history_date", "-history_id")
 
 
-def _describe(model, row) -> Change:
+def change_described(model, row) -> Change:
     fields: tuple[str, ...] = ()
     if row.history_type == "~":
         previous = row.prev_record
@@ -92,7 +94,7 @@ class ServiceChanges:
         start, stop = index.start or 0, index.stop
         streams = [_stream(model, rows[:stop]) for model, rows in _histories(self.service_id)]
         merged = heapq.merge(*streams, key=lambda item: item[0], reverse=True)
-        return [_describe(model, row) for _, model, row in islice(merged, start, stop)]
+        return [change_described(model, row) for _, model, row in islice(merged, start, stop)]
 
 
 def _stream(model, rows):

@@ -24,13 +24,19 @@ from functools import lru_cache
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.utils import timezone
 
 FORMAT_V1 = b"\x01"
 NONCE_BYTES = 12
 KEY_BYTES = 32
 # Unwrapped data keys are cached briefly so that a page of 25 cases costs one
-# key-store query, not 25. Destroying a key evicts it at once in this process.
+# key-store query, not 25. Destroying a key evicts it at once in this process,
+# but another app server (or the worker) may destroy one at any moment and has
+# no way to tell this process: so within a web request only keys read from the
+# key store since that request began are used (OPS-3), and a key destroyed
+# elsewhere is unusable here from the next request on. Outside requests (the
+# worker, commands) an entry lasts DATA_KEY_CACHE_SECONDS.
 DATA_KEY_CACHE_SECONDS = 60
 
 
@@ -99,8 +105,30 @@ def unwrap_data_key(wrapped: bytes, data_key_id: uuid.UUID, master_key_id: str) 
 
 # --- data keys (in the key store) ------------------------------------------
 
-_cache: dict[uuid.UUID, tuple[bytes, float]] = {}
+# key id -> (unwrapped key, monotonic time it was read, time it expires)
+_cache: dict[uuid.UUID, tuple[bytes, float, float]] = {}
 _cache_lock = threading.Lock()
+# The monotonic time the current thread's request began (None outside a request).
+_request = threading.local()
+
+
+def _begin_request(**kwargs) -> None:
+    _request.began = time.monotonic()
+
+
+def _end_request(**kwargs) -> None:
+    _request.began = None
+
+
+request_started.connect(_begin_request, dispatch_uid="pps-crypto-request-started")
+request_finished.connect(_end_request, dispatch_uid="pps-crypto-request-finished")
+
+
+def _usable(entry: tuple[bytes, float, float] | None, now: float) -> bool:
+    if entry is None or entry[2] <= now:
+        return False
+    began = getattr(_request, "began", None)
+    return began is None or entry[1] >= began
 
 
 def forget_cached_keys(*key_ids: uuid.UUID) -> None:
@@ -130,19 +158,24 @@ def load_data_keys(key_ids) -> None:
 
     now = time.monotonic()
     with _cache_lock:
-        wanted = {k for k in key_ids if k is not None and _cache.get(k, (b"", 0))[1] <= now}
+        wanted = {k for k in key_ids if k is not None and not _usable(_cache.get(k), now)}
     if not wanted:
         return
+    found = set()
     for row in DataKey.objects.filter(id__in=wanted):
         key = unwrap_data_key(bytes(row.wrapped), row.id, row.master_key_id)
+        found.add(row.id)
         with _cache_lock:
-            _cache[row.id] = (key, now + DATA_KEY_CACHE_SECONDS)
+            _cache[row.id] = (key, now, now + DATA_KEY_CACHE_SECONDS)
+    # Gone from the key store (destroyed by another server): gone from here too.
+    if wanted - found:
+        forget_cached_keys(*(wanted - found))
 
 
 def get_data_key(key_id: uuid.UUID) -> bytes:
     with _cache_lock:
         cached = _cache.get(key_id)
-    if cached and cached[1] > time.monotonic():
+    if _usable(cached, time.monotonic()):
         return cached[0]
     load_data_keys([key_id])
     with _cache_lock:

@@ -6,15 +6,24 @@ from pps.access_log import record_access
 from pps.models import AccessLogEntry
 from pps.roles import Role
 
+# The case's own page: a refusal there is a refusal of the case.
+CASE_PAGE = "cases:detail"
+
 
 def _record_refusal(request, action, kwargs) -> None:
     """Log a refused signed-in request, so coordinators see it with the others (ACC-7)."""
     case_id = kwargs.get("case_id")
-    if case_id is not None:
+    match = request.resolver_match
+    page = match.view_name if match else request.path
+    if case_id is not None and page != CASE_PAGE:
+        # A page about the case (its access log, a letter form), not the case
+        # itself: the log says which, so a reader does not take it for a
+        # refusal of the case (ACC-7). ``case_id`` keeps it on the case's log.
+        object_type, object_id = "case_page", page
+    elif case_id is not None:
         object_type, object_id = "case", case_id
     else:
-        match = request.resolver_match
-        object_type, object_id = "page", (match.view_name if match else request.path)
+        object_type, object_id = "page", page
     record_access(
         request.user,
         action=action,

@@ -195,6 +195,11 @@ def blind_index_for(normaliser: str, value) -> str | None:
     return crypto.blind_index(normaliser, normalised) if normalised else None
 
 
+def encrypted_field_names(model) -> list[str]:
+    """The model's encrypted fields, for ``defer()`` where a list shows none of them."""
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, _EncryptedField)]
+
+
 class EncryptedBinaryField(_EncryptedField):
     """Encrypted file content (uploaded documents, generated packs)."""
 

@@ -18,7 +18,8 @@ class Service(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     volunteer_refresher_months = models.PositiveSmallIntegerField(
         default=12,
-        help_text="How often volunteers must refresh their data-protection training (ACC-4).",
+        help_text="How often volunteers and staff must refresh their data-protection and FOI "
+        "training (ACC-4, GOV-1).",
     )
     history = AuditHistory()
 
@@ -217,6 +218,15 @@ class VolunteerAgreement(models.Model):
         User, on_delete=models.PROTECT, related_name="volunteer_agreements"
     )
     signed_on = models.DateField()
+    # GOV-2: the volunteer also undertook not to keep case data on a home
+    # computer and to follow the council's mobile and remote working policy.
+    # Agreements recorded before this was asked for say False: nobody can
+    # vouch for an undertaking the service never recorded.
+    remote_working_undertaking = models.BooleanField(
+        default=False,
+        help_text="The volunteer signed the undertaking not to keep case data on home "
+        "computers and to follow the council's mobile and remote working policy (GOV-2).",
+    )
     document = EncryptedBinaryField()
     content_type = models.CharField(max_length=100)
     data_key_id = CaseKeyField()
@@ -235,28 +245,65 @@ class VolunteerAgreement(models.Model):
         return f"volunteer agreement {self.pk}"
 
 
-class VolunteerTraining(models.Model):
-    """Data-protection training (first or refresher) a volunteer completed (ACC-4).
+class TrainingRecord(models.Model):
+    """Data-protection and FOI training (first or refresher) someone completed.
 
-    Append-only; the latest date decides when the next refresher is due.
+    Append-only in use (a correction changes the date, and the history keeps
+    the old one); the latest date decides when the next refresher is due.
+    Volunteers' and staff's records are separate tables because a volunteer's
+    belongs with their onboarding (ACC-4) and a staff member's with their job
+    (GOV-1); the rules on them are the same (``pps.training``).
     """
 
-    volunteer = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="volunteer_trainings"
-    )
     completed_on = models.DateField()
     recorded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-completed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"training {self.pk}"
+
+
+class VolunteerTraining(TrainingRecord):
+    """Data-protection training a volunteer completed (ACC-4)."""
+
+    volunteer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="volunteer_trainings"
+    )
     # Shorter than "historical volunteer data-protection training": Django's
     # permission names for it must fit auth's original 50 characters, or auth's
     # migrations cannot be unapplied.
     history = AuditHistory(verbose_name="historical volunteer training")
 
-    class Meta:
-        ordering = ["-completed_on", "-id"]
+    class Meta(TrainingRecord.Meta):
         verbose_name = "volunteer data-protection training"
 
+
+class StaffTraining(TrainingRecord):
+    """Data-protection and FOI training a staff member or coordinator completed (GOV-1)."""
+
+    staff_member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="staff_trainings")
+    history = AuditHistory(verbose_name="historical staff training")
+
+    class Meta(TrainingRecord.Meta):
+        verbose_name = "staff data-protection training"
+
+
+class WorkerHeartbeat(models.Model):
+    """When a background worker last said it was alive (OPS-2, OPS-4).
+
+    Written every few seconds by a thread of ``manage.py db_worker`` (even while a
+    long task runs) and read by ``/healthz``. Holds a random worker id and a
+    time, nothing else.
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField(db_index=True)
+
     def __str__(self) -> str:
-        return f"training {self.pk}"
+        return f"worker {self.worker_id}"

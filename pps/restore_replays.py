@@ -41,6 +41,9 @@ class PostRestoreReplay:
     alias: str
     collect: Callable[[datetime.datetime], Any]
     apply: Callable[[Any], int]
+    # False for a replay that reads nothing from the live database (``collect``
+    # returns nothing): it still runs when the live database is lost.
+    needs_live_database: bool = True
 
 
 _registry: dict[str, PostRestoreReplay] = {}
@@ -63,14 +66,26 @@ def replays_for(alias: str) -> list[PostRestoreReplay]:
 
 
 def _live_data_keys(since: datetime.datetime) -> dict:
+    from pps.backups import BackupError
     from pps.keystore.models import DataKey
 
-    return {
+    live = {
         row["id"]: row
         for row in DataKey.objects.values(
             "id", "master_key_id", "wrapped", "created_at", "rewrapped_at"
         )
     }
+    if not live:
+        # A key store just migrated on a new server holds no keys. Taken as the live
+        # one, every restored key would count as destroyed since the backup and be
+        # deleted: every case lost. (A live store that really lost every key to the
+        # purge has nothing left worth restoring.)
+        raise BackupError(
+            "the live key store holds no keys, so it is not the one whose destructions"
+            " must be kept. If the live key store is lost and this is a new, empty one,"
+            " restore with --live-database-lost."
+        )
+    return live
 
 
 def _reconcile_data_keys(live: dict) -> int:

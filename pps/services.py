@@ -45,7 +45,10 @@ def user_create(
     last_name: str = "",
     email: str = "",
     by: User | None = None,
+    password_hash: str = "",
 ) -> User:
+    """``password_hash`` (an already hashed ``password``) lets the demo hash its one shared
+    password once: Argon2id is slow on purpose, and the demo creates sixteen accounts."""
     user = User(
         username=User.normalize_username(username),
         email=User.objects.normalize_email(email),
@@ -53,6 +56,9 @@ def user_create(
         first_name=first_name,
         last_name=last_name,
     )
-    user.set_password(password)
+    if password_hash:
+        user.password = password_hash
+    else:
+        user.set_password(password)
     save_as(user, by)
     return user_set_role(user=user, role=role, by=by)

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from pps.env import env_bool, env_int, env_list, env_secret, env_str
+from pps.proxies import throttle_address_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("PPS_DATA_DIR", str(BASE_DIR / "var")))
@@ -25,6 +26,10 @@ PRODUCTION = PPS_ENV == "production"
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
+# With DEBUG on, users still get the service's error pages, never Django's
+# technical ones (stack, local values, URL list); a developer can ask for those
+# (pps/error_pages.py).
+PPS_DEBUG_TECHNICAL_PAGES = DEBUG and env_bool("PPS_DEBUG_TECHNICAL_PAGES", default=False)
 
 # Development-only values. They are public (they are in this file), so production
 # refuses them; see the checks at the end of this module.
@@ -64,6 +69,9 @@ INSTALLED_APPS = [
     "consent",
     "disclosure",
     "retention",
+    "governance",
+    # After "pps": its db_worker command (the package's, plus a heartbeat) wins.
+    "django_tasks_db",
 ]
 if not PRODUCTION:
     # The demo data behind `make run` and the performance benchmark: tools for
@@ -72,7 +80,13 @@ if not PRODUCTION:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files, straight after the HTTPS redirect and HSTS: they need no
+    # session, user or CSRF check.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # /healthz answers here, before anything that reads or writes a session,
+    # requires a sign-in or redirects (pps/health.py).
+    "pps.health.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -88,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The service's 404, 405 and (DEBUG on) 500 pages instead of Django's own.
+    "pps.error_pages.ServiceErrorPagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "pps.security.middleware.ClearErrorPagesMiddleware",
     "pps.security.idempotency.IdempotentPostMiddleware",
@@ -150,6 +166,9 @@ def _database(url_var: str, sqlite_file: str) -> dict:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         if config["ENGINE"] == "django.db.backends.sqlite3":
             return _sqlite(Path(config["NAME"]))
+        # A server that does not answer fails the request (and /healthz) in
+        # seconds rather than hanging a worker; the URL may set its own.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
         return config
     return _sqlite(DATA_DIR / sqlite_file)
 
@@ -162,6 +181,11 @@ DATABASES = {
     "keystore": _database("KEYSTORE_DATABASE_URL", "keystore.sqlite3"),
 }
 DATABASE_ROUTERS = ["pps.keystore.router.KeystoreRouter"]
+
+# Background jobs (OPS-2): Django's tasks framework, queued in the case database
+# (the router keeps everything but the key store there) and run by
+# `manage.py db_worker` (django-tasks-db).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "pps.User"
@@ -216,10 +240,10 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "pps.security.views.signin_paused"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "code"]
 AXES_VERBOSE = False
-# Behind the production reverse proxy the client address is the last hop it adds.
-AXES_IPWARE_PROXY_COUNT = env_int("PPS_PROXY_COUNT", 1 if PRODUCTION else 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+# Behind the production reverse proxy (Caddy: 1) the client's address comes
+# from X-Forwarded-For (pps/proxies.py).
+AXES_IPWARE_PROXY_COUNT, AXES_IPWARE_META_PRECEDENCE_ORDER = throttle_address_settings(
+    env_int("PPS_PROXY_COUNT", 1 if PRODUCTION else 0)
 )
 
 # guardian: no anonymous user row; object permissions use direct foreign keys.
@@ -258,6 +282,9 @@ X_FRAME_OPTIONS = "DENY"
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # A health check from the machine itself (monitoring, systemd) may use plain
+    # HTTP to gunicorn; the answer holds nothing to protect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -276,9 +303,28 @@ TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True
 
+# Static files are served by WhiteNoise from the app's own origin (so the CSP's
+# 'self' covers them). Production serves what `collectstatic` put in
+# STATIC_ROOT: hashed names (cached for a year, immutable) and gzip/brotli
+# copies. Development and tests read the source folders directly, so neither
+# needs `collectstatic` (the manifest storage would refuse every page without it).
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("PPS_STATIC_ROOT", str(DATA_DIR / "staticfiles")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+# Nothing on another origin needs these files.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 if PRODUCTION:
     MAILERS = {
@@ -295,15 +341,21 @@ if PRODUCTION:
         }
     }
 else:
-    # Development prints email to the console; tests use Django's memory backend.
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Development writes each email to a file in var/demo-mail/ (the demo sends PDFs that would
+    # bury the console in base64); tests use Django's memory backend.
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(DATA_DIR / "demo-mail")},
+        }
+    }
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "no-reply@localhost")
 
 # Logs carry no personal data: request bodies and query strings are never
 # logged, and 404s (which name only opaque ids) are kept at WARNING.
 # Exception messages can quote a value, so tracebacks are logged without them
 # (pps/security/logging.py); the development server's request lines lose their
-# query strings (a search for a surname).
+# query strings (a search for a surname), and requests for /healthz are not logged.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -313,12 +365,15 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         }
     },
-    "filters": {"no_query_strings": {"()": "pps.security.logging.DropQueryStrings"}},
+    "filters": {
+        "no_query_strings": {"()": "pps.security.logging.DropQueryStrings"},
+        "no_health_checks": {"()": "pps.security.logging.DropHealthChecks"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "redacted",
-            "filters": ["no_query_strings"],
+            "filters": ["no_health_checks", "no_query_strings"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},

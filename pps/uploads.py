@@ -1,4 +1,5 @@
-"""Uploaded documents (signed consent forms, volunteer agreements): checked, capped, encrypted.
+"""Uploaded documents (signed consent forms, volunteer agreements, documents on
+child information): checked, capped, encrypted.
 
 The type is decided by the file's content, never by its name or the browser's
 claim. The bytes are stored with ``EncryptedBinaryField`` in the database under
@@ -38,9 +39,7 @@ def read_upload(uploaded_file) -> tuple[bytes, str]:
         raise ValidationError("The selected file is empty.")
     content_type = sniff_content_type(content[:16])
     if content_type is None:
-        raise ValidationError(
-            "The file must be a PDF, PNG or JPEG (a scan or photo of the signed form)."
-        )
+        raise ValidationError("The file must be a PDF, PNG or JPEG.")
     return content, content_type
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, reverse_lazy
 
-from pps import change_views, views
+from pps import change_views, health, views
 from pps.security import views as security_views
 
 admin.site.site_header = "SEND Information, Advice and Support – administration"
@@ -18,18 +18,23 @@ urlpatterns = [
     path("accounts/login/", security_views.sign_in, name="login"),
     path("accounts/logout/", views.logout, name="logout"),
     path("accounts/keepalive/", views.keepalive, name="keepalive"),
-    path("health/", views.health, name="health"),
+    # Answered by pps.health.HealthCheckMiddleware before the session; named for reverse().
+    path("healthz", health.healthz, name="health"),
     path("changes/", change_views.changes, name="changes"),
     path("accounts/", include("pps.security.urls")),
     path("cases/", include("cases.urls")),
     path("cases/", include("cases.tasks.urls")),
     path("cases/", include("cases.closing.urls")),
+    path("cases/", include("cases.paper.urls")),
     path("policy/", include("pps.policy.urls")),
     path("volunteers/", include("pps.volunteers.urls")),
+    path("staff-training/", include("pps.training.urls")),
     path("access-log/", include("cases.access_log.urls")),
     path("helpline/", include("cases.helpline.urls")),
     path("statistics/", include("cases.statistics.urls")),
     path("retention/", include("retention.urls")),
+    path("breaches/", include("governance.urls")),
+    path("maintainers/", include("governance.maintainers.urls")),
     path("disclosure/", include("disclosure.urls")),
     path("safeguarding/", include("disclosure.safeguarding.urls")),
     path("", include("consent.urls")),

@@ -1,7 +1,6 @@
 from django.contrib import auth
 from django.contrib.auth.decorators import login_not_required
-from django.db import connections
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -44,17 +43,3 @@ def keepalive(request):
     The idle middleware has already recorded this request; nothing else to do.
     """
     return HttpResponse(status=204)
-
-
-@require_GET
-@login_not_required
-@two_factor_not_required
-def health(request):
-    """Liveness and database reachability, for the load balancer. No data."""
-    try:
-        for alias in ("default", "keystore"):
-            with connections[alias].cursor() as cursor:
-                cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
-        return JsonResponse({"status": "unavailable"}, status=503)
-    return HttpResponse("ok", content_type="text/plain")

@@ -9,39 +9,12 @@ Every look-up is written to the access log, found or not (ACC-6, ACC-7).
 
 from django.utils import timezone
 
-from cases.access import visible_cases
 from cases.models import Case
-from pps.access_log import logged_or_404, record_access
-from pps.models import AccessLogEntry, Service, User
+from pps.access_log import logged_or_404
+from pps.models import Service, User
 from pps.roles import Role
 from retention.models import CaseRetention, LegalHold
 from retention.schedule import CLOSED_STATUSES
-
-BOOKKEEPING_FIELDS = ("id", "reference", "service_id", "status", "opened_on", "closed_on")
-
-
-def case_for_hold(user: User, reference: str) -> Case | None:
-    """The case with this reference that ``user`` may put on hold, or None."""
-    if user.role == Role.ADMIN and user.service_id:
-        cases = Case.objects.filter(service_id=user.service_id)
-    elif user.role == Role.COORDINATOR:
-        cases = visible_cases(user)
-    else:
-        cases = Case.objects.none()
-    case = cases.only(*BOOKKEEPING_FIELDS).filter(reference=reference).first()
-    record_access(
-        user,
-        action=AccessLogEntry.Action.VIEW,
-        object_type="case",
-        object_id=case.pk if case else reference,
-        case_id=case.pk if case else None,
-        allowed=case is not None,
-        # A reference of another service's case: that service sees the attempt (ACC-7).
-        owner_service_id=None
-        if case
-        else Case.objects.filter(reference=reference).values_list("service_id", flat=True).first(),
-    )
-    return case
 
 
 def holds_for(user: User):
@@ -67,11 +40,10 @@ def stored_due_count(service: Service) -> int:
     ).count()
 
 
-def held_case_count(service: Service) -> int:
-    """Cases of the service under a hold not yet lifted (the admin dashboard)."""
-    return (
-        Case.objects.filter(service=service, legal_holds__lifted_at__isnull=True).distinct().count()
-    )
+def active_holds_for(user: User):
+    """The holds not yet lifted: the holds page's list, and the count the retention
+    overview links to it with (one queryset, so the two always agree)."""
+    return holds_for(user).filter(lifted_at__isnull=True)
 
 
 def get_hold_for_user(user: User, hold_id: int) -> LegalHold:

@@ -15,11 +15,17 @@ from pps.pdf import pdf_response
 from pps.roles import Role
 from pps.security.sudo import sudo_required
 from pps.submission import submit
-from retention.access import held_case_count, stored_due_count
+from retention.access import active_holds_for, stored_due_count
 from retention.certificate import certificate_reference, destruction_certificate_pdf
-from retention.forms import CategoryForm, CertificateForm, PurgeConfirmForm, SettingsForm
+from retention.forms import (
+    CategoryForm,
+    CertificateForm,
+    PurgeConfirmForm,
+    PurgePreviewDateForm,
+    SettingsForm,
+)
 from retention.models import DestructionLogEntry, PurgeRun, RetentionCategory
-from retention.purge import PurgeRefused, purge_execute, purge_preview
+from retention.purge import PurgeRefused, purge_preview, purge_run_create
 from retention.schedule import retention_categories_for
 from retention.services import (
     cases_archive_due,
@@ -28,6 +34,13 @@ from retention.services import (
     retention_category_update,
     retention_settings_for,
     retention_settings_update,
+)
+from retention.tasks import (
+    ACTIVE,
+    purge_run_enqueue,
+    purge_run_restart,
+    run_can_restart,
+    run_is_stale,
 )
 
 admin_only = role_required(Role.ADMIN)
@@ -47,7 +60,7 @@ def dashboard(request):
             "settings": retention_settings_for(service),
             "archive_due": cases_due_for_archive(service).count(),
             "stored_due": stored_due_count(service),
-            "active_holds": held_case_count(service),
+            "active_holds": active_holds_for(request.user).count(),
             "runs": PurgeRun.objects.filter(service=service)[:5],
         },
     )
@@ -166,11 +179,24 @@ def archive_now(request):
     return redirect("retention:dashboard")
 
 
-def _purge_page(request, form=None, status=200):
-    preview = purge_preview(service=request.user.service)
-    form = form or PurgeConfirmForm(initial={"case_ids": ",".join(map(str, preview.due_ids))})
+def _purge_page(request, form=None, status=200, date_form=None):
+    as_of = date_form.cleaned_data["as_of"] if date_form and date_form.is_valid() else None
+    if date_form is not None and date_form.errors:
+        status = 400
+    preview = purge_preview(service=request.user.service, as_of=as_of)
+    # A later day's preview is for planning only: it offers no purge, and the
+    # confirmation never carries a date (the purge works the dates out for today).
+    if not preview.planned:
+        form = form or PurgeConfirmForm(initial={"case_ids": ",".join(map(str, preview.due_ids))})
     return render(
-        request, "retention/purge.html", {"preview": preview, "form": form}, status=status
+        request,
+        "retention/purge.html",
+        {
+            "preview": preview,
+            "form": form,
+            "date_form": date_form or PurgePreviewDateForm(),
+        },
+        status=status,
     )
 
 
@@ -180,7 +206,8 @@ def _purge_page(request, form=None, status=200):
 @admin_only
 @sudo_required
 def purge(request):
-    return _purge_page(request)
+    asked = PurgePreviewDateForm(request.GET) if "as_of_day" in request.GET else None
+    return _purge_page(request, date_form=asked)
 
 
 @require_POST
@@ -191,27 +218,60 @@ def purge_confirm(request):
     if not form.is_valid():
         return _purge_page(request, form, status=400)
     try:
-        run = purge_execute(
+        run = purge_run_create(
             case_ids=form.cleaned_data["case_ids"],
             by=request.user,
             method=PurgeRun.Method.SCREEN,
             service=request.user.service,
+            status=PurgeRun.Status.QUEUED,
         )
     except PurgeRefused as exc:
         messages.error(request, str(exc))
         return redirect("retention:purge")
+    # A purge of many cases outlasts any request: the worker does it (OPS-2),
+    # and the run's page follows its progress.
+    purge_run_enqueue(run)
     return redirect("retention:run", run.pk)
+
+
+def _own_run(request, run_id: int) -> PurgeRun:
+    return get_object_or_404(PurgeRun, pk=run_id, service=request.user.service)
 
 
 @require_GET
 @admin_only
 def run(request, run_id: int):
-    purge_run = get_object_or_404(PurgeRun, pk=run_id, service=request.user.service)
+    """A run's result, or its progress while the worker has it (htmx polls this page)."""
+    purge_run = _own_run(request, run_id)
+    active = purge_run.status in ACTIVE
     return render(
         request,
         "retention/run.html",
-        {"run": purge_run, "entries": purge_run.entries.select_related("authorised_by")},
+        {
+            "run": purge_run,
+            "active": active,
+            "stale": active and run_is_stale(purge_run),
+            "can_restart": run_can_restart(purge_run),
+            "entries": purge_run.entries.select_related("authorised_by"),
+        },
     )
+
+
+# Restarting queues destruction again: the administrator confirms who they are
+# first, as for the purge itself (SEC-4).
+@require_POST
+@admin_only
+@sudo_required
+def run_restart(request, run_id: int):
+    purge_run = _own_run(request, run_id)
+    try:
+        purge_run = purge_run_restart(run=purge_run, by=request.user)
+    except PurgeRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("retention:run", purge_run.pk)
+    purge_run_enqueue(purge_run)
+    messages.success(request, "The purge has been queued again.")
+    return redirect("retention:run", purge_run.pk)
 
 
 def _log_page(request, form, status=200):

@@ -138,6 +138,17 @@ class PurgeConfirmForm(PlainTextForm):
         return [int(part) for part in raw.split(",")] if raw else []
 
 
+class PurgePreviewDateForm(PlainTextForm):
+    """The day a planning preview answers for; never part of the purge's own form."""
+
+    as_of = DateField(
+        label="Preview as of",
+        not_past=True,
+        help_text="To plan: what would be due on a later day. For example, 31 3 2027",
+        error_messages={"required": "Enter the date to preview."},
+    )
+
+
 class CertificateForm(PlainTextForm):
     start = DateField(label="First day")
     end = DateField(label="Last day")

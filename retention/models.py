@@ -211,9 +211,11 @@ class PurgeRun(models.Model):
         SCREEN = "screen", "Administration screen"
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the background worker"
         RUNNING = "running", "Running"
         FINISHED = "finished", "Finished"
         FAILED = "failed", "Finished with failures"
+        REFUSED = "refused", "Not started: another purge of this service was running"
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True)
     method = models.CharField(max_length=10, choices=Method.choices)
@@ -231,6 +233,14 @@ class PurgeRun(models.Model):
     failed = models.PositiveIntegerField(default=0)
     keys_destroyed = models.PositiveIntegerField(default=0)
     anonymous_contacts_deleted = models.PositiveIntegerField(default=0)
+    # The background task's bookkeeping (OPS-2): the case ids the administrator
+    # confirmed (ids only), how many of them have been worked through (chunks
+    # commit one by one), which restart this is (a task of an older attempt
+    # stops), and when the run last moved, to tell a live run from a dead one.
+    case_ids = models.JSONField(default=list, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

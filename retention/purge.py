@@ -2,7 +2,10 @@
 
 - ``purge_preview`` lists due cases by reference, categories and dates (never
   a name), the ones a blocker holds back, and the ones whose date cannot be
-  worked out.
+  worked out. Given a later date (``as_of``) it answers for that day instead,
+  for planning: the dates are worked out in memory and nothing is written, so
+  the stored "due today" state the purge and the dashboard read is untouched.
+  The purge itself always works from today.
 - ``purge_execute`` destroys the cases in chunks of CHUNK, one transaction
   each: the chunk's cases are locked and everything is checked again inside it
   (still closed, still due, still not blocked), then every row about them goes
@@ -21,7 +24,7 @@ import datetime
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.sessions.models import Session
 from django.db import connections, transaction
@@ -37,8 +40,8 @@ from retention.blockers import blocked_case_ids
 from retention.erase import erase_cases
 from retention.models import CaseCategory, CaseRetention, DestructionLogEntry, PurgeRun
 from retention.rules import add_years
-from retention.schedule import CLOSED_STATUSES, cases_retention_refresh
-from retention.services import retention_settings_for
+from retention.schedule import CLOSED_STATUSES, cases_categories, cases_retention_refresh
+from retention.services import retention_settings_for, retention_settings_without_writing
 
 logger = logging.getLogger(__name__)
 REFRESH_BATCH = 500
@@ -65,7 +68,8 @@ class DueCase:
 
 @dataclass
 class Preview:
-    today: datetime.date
+    today: datetime.date  # the day the preview answers for
+    planned: bool = False  # a later day's preview: nothing may be destroyed from it
     due: list[DueCase] = field(default_factory=list)
     blocked: list[DueCase] = field(default_factory=list)
     needs_review: list[DueCase] = field(default_factory=list)
@@ -130,8 +134,10 @@ def _retentions(service: Service | None):
     return retentions.filter(case__service=service) if service else retentions
 
 
-def anonymous_contacts_due(service: Service, today: datetime.date):
-    years = retention_settings_for(service).anonymous_contact_years
+def anonymous_contacts_due(service: Service, today: datetime.date, *, store: bool = True):
+    """``store=False`` (a planning preview) reads the settings without creating them."""
+    settings = retention_settings_for if store else retention_settings_without_writing
+    years = settings(service).anonymous_contact_years
     cutoff = start_of_day(add_years(today, -years))
     return AnonymousContact.objects.filter(service=service, occurred_at__lt=cutoff)
 
@@ -140,9 +146,22 @@ def _services(service: Service | None) -> list[Service]:
     return [service] if service else list(Service.objects.order_by("pk"))
 
 
-def purge_preview(*, service: Service | None = None, today: datetime.date | None = None) -> Preview:
-    """What a purge would destroy today; refreshes every closed case's date first."""
+def purge_preview(
+    *,
+    service: Service | None = None,
+    today: datetime.date | None = None,
+    as_of: datetime.date | None = None,
+) -> Preview:
+    """What a purge would destroy today; refreshes every closed case's date first.
+
+    With ``as_of`` (today or later), what it would destroy on that day if
+    nothing changed meanwhile (holds as they stand now), written nowhere.
+    """
     today = today or timezone.localdate()
+    if as_of is not None:
+        if as_of < today:
+            raise PurgeRefused("A preview date cannot be in the past.")
+        return _preview_as_of(service, as_of)
     _refresh_all(service)
     preview = Preview(today=today)
     due = list(_retentions(service).filter(destroy_on__lte=today).order_by("destroy_on", "case_id"))
@@ -151,8 +170,52 @@ def purge_preview(*, service: Service | None = None, today: datetime.date | None
         (preview.blocked if item.blocked_by else preview.due).append(item)
     review = _retentions(service).filter(destroy_on__isnull=True).exclude(review_reason="")
     preview.needs_review = _describe(review.order_by("case_id"), {})
+    return _add_counts(preview, service)
+
+
+def _planned(service: Service | None) -> Iterable[DueCase]:
+    """Every closed case with its date worked out as a refresh would, never stored."""
+    cases = _closed_cases(service).order_by("pk")
+    # Fetched in slices rather than through a cursor left open across the batches' queries.
+    last_pk = 0
+    while batch := list(cases.filter(pk__gt=last_pk)[:REFRESH_BATCH]):
+        last_pk = batch[-1].pk
+        categories = cases_categories(batch)
+        retentions = cases_retention_refresh(batch, store=False)
+        for case, retention in zip(batch, retentions, strict=True):
+            yield DueCase(
+                case_id=case.pk,
+                reference=case.reference or f"case {case.pk}",
+                service_id=case.service_id,
+                categories=tuple(category.name for category in categories[case.pk]),
+                closed_on=retention.last_closed_on,
+                destroy_on=retention.destroy_on,
+                review_reason=retention.review_reason,
+            )
+
+
+def _preview_as_of(service: Service | None, as_of: datetime.date) -> Preview:
+    preview = Preview(today=as_of, planned=True)
+    due: list[DueCase] = []
+    for item in _planned(service):
+        if item.destroy_on is not None and item.destroy_on <= as_of:
+            due.append(item)
+        elif item.destroy_on is None and item.review_reason:
+            preview.needs_review.append(item)
+    due.sort(key=lambda item: (item.destroy_on, item.case_id))
+    blocked = blocked_case_ids([item.case_id for item in due])
+    for item in due:
+        if item.case_id in blocked:
+            preview.blocked.append(replace(item, blocked_by=tuple(blocked[item.case_id])))
+        else:
+            preview.due.append(item)
+    return _add_counts(preview, service)
+
+
+def _add_counts(preview: Preview, service: Service | None) -> Preview:
     preview.anonymous_contacts_due = sum(
-        anonymous_contacts_due(s, today).count() for s in _services(service)
+        anonymous_contacts_due(s, preview.today, store=not preview.planned).count()
+        for s in _services(service)
     )
     pending = DestructionLogEntry.objects.filter(key_destroyed_at__isnull=True)
     preview.keys_pending = (pending.filter(service=service) if service else pending).count()
@@ -286,6 +349,31 @@ def _delete_anonymous_contacts(service: Service | None, today: datetime.date) ->
     return deleted
 
 
+def purge_run_create(
+    *,
+    case_ids: Iterable[int],
+    by: User | None,
+    method: str,
+    service: Service | None = None,
+    status: str = PurgeRun.Status.RUNNING,
+) -> PurgeRun:
+    """Record what the person confirming saw: the run the purge then works through.
+
+    ``by`` is the administrator who confirmed, or None for the scheduled command.
+    """
+    if by is not None and (by.role != Role.ADMIN or (service and by.service_id != service.pk)):
+        raise PurgeRefused("Only an administrator of this service can purge its cases.")
+    ids = sorted(set(case_ids))
+    return PurgeRun.objects.create(
+        service=service,
+        method=method,
+        authorised_by=by,
+        selected=len(ids),
+        case_ids=ids,
+        status=status,
+    )
+
+
 def purge_execute(
     *,
     case_ids: Iterable[int],
@@ -301,30 +389,47 @@ def purge_execute(
     became due since is left for the next run. ``by`` is the administrator who
     confirmed, or None for the scheduled command.
     """
-    if by is not None and (by.role != Role.ADMIN or (service and by.service_id != service.pk)):
-        raise PurgeRefused("Only an administrator of this service can purge its cases.")
+    run = purge_run_create(case_ids=case_ids, by=by, method=method, service=service)
+    return purge_run_process(run, today=today, progress=progress)
+
+
+def purge_run_process(
+    run: PurgeRun, *, today: datetime.date | None = None, progress: Progress | None = None
+) -> PurgeRun:
+    """Work through the run's selection from ``run.position`` on, chunk by chunk.
+
+    After each chunk the run records how far it got, so a run whose worker died
+    starts again from its last chunk. ``purged`` is counted from the run's
+    destruction log entries, which commit with the deletions, so a chunk that
+    committed just before a crash is neither lost nor counted twice; whatever
+    of the processed part is neither purged nor failed was skipped.
+    """
     today = today or timezone.localdate()
-    ids = sorted(set(case_ids))
-    run = PurgeRun.objects.create(
-        service=service, method=method, authorised_by=by, selected=len(ids)
-    )
+    service = run.service
+    ids = list(run.case_ids)
     touched: set[str] = set()
-    run.keys_destroyed = finish_pending_keys(service=service)
+    run.keys_destroyed += finish_pending_keys(service=service)
     # What a saved search pointing at a purged case holds: forgotten once, after the chunks.
     gone_ids: set[int] = set()
     gone_digests: set[str] = set()
-    for start in range(0, len(ids), CHUNK):
+    for start in range(run.position, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         marks = search_marks(chunk)
-        purged, failed, tables = _purge_ids(chunk, run=run, today=today)
+        _purged, failed, tables = _purge_ids(chunk, run=run, today=today)
         gone = set(chunk) - set(Case.objects.filter(pk__in=chunk).values_list("pk", flat=True))
         gone_ids |= gone
         gone_digests.update(*(marks[case_id] for case_id in gone))
         touched |= tables
-        run.purged += purged
+        run.position = start + len(chunk)
+        run.purged = DestructionLogEntry.objects.filter(run=run).count()
         run.failed += failed
-        run.skipped += len(chunk) - purged - failed
-        run.save(update_fields=["purged", "skipped", "failed", "keys_destroyed"])
+        # Never below 0 while a restarted run goes over ground it covered before.
+        run.skipped = max(0, run.position - run.purged - run.failed)
+        run.save(
+            update_fields=[
+                "purged", "skipped", "failed", "keys_destroyed", "position", "updated_at"
+            ]
+        )  # fmt: skip
         if progress:
             progress(run)
     run.anonymous_contacts_deleted = _delete_anonymous_contacts(service, today)

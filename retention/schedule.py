@@ -121,6 +121,11 @@ def case_categories(case: Case) -> list[RetentionCategory]:
     return _ensure_categories([case], store=False)[case.pk]
 
 
+def cases_categories(cases: list[Case]) -> dict[int, list[RetentionCategory]]:
+    """``case_categories`` for many cases at once; nothing is written."""
+    return _ensure_categories(cases, store=False)
+
+
 def _birth_dates(cases: list[Case], needing: set[int]) -> dict[int, list]:
     """Children's dates of birth for the cases with a date-of-birth rule only."""
     births: dict[int, list] = defaultdict(list)

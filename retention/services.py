@@ -34,6 +34,12 @@ def retention_settings_for(service: Service) -> ServiceRetentionSettings:
     return ServiceRetentionSettings.objects.get_or_create(service=service)[0]
 
 
+def retention_settings_without_writing(service: Service) -> ServiceRetentionSettings:
+    """The service's settings, or the defaults it would be given, unsaved."""
+    stored = ServiceRetentionSettings.objects.filter(service=service).first()
+    return stored or ServiceRetentionSettings(service=service)
+
+
 @transaction.atomic
 def case_categories_set(
     *, case: Case, categories: list[RetentionCategory], by: User

@@ -88,4 +88,8 @@ SHREDDED_CASES_REPLAY = PostRestoreReplay(
     alias="default",
     collect=lambda since: None,
     apply=remove_shredded_cases_after_restore,
+    # It reads only the restored databases: a restore onto new servers (the
+    # live database lost) still removes the cases purged between the case
+    # database's backup and the key store's.
+    needs_live_database=False,
 )

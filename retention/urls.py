@@ -18,6 +18,7 @@ urlpatterns = [
     path("purge/", admin_views.purge, name="purge"),
     path("purge/confirm/", admin_views.purge_confirm, name="purge_confirm"),
     path("purge/runs/<id:run_id>/", admin_views.run, name="run"),
+    path("purge/runs/<id:run_id>/restart/", admin_views.run_restart, name="run_restart"),
     path("log/", admin_views.log, name="log"),
     path("log/certificate/", admin_views.certificate, name="certificate"),
     # Coordinators and administrators: legal holds.

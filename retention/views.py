@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.access import get_case_for_user
+from cases.access import case_named_in_register, get_case_for_user
 from pps.decorators import role_required
 from pps.roles import CASE_WORKER_ROLES, Role
 from pps.rules import RuleError
 from pps.submission import run_action, submit
-from retention.access import case_for_hold, get_hold_for_user, holds_for, holds_on_case
+from retention.access import active_holds_for, get_hold_for_user, holds_for, holds_on_case
 from retention.forms import CaseCategoriesForm, HoldByReferenceForm, HoldForm
 from retention.schedule import case_retention_refresh, retention_categories_for
 from retention.services import case_categories_set, legal_hold_lift, legal_hold_place
@@ -84,7 +84,7 @@ def _holds_page(request, form=None, status=200):
         request,
         "retention/holds.html",
         {
-            "active": holds.filter(lifted_at__isnull=True).order_by("-placed_at"),
+            "active": active_holds_for(request.user).order_by("-placed_at"),
             "lifted": holds.filter(lifted_at__isnull=False).order_by("-lifted_at")[
                 :RECENTLY_LIFTED
             ],
@@ -106,7 +106,7 @@ def hold_place(request):
     form = HoldByReferenceForm(request.POST)
 
     def place(data):
-        case = case_for_hold(request.user, data["reference"])
+        case = case_named_in_register(request.user, data["reference"])
         if case is None:
             raise RuleError("There is no case with that reference in your service.")
         return legal_hold_place(

@@ -13,6 +13,7 @@ from cases import services as case_services
 from consent import services as consent_services
 from pps import crypto
 from tests import db_template, two_factor
+from tests.chromium import session_browser  # noqa: F401 (the fixture "browser", one per session)
 from tests.factories import ServiceFactory, make_case, make_user
 
 # Two-factor authentication is mandatory: a force-logged-in test client is also
@@ -66,6 +67,16 @@ def _cheap_password_hashing(settings):
         "tests.fast_hashing.CheapArgon2PasswordHasher",
         *settings.PASSWORD_HASHERS,
     ]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run inside the enqueueing call, so tests are deterministic.
+
+    The tests of the worker itself (tests/retention/test_purge_task.py) switch
+    back to the database backend and run `manage.py db_worker`.
+    """
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)

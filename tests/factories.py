@@ -86,6 +86,7 @@ def parent_fields(**overrides) -> dict:
         "postcode": fake.postcode(),
         "storage_agreed_on": datetime.date.today(),
         "storage_agreed_how": AgreementMethod.TELEPHONE,
+        "purpose_explained": True,
     }
     fields.update(overrides)
     return fields

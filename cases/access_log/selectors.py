@@ -11,15 +11,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from cases.access_log.labels import OBJECT_LABELS, page_label
 from cases.models import Case
 from pps.models import AccessLogEntry, User
 from pps.roles import Role
-
-OBJECT_LABELS = {
-    "case": "Case",
-    "page": "Page",
-    "volunteer_agreement": "Volunteer agreement",
-}
 
 
 @dataclass(frozen=True)
@@ -60,6 +55,40 @@ def _who(user: User, service_id: int) -> str:
     return f"{name} ({user.username})" if name else user.username
 
 
+def _case(entry: AccessLogEntry, references: dict[int, str]) -> str:
+    reference = references.get(entry.case_id)
+    return (
+        f"case {reference}"
+        if reference
+        else f"case id {entry.case_id} (not a case of this service)"
+    )
+
+
+def _what(entry: AccessLogEntry, references: dict[int, str]) -> str:
+    """What was opened or refused, in words: "Refused: the access log of case PPS-…"."""
+    kind = entry.object_type
+    if kind == "case" and entry.case_id is not None:
+        thing = _case(entry, references)
+    elif kind == "case_page" and entry.case_id is not None:
+        thing = f"{page_label(entry.object_id)} of {_case(entry, references)}"
+    elif kind == "page":
+        thing = page_label(entry.object_id)
+    else:
+        label = OBJECT_LABELS.get(kind, kind.replace("_", " "))
+        if entry.case_id is None:
+            thing = f"{label} {entry.object_id}"
+        elif entry.action == AccessLogEntry.Action.LIST:
+            # A listing's id is the case's, not the record's.
+            thing = f"the {label} of {_case(entry, references)}"
+        else:
+            thing = f"{label} {entry.object_id} of {_case(entry, references)}"
+    if entry.allowed:
+        return f"{entry.get_action_display()}: {thing}"
+    if entry.action == AccessLogEntry.Action.DOWNLOAD:
+        return f"Refused download: {thing}"
+    return f"Refused: {thing}"
+
+
 def describe(entries, *, service_id: int) -> list[AccessLogRow]:
     """Turn a page of log entries into what a coordinator of ``service_id`` may read."""
     entries = list(entries)
@@ -71,16 +100,7 @@ def describe(entries, *, service_id: int) -> list[AccessLogRow]:
     role_names = dict(Role.choices)
     rows = []
     for entry in entries:
-        label = OBJECT_LABELS.get(entry.object_type, entry.object_type.replace("_", " ").title())
-        if entry.case_id is not None and entry.object_type == "case":
-            reference = references.get(entry.case_id)
-            what = (
-                f"Case {reference}"
-                if reference
-                else f"Case id {entry.case_id} (not a case of this service)"
-            )
-        else:
-            what = f"{label} {entry.object_id}"
+        what = _what(entry, references)
         rows.append(
             AccessLogRow(
                 entry=entry,

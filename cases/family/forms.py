@@ -11,13 +11,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cases.family.models import DESCRIPTION_MAX_CHARS
 from cases.family.services import (
     CHILD_FIELDS,
     INFORMATION_FIELDS,
     PARENT_FIELDS,
+    DocumentRemovalReason,
     RemovalReason,
 )
-from cases.helpline.forms import OLDEST_CHILD_YEARS, PHONE, POSTCODE
+from cases.helpline.forms import OLDEST_CHILD_YEARS, PHONE, POSTCODE, PURPOSE_EXPLAINED_LABEL
 from cases.models import AgreementMethod, Child, ChildInformation, Parent, ParentalResponsibility
 from pps.date_fields import DateField
 from pps.form_fields import PlainTextForm
@@ -132,6 +134,9 @@ class ParentForm(PlainTextForm):
         "Choose how they agreed to their details being stored.",
         inline=True,
     )
+    # GOV-4: required when adding (the service refuses without it); a correction
+    # may record it for a parent added before it was asked.
+    purpose_explained = forms.BooleanField(label=PURPOSE_EXPLAINED_LABEL, required=False)
 
     def clean_phone(self):
         value = self.cleaned_data["phone"].strip()
@@ -300,4 +305,43 @@ class RemoveForm(VersionedForm):
 
     reason = _radios(
         "Why are they being removed?", RemovalReason.choices, "Choose why they are being removed."
+    )
+
+
+class DocumentForm(PlainTextForm):
+    """A document on an item of child information (CAS-2). The file is checked by
+    the service (``read_upload``: type by content, size), which names what is wrong."""
+
+    document = forms.FileField(
+        label="Upload a file",
+        help_text="A PDF, or a PNG or JPEG scan or photo.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        # Django's own check of an empty file would run before the service's:
+        # ``allow_empty_file`` leaves it to ``read_upload``, one message for both.
+        allow_empty_file=True,
+        error_messages={
+            "required": "Select a file to upload.",
+            "invalid": "Select a file to upload.",
+            "missing": "Select a file to upload.",
+        },
+    )
+    description = forms.CharField(
+        label="Title (optional)",
+        help_text="For example, educational psychologist's report, May 2026.",
+        required=False,
+        max_length=DESCRIPTION_MAX_CHARS,
+        widget=forms.TextInput(attrs=_private()),
+        error_messages={
+            "max_length": f"The title must be {DESCRIPTION_MAX_CHARS} characters or fewer.",
+        },
+    )
+
+
+class DocumentRemoveForm(PlainTextForm):
+    """A coordinator removing a document attached in error gives the reason (CAS-2)."""
+
+    reason = _radios(
+        "Why is it being removed?",
+        DocumentRemovalReason.choices,
+        "Choose why the document is being removed.",
     )

@@ -20,32 +20,33 @@ seeding use them (they refuse only an archived case).
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import Model, ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from cases import services as case_services
+from cases.family.models import DESCRIPTION_MAX_CHARS
 from cases.models import (
     AgreementMethod,
     Case,
     Child,
     ChildInformation,
+    ChildInformationDocument,
     Parent,
     ParentalResponsibility,
     VolunteerAssignment,
 )
+from cases.rules import PURPOSE_NOT_EXPLAINED, require_open
 from cases.search.models import SearchTerm
 from pps.history import save_as
 from pps.locking import bump_version, lock_for_change
 from pps.models import User
-from pps.roles import Role
+from pps.roles import CASE_WORKER_ROLES, Role
 from pps.rules import RuleError
+from pps.uploads import read_upload
 
-CASE_NOT_OPEN = (
-    "This case is closed, so it cannot be changed. A coordinator can reopen it if the "
-    "family's details need correcting."
-)
 LAST_PARENT = (
     "This is the only parent or carer on the case, so they cannot be removed: a case records "
     "one parent's enquiry, with their agreement to their details being stored. Correct their "
@@ -89,6 +90,7 @@ PARENT_FIELDS = (
     "postcode",
     "storage_agreed_on",
     "storage_agreed_how",
+    "purpose_explained",
 )
 CHILD_FIELDS = ("given_name", "family_name", "date_of_birth", "school_phase")
 INFORMATION_FIELDS = ("kind", "source", "text", "started_on", "review_on")
@@ -99,6 +101,7 @@ PARENT_DEFAULTS = {
     "email_permission": False,
     "address": "",
     "postcode": "",
+    "purpose_explained": False,
 }
 CHILD_DEFAULTS = {"date_of_birth": None, "school_phase": ""}
 INFORMATION_DEFAULTS = {"started_on": None, "review_on": None}
@@ -107,16 +110,9 @@ INFORMATION_DEFAULTS = {"started_on": None, "review_on": None}
 # --- rules shared by every write -------------------------------------------
 
 
-def require_case_open(case: Case) -> None:
-    """The family on a closed or archived case is read-only (CAS-3, RET-2)."""
-    case_services.require_not_archived(case)
-    if case.status != Case.Status.OPEN:
-        raise RuleError(CASE_NOT_OPEN)
-
-
 def _lock_open_case(case: Case) -> None:
     lock_for_change(case)
-    require_case_open(case)
+    require_open(case)
 
 
 def _details(
@@ -237,6 +233,9 @@ def _check_removal(by: User, reason: str) -> None:
 def parent_add(*, case: Case, by: User, **details: Any) -> Parent:
     """A further parent or carer on an open case, with their own agreement (REF-3)."""
     details = _check_parent(_details(details, PARENT_FIELDS, PARENT_DEFAULTS))
+    if not details["purpose_explained"]:
+        # GOV-4: this is the service's first contact with this parent or carer.
+        raise RuleError(PURPOSE_NOT_EXPLAINED)
     _lock_open_case(case)
     return case_services.parent_add(case=case, by=by, **details)
 
@@ -315,9 +314,11 @@ def child_remove(*, child: Child, by: User, reason: str, expected_version: int) 
     _check_removal(by, reason)
     _lock_open_case(child.case)
     lock_for_change(child, expected_version=expected_version)
-    if records_depending_on(child, going_with_it={ChildInformation}):
+    if records_depending_on(child, going_with_it={ChildInformation, ChildInformationDocument}):
         raise RuleError(ACTED_FOR.format(who="child"))
     for item in child.information.all():
+        for document in item.documents.all():
+            _remove(document, by=by, reason=reason)
         _remove(item, by=by, reason=reason)
     _remove(child, by=by, reason=reason)
 
@@ -363,3 +364,73 @@ def child_information_end(
         raise RuleError("The date it ended must be on or after its start date.")
     item.ended_on = ended_on
     return _save_whole(item, by)
+
+
+# --- documents on an item of child information (CAS-2, ACC-3) ----------------
+
+
+class DocumentRemovalReason:
+    """Why a coordinator removes a document (CAS-2): from a list, like a person's
+    removal, so the reason in the history never holds personal details."""
+
+    WRONG_ITEM = "wrong_item"
+    DUPLICATE = "duplicate"
+    WRONG_FAMILY = "wrong_family"
+    choices = [
+        (WRONG_ITEM, "Attached to this information by mistake"),
+        (DUPLICATE, "Attached twice"),
+        (WRONG_FAMILY, "About a different family"),
+    ]
+    labels = dict(choices)
+
+
+@transaction.atomic
+def child_information_document_attach(
+    *, item: ChildInformation, uploaded_file, description: str, by: User
+) -> ChildInformationDocument:
+    """Attach a document (a school or professional's report, an assessment, a copy
+    of the EHC plan) to an item; the bytes are checked by content and size
+    (``read_upload``) and stored encrypted under the case's key.
+
+    An ended item still takes documents: a report about a school the child has
+    left, or a plan that has ceased, is still evidence of what was true then.
+    """
+    if by.role not in CASE_WORKER_ROLES:
+        raise RuleError("Only staff and coordinators can attach documents.")
+    _lock_open_case(item.case)
+    try:
+        content, content_type = read_upload(uploaded_file)
+    except ValidationError as error:
+        raise RuleError(error.messages[0]) from None
+    description = (description or "").strip()
+    if len(description) > DESCRIPTION_MAX_CHARS:
+        raise RuleError(f"The title must be {DESCRIPTION_MAX_CHARS} characters or fewer.")
+    return save_as(
+        ChildInformationDocument(
+            case=item.case,
+            item=item,
+            content=content,
+            content_type=content_type,
+            size=len(content),
+            description=description,
+            uploaded_by=by,
+            uploaded_at=timezone.now(),
+        ),
+        by,
+    )
+
+
+@transaction.atomic
+def child_information_document_remove(
+    *, document: ChildInformationDocument, by: User, reason: str
+) -> None:
+    """A coordinator removes a document attached in error. The history keeps who,
+    when, why and its title (encrypted), not the bytes (see the model)."""
+    if by.role != Role.COORDINATOR:
+        raise RuleError("Only a coordinator can remove a document.")
+    if reason not in DocumentRemovalReason.labels:
+        raise RuleError("Choose why the document is being removed.")
+    _lock_open_case(document.case)
+    document._history_user = by
+    document._change_reason = DocumentRemovalReason.labels[reason]
+    document.delete()

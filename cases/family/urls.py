@@ -26,4 +26,19 @@ urlpatterns = [
         views.child_information_end,
         name="child_information_end",
     ),
+    path(
+        "<id:case_id>/child-information/<id:item_id>/documents/",
+        views.child_information_documents,
+        name="child_information_documents",
+    ),
+    path(
+        "<id:case_id>/child-information/documents/<id:document_id>/download/",
+        views.child_information_document_download,
+        name="child_information_document_download",
+    ),
+    path(
+        "<id:case_id>/child-information/documents/<id:document_id>/remove/",
+        views.child_information_document_remove,
+        name="child_information_document_remove",
+    ),
 ]

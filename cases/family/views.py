@@ -13,27 +13,37 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access import get_case_for_user, get_parent_for_user
 from cases.family import services
-from cases.family.access import get_child_for_user, get_child_information_for_user
+from cases.family.access import (
+    get_child_for_user,
+    get_child_information_document_for_user,
+    get_child_information_for_user,
+)
 from cases.family.forms import (
     ChildEditForm,
     ChildForm,
     ChildInformationEditForm,
     ChildInformationEndForm,
     ChildInformationForm,
+    DocumentForm,
+    DocumentRemoveForm,
     ParentEditForm,
     ParentForm,
     RemoveForm,
 )
 from cases.models import Case
-from pps.decorators import role_required
+from cases.rules import why_read_only
+from consent.sharing import internal_document
+from pps.decorators import no_volunteer_export, role_required
 from pps.locking import ConflictError
+from pps.models import AccessLogEntry
 from pps.roles import CASE_WORKER_ROLES, Role
 from pps.security.sudo import sudo_required
 from pps.submission import submit
+from pps.uploads import document_response
 
 FORM_METHODS = ["GET", "POST"]
 
@@ -45,10 +55,10 @@ def _summary(case: Case, anchor: str) -> str:
 def _refuse_if_not_open(request, case: Case):
     """A closed or archived case is read-only: back to its summary, saying why.
     (The services refuse it too, under the case's lock.)"""
-    if case.status == Case.Status.OPEN:
-        return None
-    messages.error(request, services.CASE_NOT_OPEN)
-    return redirect("cases:detail", case_id=case.pk)
+    if refusal := why_read_only(case):
+        messages.error(request, refusal)
+        return redirect("cases:detail", case_id=case.pk)
+    return None
 
 
 def _form_page(request, template, context, *, form, status=None):
@@ -347,3 +357,80 @@ def child_information_end(request, case_id: int, item_id: int):
         form=form,
         status=409 if conflict else 400,
     )
+
+
+# --- documents on an item of child information -------------------------------
+
+
+@require_http_methods(FORM_METHODS)
+@role_required(*CASE_WORKER_ROLES)
+def child_information_documents(request, case_id: int, item_id: int):
+    """An item's documents, and (on an open case) the form to attach another."""
+    item = get_child_information_for_user(request.user, case_id, item_id)
+    case = item.case
+    context = {
+        "case": case,
+        "child": item.child,
+        "item": item,
+        "documents": item.documents.select_related("uploaded_by"),
+        "editable": case.status == Case.Status.OPEN,
+    }
+    if request.method == "GET":
+        return _form_page(request, "cases/family/documents.html", context, form=DocumentForm())
+    if refused := _refuse_if_not_open(request, case):
+        return refused
+    form = DocumentForm(request.POST, request.FILES)
+    saved, _ = submit(
+        form,
+        lambda data: services.child_information_document_attach(
+            item=item,
+            uploaded_file=data["document"],
+            description=data["description"],
+            by=request.user,
+        ),
+        field="document",
+    )
+    if saved:
+        messages.success(request, "The document has been attached.")
+        return redirect("cases:child_information_documents", case_id=case.pk, item_id=item.pk)
+    return _form_page(request, "cases/family/documents.html", context, form=form)
+
+
+@require_GET
+@no_volunteer_export
+@role_required(*CASE_WORKER_ROLES)
+@internal_document("The service's own copy of a document about the child; staff only.")
+def child_information_document_download(request, case_id: int, document_id: int):
+    download = AccessLogEntry.Action.DOWNLOAD
+    document = get_child_information_document_for_user(
+        request.user, case_id, document_id, action=download
+    )
+    # The file's name says what it is, never whose it is.
+    return document_response(
+        document.content, document.content_type, f"child-information-{document.pk}"
+    )
+
+
+@require_http_methods(FORM_METHODS)
+@role_required(Role.COORDINATOR)
+@sudo_required
+def child_information_document_remove(request, case_id: int, document_id: int):
+    document = get_child_information_document_for_user(request.user, case_id, document_id)
+    case, item = document.case, document.item
+    if refused := _refuse_if_not_open(request, case):
+        return refused
+    context = {"case": case, "child": item.child, "item": item, "document": document}
+    template = "cases/family/document_remove.html"
+    if request.method == "GET":
+        return _form_page(request, template, context, form=DocumentRemoveForm())
+    form = DocumentRemoveForm(request.POST)
+    removed, _ = submit(
+        form,
+        lambda data: services.child_information_document_remove(
+            document=document, by=request.user, reason=data["reason"]
+        ),
+    )
+    if removed:
+        messages.success(request, "The document has been removed.")
+        return redirect("cases:child_information_documents", case_id=case.pk, item_id=item.pk)
+    return _form_page(request, template, context, form=form)

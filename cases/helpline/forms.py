@@ -23,6 +23,7 @@ from cases.models import (
     Referral,
     Topic,
 )
+from cases.rules import PURPOSE_NOT_EXPLAINED
 from cases.tasks.forms import CallbackFields
 from pps.date_fields import DateField, DateTimeField
 from pps.form_fields import ModelChoiceField, PlainTextForm, as_id
@@ -69,6 +70,12 @@ def check_date_of_birth(value: datetime.date | None) -> None:
             f"Check the date of birth: the service supports children and young people up to "
             f"25, so it must be within the last {OLDEST_CHILD_YEARS} years."
         )
+
+
+PURPOSE_EXPLAINED_LABEL = (
+    "I told them why the service keeps their information and that nothing is shared "
+    "without their permission, on a need-to-know basis"
+)
 
 
 class ServiceForm(PlainTextForm):
@@ -321,6 +328,7 @@ class CallerContactForm(FindForm, CaseContactForm):
         initial=AgreementMethod.TELEPHONE,
         widget=forms.RadioSelect(attrs={"class": "govuk-radios--small govuk-radios--inline"}),
     )
+    purpose_explained = forms.BooleanField(label=PURPOSE_EXPLAINED_LABEL, required=False)
     child_given_name = forms.CharField(
         label="Child's first name",
         required=False,
@@ -352,6 +360,7 @@ class CallerContactForm(FindForm, CaseContactForm):
         "parental_responsibility": "Say whether they hold parental responsibility.",
         "storage_agreed_on": "Enter the date the parent agreed to their details being stored.",
         "storage_agreed_how": "Choose how the parent agreed to their details being stored.",
+        "purpose_explained": PURPOSE_NOT_EXPLAINED,
     }
 
     def clean_case_choice(self):
@@ -405,6 +414,7 @@ class CallerContactForm(FindForm, CaseContactForm):
             "postcode": c["postcode"],
             "storage_agreed_on": c.get("storage_agreed_on"),
             "storage_agreed_how": c.get("storage_agreed_how", ""),
+            "purpose_explained": c.get("purpose_explained", False),
         }
 
     def child_data(self) -> dict | None:
@@ -473,14 +483,15 @@ class ReferralContactForm(CallerContactForm):
     NEW_CASE_REQUIRED = {
         key: message
         for key, message in CallerContactForm.NEW_CASE_REQUIRED.items()
-        if not key.startswith("storage_")
+        # The parent is told at the service's first call with them (GOV-4).
+        if not key.startswith("storage_") and key != "purpose_explained"
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Referrals usually arrive in writing.
         self.fields["channel"].initial = Channel.EMAIL
-        for name in ("storage_agreed_on", "storage_agreed_how"):
+        for name in ("storage_agreed_on", "storage_agreed_how", "purpose_explained"):
             del self.fields[name]
 
     def clean(self):

@@ -21,7 +21,7 @@ from cases.models import (
     Topic,
     Voicemail,
 )
-from cases.rules import require_open
+from cases.rules import PURPOSE_NOT_EXPLAINED, require_open
 from cases.services import anonymous_contact_log, case_open, child_add, contact_log
 from pps.crypto import create_data_key, destroy_data_key
 from pps.fields import blind_index_for
@@ -190,6 +190,10 @@ def helpline_case_open(
     if referral is not None:
         # Checked before anything is written, so a refused referral stores nothing.
         referral_check(**{k: v for k, v in referral.items() if k in _REFERRAL_CHECK_FIELDS})
+    elif not parent.get("purpose_explained"):
+        # GOV-4: the parent's own call is the first contact; a referral reaches the
+        # service before the parent does, so it is recorded at the first call instead.
+        raise RuleError(PURPOSE_NOT_EXPLAINED)
     case = case_open(service=service, by=by, parent=parent, summary=summary)
     other_case_ids: list[int] = []
     if child:

@@ -116,6 +116,17 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-opened_on', '-id'],
+                'indexes': [
+                    models.Index(fields=['service', 'status', '-opened_on', '-id'], name='cases_case_service_497f78_idx'),
+                    models.Index(fields=['service', '-opened_on', '-id', 'status'], name='cases_case_service_3c1c22_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('closed_on__isnull', True), ('closed_on__gte', models.F('opened_on')), _connector='OR'), name='case_closed_after_opened'),
+                    models.CheckConstraint(condition=models.Q(('status', 'open'), ('closed_on__isnull', False), _connector='OR'), name='case_closed_has_date'),
+                    models.CheckConstraint(condition=models.Q(models.Q(('status', 'archived'), _negated=True), ('archived_on__isnull', False), _connector='OR'), name='case_archived_has_date'),
+                    models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='case_version_positive'),
+                    models.CheckConstraint(condition=models.Q(('status__in', ['open', 'closed', 'archived'])), name='cases_case_status_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -126,6 +137,11 @@ class Migration(migrations.Migration):
                 ('total', models.BigIntegerField(default=0)),
                 ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='pps.service')),
             ],
+            options={
+                'constraints': [
+                    models.UniqueConstraint(fields=('service', 'status'), name='case_count_one_per_status'),
+                ],
+            },
         ),
         migrations.CreateModel(
             name='CaseLink',
@@ -139,6 +155,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['recorded_at', 'id'],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('case__lt', models.F('other_case'))), name='case_link_ordered_pair'),
+                    models.CheckConstraint(condition=models.Q(('caller_stated_knowledge', True)), name='case_link_only_on_callers_word'),
+                    models.UniqueConstraint(fields=('case', 'other_case'), name='case_link_once'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -157,6 +178,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name_plural': 'case studies',
                 'ordering': ['-prepared_at', '-id'],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(models.Q(('signed_off_at__isnull', True), ('signed_off_by__isnull', True), ('status', 'draft')), models.Q(('signed_off_at__isnull', False), ('signed_off_by__isnull', False), ('status', 'signed_off')), _connector='OR'), name='case_study_sign_off_is_complete'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -187,6 +211,12 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name_plural': 'children',
                 'ordering': ['id'],
+                'indexes': [
+                    models.Index(fields=['family_name_bidx', 'case'], name='cases_child_family__320d66_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('school_phase__in', ['early_years', 'primary', 'secondary', 'post_16', 'none', ''])), name='cases_child_school_phase_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -205,6 +235,11 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name_plural': 'child information',
                 'ordering': ['child_id', 'kind', 'id'],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('kind', 'school_record'), ('source', 'parent'), _negated=True), name='school_record_is_case_file'),
+                    models.CheckConstraint(condition=models.Q(('kind__in', ['school', 'sen_need', 'support', 'ehc_plan', 'school_record'])), name='cases_childinformation_kind_valid'),
+                    models.CheckConstraint(condition=models.Q(('source__in', ['parent', 'case_file'])), name='cases_childinformation_source_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -501,6 +536,14 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['id'],
+                'indexes': [
+                    models.Index(fields=['family_name_bidx', 'case'], name='cases_paren_family__9f8d26_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('parental_responsibility__in', ['yes', 'no', 'unknown'])), name='cases_parent_parental_responsibility_valid'),
+                    models.CheckConstraint(condition=models.Q(('storage_agreed_how__in', ['telephone', 'in_person', 'letter', 'email', 'web_form'])), name='cases_parent_storage_agreed_how_valid'),
+                    models.CheckConstraint(condition=models.Q(('relationship__in', ['mother', 'father', 'carer', 'guardian', 'other'])), name='cases_parent_relationship_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -612,6 +655,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-sent_on', '-id'],
+                'indexes': [
+                    models.Index(fields=['parent', '-sent_on'], name='cases_priva_parent__9a461e_idx'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -633,6 +679,10 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-referred_on', '-id'],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('agreement_evidence__isnull', False), models.Q(('parent_agreed_how', ''), _negated=True)), name='referral_has_evidence_of_parent_agreement'),
+                    models.CheckConstraint(condition=models.Q(('organisation__isnull', False), ('referrer_name__isnull', False), ('referrer_role__isnull', False)), name='referral_names_the_referrer'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -650,6 +700,10 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-exported_at', '-id'],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('exported_by__isnull', False), models.Q(('operator', ''), _negated=True), _connector='OR'), name='statistics_export_says_who'),
+                    models.CheckConstraint(condition=models.Q(('threshold__gte', 3)), name='statistics_export_threshold_at_least_3'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -662,6 +716,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'statistics settings',
                 'verbose_name_plural': 'statistics settings',
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('suppression_threshold__gte', 3)), name='statistics_threshold_at_least_3'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -675,6 +732,10 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['position', 'name'],
+                'constraints': [
+                    models.UniqueConstraint(fields=('service', 'name'), name='topic_unique_per_service'),
+                    models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='topic_name_not_blank'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -722,6 +783,14 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-occurred_at', '-id'],
+                'indexes': [
+                    models.Index(fields=['case', '-occurred_at'], name='cases_conta_case_id_6eabea_idx'),
+                    models.Index(fields=['occurred_at'], name='cases_conta_occurre_ca7d2a_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('channel__in', ['helpline', 'voicemail', 'email', 'in_person', 'letter', 'web_form'])), name='cases_contact_channel_valid'),
+                    models.CheckConstraint(condition=models.Q(('outcome__in', ['information', 'advice', 'signposted', 'casework', 'referred', 'callback', 'nfa'])), name='cases_contact_outcome_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -739,6 +808,13 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-occurred_at', '-id'],
+                'indexes': [
+                    models.Index(fields=['service', '-occurred_at'], name='cases_anony_service_f468b9_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('channel__in', ['helpline', 'voicemail', 'email', 'in_person', 'letter', 'web_form'])), name='cases_anonymouscontact_channel_valid'),
+                    models.CheckConstraint(condition=models.Q(('outcome__in', ['information', 'advice', 'signposted', 'casework', 'referred', 'callback', 'nfa'])), name='cases_anonymouscontact_outcome_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -761,6 +837,13 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-received_at', '-id'],
+                'indexes': [
+                    models.Index(fields=['service', 'status', '-received_at'], name='cases_voice_service_a66145_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('status', 'awaiting'), models.Q(('action_taken__isnull', True), ('caller_number__isnull', True), ('resolved_at__isnull', False), ('summary__isnull', True)), _connector='OR'), name='voicemail_content_cleared_once_dealt_with'),
+                    models.CheckConstraint(condition=models.Q(models.Q(('status', 'on_case'), _negated=True), ('case__isnull', False), _connector='OR'), name='voicemail_on_case_names_the_case'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -777,175 +860,15 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-assigned_at'],
+                'constraints': [
+                    models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('case', 'volunteer'), name='one_open_assignment_per_volunteer_and_case'),
+                    models.CheckConstraint(condition=models.Q(('ended_at__isnull', True), ('ended_at__gte', models.F('assigned_at')), _connector='OR'), name='assignment_ends_after_it_starts'),
+                ],
             },
-        ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['service', 'status', '-opened_on', '-id'], name='cases_case_service_497f78_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['service', '-opened_on', '-id', 'status'], name='cases_case_service_3c1c22_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_on__isnull', True), ('closed_on__gte', models.F('opened_on')), _connector='OR'), name='case_closed_after_opened'),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'open'), ('closed_on__isnull', False), _connector='OR'), name='case_closed_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'archived'), _negated=True), ('archived_on__isnull', False), _connector='OR'), name='case_archived_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='case_version_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'closed', 'archived'])), name='cases_case_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='casecount',
-            constraint=models.UniqueConstraint(fields=('service', 'status'), name='case_count_one_per_status'),
-        ),
-        migrations.AddConstraint(
-            model_name='caselink',
-            constraint=models.CheckConstraint(condition=models.Q(('case__lt', models.F('other_case'))), name='case_link_ordered_pair'),
-        ),
-        migrations.AddConstraint(
-            model_name='caselink',
-            constraint=models.CheckConstraint(condition=models.Q(('caller_stated_knowledge', True)), name='case_link_only_on_callers_word'),
-        ),
-        migrations.AddConstraint(
-            model_name='caselink',
-            constraint=models.UniqueConstraint(fields=('case', 'other_case'), name='case_link_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='casestudy',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('signed_off_at__isnull', True), ('signed_off_by__isnull', True), ('status', 'draft')), models.Q(('signed_off_at__isnull', False), ('signed_off_by__isnull', False), ('status', 'signed_off')), _connector='OR'), name='case_study_sign_off_is_complete'),
         ),
         migrations.AlterUniqueTogether(
             name='caseuserobjectpermission',
             unique_together={('user', 'permission', 'content_object')},
-        ),
-        migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['family_name_bidx', 'case'], name='cases_child_family__320d66_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='child',
-            constraint=models.CheckConstraint(condition=models.Q(('school_phase__in', ['early_years', 'primary', 'secondary', 'post_16', 'none', ''])), name='cases_child_school_phase_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='childinformation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'school_record'), ('source', 'parent'), _negated=True), name='school_record_is_case_file'),
-        ),
-        migrations.AddConstraint(
-            model_name='childinformation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['school', 'sen_need', 'support', 'ehc_plan', 'school_record'])), name='cases_childinformation_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='childinformation',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['parent', 'case_file'])), name='cases_childinformation_source_valid'),
-        ),
-        migrations.AddIndex(
-            model_name='parent',
-            index=models.Index(fields=['family_name_bidx', 'case'], name='cases_paren_family__9f8d26_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='parent',
-            constraint=models.CheckConstraint(condition=models.Q(('parental_responsibility__in', ['yes', 'no', 'unknown'])), name='cases_parent_parental_responsibility_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='parent',
-            constraint=models.CheckConstraint(condition=models.Q(('storage_agreed_how__in', ['telephone', 'in_person', 'letter', 'email', 'web_form'])), name='cases_parent_storage_agreed_how_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='parent',
-            constraint=models.CheckConstraint(condition=models.Q(('relationship__in', ['mother', 'father', 'carer', 'guardian', 'other'])), name='cases_parent_relationship_valid'),
-        ),
-        migrations.AddIndex(
-            model_name='privacystatementsent',
-            index=models.Index(fields=['parent', '-sent_on'], name='cases_priva_parent__9a461e_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('agreement_evidence__isnull', False), models.Q(('parent_agreed_how', ''), _negated=True)), name='referral_has_evidence_of_parent_agreement'),
-        ),
-        migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('organisation__isnull', False), ('referrer_name__isnull', False), ('referrer_role__isnull', False)), name='referral_names_the_referrer'),
-        ),
-        migrations.AddConstraint(
-            model_name='statisticsexport',
-            constraint=models.CheckConstraint(condition=models.Q(('exported_by__isnull', False), models.Q(('operator', ''), _negated=True), _connector='OR'), name='statistics_export_says_who'),
-        ),
-        migrations.AddConstraint(
-            model_name='statisticsexport',
-            constraint=models.CheckConstraint(condition=models.Q(('threshold__gte', 3)), name='statistics_export_threshold_at_least_3'),
-        ),
-        migrations.AddConstraint(
-            model_name='statisticssettings',
-            constraint=models.CheckConstraint(condition=models.Q(('suppression_threshold__gte', 3)), name='statistics_threshold_at_least_3'),
-        ),
-        migrations.AddConstraint(
-            model_name='topic',
-            constraint=models.UniqueConstraint(fields=('service', 'name'), name='topic_unique_per_service'),
-        ),
-        migrations.AddConstraint(
-            model_name='topic',
-            constraint=models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='topic_name_not_blank'),
-        ),
-        migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['case', '-occurred_at'], name='cases_conta_case_id_6eabea_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['occurred_at'], name='cases_conta_occurre_ca7d2a_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['helpline', 'voicemail', 'email', 'in_person', 'letter', 'web_form'])), name='cases_contact_channel_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['information', 'advice', 'signposted', 'casework', 'referred', 'callback', 'nfa'])), name='cases_contact_outcome_valid'),
-        ),
-        migrations.AddIndex(
-            model_name='anonymouscontact',
-            index=models.Index(fields=['service', '-occurred_at'], name='cases_anony_service_f468b9_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='anonymouscontact',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['helpline', 'voicemail', 'email', 'in_person', 'letter', 'web_form'])), name='cases_anonymouscontact_channel_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='anonymouscontact',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['information', 'advice', 'signposted', 'casework', 'referred', 'callback', 'nfa'])), name='cases_anonymouscontact_outcome_valid'),
-        ),
-        migrations.AddIndex(
-            model_name='voicemail',
-            index=models.Index(fields=['service', 'status', '-received_at'], name='cases_voice_service_a66145_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='voicemail',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'awaiting'), models.Q(('action_taken__isnull', True), ('caller_number__isnull', True), ('resolved_at__isnull', False), ('summary__isnull', True)), _connector='OR'), name='voicemail_content_cleared_once_dealt_with'),
-        ),
-        migrations.AddConstraint(
-            model_name='voicemail',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'on_case'), _negated=True), ('case__isnull', False), _connector='OR'), name='voicemail_on_case_names_the_case'),
-        ),
-        migrations.AddConstraint(
-            model_name='volunteerassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('case', 'volunteer'), name='one_open_assignment_per_volunteer_and_case'),
-        ),
-        migrations.AddConstraint(
-            model_name='volunteerassignment',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_at__isnull', True), ('ended_at__gte', models.F('assigned_at')), _connector='OR'), name='assignment_ends_after_it_starts'),
         ),
         # Keep cases_casecount true in the statement that changes a case.
         migrations.RunPython(

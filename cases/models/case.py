@@ -181,6 +181,14 @@ class Parent(SearchIndexed, models.Model):
     email_permission = models.BooleanField(
         default=False, help_text="The parent agreed to receive personal information by email."
     )
+    # GOV-4: recorded at the first contact with this parent. False on the records
+    # made before it was asked for; correcting the parent's details can record it.
+    purpose_explained = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="The parent was told why their information is kept and that nothing is "
+        "shared without their permission, on a need-to-know basis.",
+    )
     # The (family_name_bidx, case) index in Meta serves every lookup by name.
     family_name_bidx = BlindIndexField(source="family_name", normaliser="name", db_index=False)
     phone_bidx = BlindIndexField(source="phone", normaliser="phone")

@@ -71,7 +71,11 @@ def report_pdf(report: Report) -> bytes:
 
 
 def export_filename(service: Service, report: Report, fmt: str) -> str:
-    return f"statistics-{service.code}-{report.period.code}.{fmt}"
+    return period_filename(service, report.period.code, fmt)
+
+
+def period_filename(service: Service, period_code: str, fmt: str) -> str:
+    return f"statistics-{service.code}-{period_code}.{fmt}"
 
 
 @transaction.atomic

@@ -87,3 +87,54 @@ class StatisticsExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.format} export"
+
+
+class StatisticsExportJob(models.Model):
+    """A large statistics export prepared by the background worker (OPS-2, STA-2).
+
+    Above ``cases.statistics.jobs.TASK_FROM_CASES`` cases the export button
+    records one of these and the worker builds the file; its page shows the
+    progress. The file holds only the suppressed, displayed counts that the
+    synchronous export hands out (aggregates, no personal data), so it is kept
+    as plain bytes. Only the coordinator who asked may download it, and each
+    download is logged as a ``StatisticsExport`` like the synchronous one.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the background worker"
+        RUNNING = "running", "Being prepared"
+        FINISHED = "finished", "Ready to download"
+        FAILED = "failed", "Could not be prepared"
+
+    class Step(models.IntegerChoices):
+        WAITING = 0, "Waiting"
+        COUNTING = 1, "Counting the figures"
+        WRITING = 2, "Writing the file"
+        DONE = 3, "Done"
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(max_length=7)
+    format = models.CharField(max_length=3, choices=StatisticsExport.Format.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    step = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.WAITING)
+    # A task of an older attempt stops (the pattern of retention.PurgeRun).
+    attempt = models.PositiveSmallIntegerField(default=0)
+    # The suppression threshold the file was built with (logged with each download).
+    threshold = models.PositiveSmallIntegerField(null=True, blank=True)
+    content = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.format} export job"
+
+    @property
+    def steps_total(self) -> int:
+        return self.Step.DONE

@@ -46,9 +46,12 @@ from disclosure.due_dates import DUE_SOON_WORKING_DAYS, add_working_days
 from disclosure.models import OPEN_STATES, DisclosureRequest
 from disclosure.safeguarding.access import WAITING, override_list
 from disclosure.safeguarding.models import ChildProtectionOverride
+from governance.access import breaches_due  # GOV-6: (breach, clock) pairs, past or within 24 h
 from pps.dates import add_months, start_of_day
+from pps.fields import encrypted_field_names
 from pps.models import User
 from pps.roles import CASE_WORKER_ROLES, Role
+from pps.training.records import TrainingStatus, staff_training_statuses
 from pps.volunteers.onboarding import OnboardingStatus, onboarding_statuses
 
 # Rows of each section shown on the home page; "see all" lists the rest.
@@ -178,7 +181,7 @@ def coordinators_cases_at_once(user: User, shown: int = SHOWN) -> dict[str, tupl
     so each is one partition of a window over both."""
     unassigned = Q(assigned_staff__isnull=True)
     rows = list(
-        visible_cases(user)
+        without_encrypted_columns(visible_cases(user))
         .filter(status=Case.Status.OPEN)
         .filter(Q(assigned_staff=user) | unassigned)
         .annotate(
@@ -211,6 +214,23 @@ def overrides_waiting(user: User) -> QuerySet[ChildProtectionOverride]:
     return override_list(user, status=WAITING).order_by("shared_at", "id")
 
 
+def paper_files_to_shred(user: User) -> QuerySet[Case]:
+    """Closed and archived cases whose paper file is not recorded as shredded a
+    year after the case closed (GOV-8, policy 002), longest closed first. Only
+    cases with a paper file recorded: many cases never have one."""
+    year_ago = add_months(timezone.localdate(), -12)
+    return (
+        visible_cases(user)
+        .exclude(status=Case.Status.OPEN)
+        .filter(
+            closed_on__lte=year_ago,
+            paper_file__isnull=False,
+            paper_file__shredded_on__isnull=True,
+        )
+        .order_by("closed_on", "id")
+    )
+
+
 def volunteers_to_follow_up(user: User) -> list[OnboardingStatus]:
     """Active volunteers with no signed agreement or training, or a refresher
     overdue or due soon (ACC-4): everyone the volunteers' page does not call ready."""
@@ -221,6 +241,14 @@ def volunteers_to_follow_up(user: User) -> list[OnboardingStatus]:
         for status in onboarding_statuses(user.service_id)
         if not status.ready or status.refresher_due_soon
     ]
+
+
+def staff_training_to_follow_up(user: User) -> list[TrainingStatus]:
+    """Staff and coordinators with no data-protection and FOI training recorded,
+    or a refresher overdue or due soon (GOV-1)."""
+    if user.role != Role.COORDINATOR:
+        return []
+    return [s for s in staff_training_statuses(user.service_id) if s.needs_follow_up]
 
 
 @dataclass(frozen=True)
@@ -273,6 +301,20 @@ SECTIONS: list[Section] = [
         COORDINATOR, "volunteer",
         "Every volunteer has a signed agreement and up-to-date training.", logs_cases=False,
     ),
+    Section(
+        "staff-training", "Staff data-protection and FOI training due",
+        staff_training_to_follow_up, COORDINATOR, "staff_training",
+        "Every member of staff has up-to-date training.", logs_cases=False,
+    ),
+    Section(
+        "breaches-due", "Data breaches: ICO deadline passed or within 24 hours", breaches_due,
+        COORDINATOR, "breach", "No breach is waiting for a decision about the ICO.",
+        logs_cases=False,
+    ),
+    Section(
+        "paper-files", "Paper files to shred: closed over a year ago", paper_files_to_shred,
+        COORDINATOR, "paper", "No paper file is waiting to be shredded.",
+    ),
 ]  # fmt: skip
 
 
@@ -284,6 +326,20 @@ def section_for(user: User, key: str) -> Section | None:
     return next((section for section in sections_for(user) if section.key == key), None)
 
 
+def without_encrypted_columns(rows: QuerySet) -> QuerySet:
+    """The rows without their encrypted columns, nor those of the records selected
+    with them (a task's case). The home page and the section lists show
+    references, dates and staff names, never a family's words: so nothing is
+    decrypted for them and no data key is read, which a web request would
+    otherwise do once per row (keys are read afresh in each request, OPS-3)."""
+    deferred = encrypted_field_names(rows.model)
+    related = rows.query.select_related
+    for name in related if isinstance(related, dict) else ():
+        model = rows.model._meta.get_field(name).related_model
+        deferred += [f"{name}__{field}" for field in encrypted_field_names(model)]
+    return rows.defer(*deferred) if deferred else rows
+
+
 def first_rows(section: Section, user: User, shown: int = SHOWN) -> tuple[list, int]:
     """The first ``shown`` rows of the section's list and the list's whole length,
     in one query: the length is a window count over the same query, taken before
@@ -291,6 +347,7 @@ def first_rows(section: Section, user: User, shown: int = SHOWN) -> tuple[list, 
     rows = section.rows(user)
     if isinstance(rows, list):
         return rows[:shown], len(rows)
+    rows = without_encrypted_columns(rows)
     page = list(rows.annotate(listed_total=Window(Count("*")))[:shown])
     return page, (page[0].listed_total if page else 0)
 

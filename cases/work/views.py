@@ -12,11 +12,13 @@ from cases.work.selectors import (
     coordinators_cases_at_once,
     first_rows,
     sections_for,
+    without_encrypted_columns,
 )
 from pps.access_log import record_listing
 from pps.decorators import role_required
 from pps.paging import IdFirstPaginator
 from pps.roles import CASE_WORKER_ROLES, Role
+from pps.training.records import staff_training_status
 
 PER_PAGE = 25
 
@@ -56,7 +58,13 @@ def home(request):
     return render(
         request,
         "cases/work/home.html",
-        {"sections": sections, "today": timezone.localdate(), "now": timezone.now()},
+        {
+            "sections": sections,
+            "today": timezone.localdate(),
+            "now": timezone.now(),
+            # GOV-1: everyone is told of their own training due, not only the coordinator.
+            "my_training": staff_training_status(user),
+        },
     )
 
 
@@ -70,7 +78,7 @@ def section_list_view(section: Section):
         if isinstance(rows, list):
             paginator = Paginator(rows, PER_PAGE)
         else:
-            paginator = IdFirstPaginator(rows, PER_PAGE)
+            paginator = IdFirstPaginator(without_encrypted_columns(rows), PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         listed = _with_names(section, list(page.object_list))
         if section.logs_cases and listed:

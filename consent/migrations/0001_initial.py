@@ -40,6 +40,16 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-id'],
+                'indexes': [
+                    models.Index(fields=['case', 'effective_from', 'id'], name='consent_con_case_id_1654e1_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('kind__in', ['full', 'restricted', 'refused', 'withdrawn'])), name='consent_kind_valid'),
+                    models.CheckConstraint(condition=models.Q(('obtained_how__in', ['telephone', 'in_person', 'letter', 'email'])), name='consent_method_valid'),
+                    models.CheckConstraint(condition=models.Q(models.Q(('kind', 'restricted'), models.Q(('roles', []), _negated=True)), models.Q(models.Q(('kind', 'restricted'), _negated=True), ('roles', [])), _connector='OR'), name='consent_restricted_has_roles'),
+                    models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['refused', 'withdrawn']), _negated=True), ('limits_explained', True), _connector='OR'), name='consent_refusal_limits_explained'),
+                    models.CheckConstraint(condition=models.Q(('effective_from__gte', models.F('recorded_at'))), name='consent_effective_not_before_recorded'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -66,6 +76,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name_plural': 'consent settings',
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('review_interval_months__gte', 1), ('review_interval_months__lte', 36)), name='consent_review_interval_range'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -229,6 +242,10 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['position', 'name'],
+                'constraints': [
+                    models.UniqueConstraint(fields=('service', 'code'), name='recipient_role_unique_per_service'),
+                    models.CheckConstraint(condition=models.Q(('code', 'volunteer'), _negated=True), name='recipient_role_not_volunteer'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -247,6 +264,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-shared_at', '-id'],
+                'indexes': [
+                    models.Index(fields=['case', '-shared_at'], name='consent_sha_case_id_504012_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('kind__in', ['referral_to_agency', 'letter_to_third_party', 'consultation_with_la_or_school', 'discussion_with_la_or_school', 'volunteer_sharing', 'disclosure'])), name='sharing_event_kind_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -265,50 +288,6 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['uploaded_at', 'id'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='consentdecision',
-            index=models.Index(fields=['case', 'effective_from', 'id'], name='consent_con_case_id_1654e1_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='consentdecision',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['full', 'restricted', 'refused', 'withdrawn'])), name='consent_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='consentdecision',
-            constraint=models.CheckConstraint(condition=models.Q(('obtained_how__in', ['telephone', 'in_person', 'letter', 'email'])), name='consent_method_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='consentdecision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'restricted'), models.Q(('roles', []), _negated=True)), models.Q(models.Q(('kind', 'restricted'), _negated=True), ('roles', [])), _connector='OR'), name='consent_restricted_has_roles'),
-        ),
-        migrations.AddConstraint(
-            model_name='consentdecision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['refused', 'withdrawn']), _negated=True), ('limits_explained', True), _connector='OR'), name='consent_refusal_limits_explained'),
-        ),
-        migrations.AddConstraint(
-            model_name='consentdecision',
-            constraint=models.CheckConstraint(condition=models.Q(('effective_from__gte', models.F('recorded_at'))), name='consent_effective_not_before_recorded'),
-        ),
-        migrations.AddConstraint(
-            model_name='consentsettings',
-            constraint=models.CheckConstraint(condition=models.Q(('review_interval_months__gte', 1), ('review_interval_months__lte', 36)), name='consent_review_interval_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='recipientrole',
-            constraint=models.UniqueConstraint(fields=('service', 'code'), name='recipient_role_unique_per_service'),
-        ),
-        migrations.AddConstraint(
-            model_name='recipientrole',
-            constraint=models.CheckConstraint(condition=models.Q(('code', 'volunteer'), _negated=True), name='recipient_role_not_volunteer'),
-        ),
-        migrations.AddIndex(
-            model_name='sharingevent',
-            index=models.Index(fields=['case', '-shared_at'], name='consent_sha_case_id_504012_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='sharingevent',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['referral_to_agency', 'letter_to_third_party', 'consultation_with_la_or_school', 'discussion_with_la_or_school', 'volunteer_sharing', 'disclosure'])), name='sharing_event_kind_valid'),
         ),
         # Every history table refuses UPDATE and DELETE (SEC-3), see pps.history.
         migrations.RunPython(protect_app_history('consent'), unprotect_app_history('consent')),

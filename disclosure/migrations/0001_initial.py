@@ -42,6 +42,15 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'child-protection override',
                 'ordering': ['-shared_at', '-id'],
+                'indexes': [
+                    models.Index(fields=['case', '-shared_at'], name='disclosure__case_id_9b2c23_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('reason__isnull', False), ('what_was_shared__isnull', False)), name='cp_override_has_reason_and_content'),
+                    models.CheckConstraint(condition=models.Q(models.Q(('recipient', 'other'), _negated=True), ('recipient_detail__isnull', False), _connector='OR'), name='cp_override_other_recipient_is_named'),
+                    models.CheckConstraint(condition=models.Q(('category__in', ['physical', 'emotional', 'sexual', 'neglect', 'other'])), name='disclosure_childprotectionoverride_category_valid'),
+                    models.CheckConstraint(condition=models.Q(('recipient__in', ['social_care', 'police', 'lado', 'other'])), name='disclosure_childprotectionoverride_recipient_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -56,6 +65,10 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name_plural': 'disclosure approvers',
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(models.Q(('head_absent_from__isnull', True), ('head_absent_until__isnull', True)), models.Q(('head_absent_from__isnull', False), ('head_absent_until__gte', models.F('head_absent_from')), ('head_absent_until__isnull', False)), _connector='OR'), name='disclosure_absence_is_a_period'),
+                    models.CheckConstraint(condition=models.Q(('deputy__isnull', True), ('head__isnull', True), models.Q(('deputy', models.F('head')), _negated=True), _connector='OR'), name='disclosure_deputy_is_not_head'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -93,6 +106,25 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['due_on', 'id'],
+                'indexes': [
+                    models.Index(fields=['state', 'due_on'], name='disclosure__state_dddbe5_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('requester_type__in', ['la_officer', 'school', 'other_agency', 'solicitor', 'court', 'parent_subject_access', 'child_subject_access', 'foi'])), name='disclosure_disclosurerequest_requester_type_valid'),
+                    models.CheckConstraint(condition=models.Q(('route__in', ['third_party', 'subject_access', 'whole_record'])), name='disclosure_disclosurerequest_route_valid'),
+                    models.CheckConstraint(condition=models.Q(('state__in', ['received', 'parent_notified', 'consent_recorded', 'approved', 'refused', 'released', 'closed'])), name='disclosure_disclosurerequest_state_valid'),
+                    models.CheckConstraint(condition=models.Q(('parent_notified_how__in', ['telephone', 'letter', 'email', 'in_person', ''])), name='disclosure_disclosurerequest_parent_notified_how_valid'),
+                    models.CheckConstraint(condition=models.Q(('parent_answer__in', ['consented', 'declined', 'whole_record', ''])), name='disclosure_disclosurerequest_parent_answer_valid'),
+                    models.CheckConstraint(condition=models.Q(('consent_evidence__in', ['signed_form', 'letter', ''])), name='disclosure_disclosurerequest_consent_evidence_valid'),
+                    models.CheckConstraint(condition=models.Q(('whole_record_to__in', ['parent', 'solicitor', ''])), name='disclosure_disclosurerequest_whole_record_to_valid'),
+                    models.CheckConstraint(condition=models.Q(('due_on__gt', models.F('received_on'))), name='disclosure_due_after_received'),
+                    models.CheckConstraint(condition=models.Q(models.Q(('requester_type__in', ['child_subject_access', 'parent_subject_access']), ('route', 'subject_access')), models.Q(models.Q(('requester_type__in', ['child_subject_access', 'parent_subject_access']), _negated=True), models.Q(('route', 'subject_access'), _negated=True)), _connector='OR'), name='disclosure_subject_access_route'),
+                    models.CheckConstraint(condition=models.Q(models.Q(('requester_type', 'parent_subject_access'), _negated=True), ('subject_parent__isnull', False), _connector='OR'), name='disclosure_parent_sar_names_parent'),
+                    models.CheckConstraint(condition=models.Q(models.Q(('requester_type', 'child_subject_access'), _negated=True), models.Q(('child_has_capacity', True), ('subject_child__isnull', False)), _connector='OR'), name='disclosure_child_sar_has_capacity'),
+                    models.CheckConstraint(condition=models.Q(models.Q(('parent_answer', 'consented'), _negated=True), models.Q(('consent_evidence', ''), _negated=True), _connector='OR'), name='disclosure_consent_has_evidence'),
+                    models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['approved', 'refused', 'released']), _negated=True), models.Q(('decided_at__isnull', False), ('decided_by__isnull', False)), _connector='OR'), name='disclosure_decision_is_recorded'),
+                    models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='disclosure_version_positive'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -130,6 +162,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['at', 'id'],
+                'indexes': [
+                    models.Index(fields=['case', 'at'], name='disclosure__case_id_146cfb_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('action__in', ['logged', 'parent_notified', 'parent_answered', 'approved', 'refused', 'released', 'closed'])), name='disclosure_disclosureevent_action_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -148,6 +186,10 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['request', 'child'],
+                'constraints': [
+                    models.UniqueConstraint(fields=('request', 'child'), name='capacity_decision_once'),
+                    models.CheckConstraint(condition=models.Q(models.Q(('child_agrees__isnull', True), ('has_capacity', False)), models.Q(('child_agrees__isnull', False), ('has_capacity', True)), _connector='OR'), name='capacity_decision_wishes_when_capable'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -418,6 +460,10 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'decision not to share',
                 'ordering': ['-decided_at', '-id'],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('reason__isnull', False)), name='non_disclosure_has_reason'),
+                    models.CheckConstraint(condition=models.Q(('category__in', ['physical', 'emotional', 'sexual', 'neglect', 'other'])), name='disclosure_nondisclosuredecision_category_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -434,6 +480,10 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'override review',
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('notes__isnull', False)), name='override_review_has_notes'),
+                    models.CheckConstraint(condition=models.Q(('outcome__in', ['appropriate', 'learning', 'not_appropriate'])), name='disclosure_overridereview_outcome_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -449,135 +499,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['id'],
+                'constraints': [
+                    models.UniqueConstraint(fields=('release', 'parent'), name='one_copy_per_parent'),
+                    models.CheckConstraint(condition=models.Q(('method__in', ['post', 'email'])), name='disclosure_parentcopy_method_valid'),
+                ],
             },
-        ),
-        migrations.AddIndex(
-            model_name='childprotectionoverride',
-            index=models.Index(fields=['case', '-shared_at'], name='disclosure__case_id_9b2c23_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='childprotectionoverride',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__isnull', False), ('what_was_shared__isnull', False)), name='cp_override_has_reason_and_content'),
-        ),
-        migrations.AddConstraint(
-            model_name='childprotectionoverride',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('recipient', 'other'), _negated=True), ('recipient_detail__isnull', False), _connector='OR'), name='cp_override_other_recipient_is_named'),
-        ),
-        migrations.AddConstraint(
-            model_name='childprotectionoverride',
-            constraint=models.CheckConstraint(condition=models.Q(('category__in', ['physical', 'emotional', 'sexual', 'neglect', 'other'])), name='disclosure_childprotectionoverride_category_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='childprotectionoverride',
-            constraint=models.CheckConstraint(condition=models.Q(('recipient__in', ['social_care', 'police', 'lado', 'other'])), name='disclosure_childprotectionoverride_recipient_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosureapprovers',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('head_absent_from__isnull', True), ('head_absent_until__isnull', True)), models.Q(('head_absent_from__isnull', False), ('head_absent_until__gte', models.F('head_absent_from')), ('head_absent_until__isnull', False)), _connector='OR'), name='disclosure_absence_is_a_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosureapprovers',
-            constraint=models.CheckConstraint(condition=models.Q(('deputy__isnull', True), ('head__isnull', True), models.Q(('deputy', models.F('head')), _negated=True), _connector='OR'), name='disclosure_deputy_is_not_head'),
-        ),
-        migrations.AddIndex(
-            model_name='disclosurerequest',
-            index=models.Index(fields=['state', 'due_on'], name='disclosure__state_dddbe5_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('requester_type__in', ['la_officer', 'school', 'other_agency', 'solicitor', 'court', 'parent_subject_access', 'child_subject_access', 'foi'])), name='disclosure_disclosurerequest_requester_type_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('route__in', ['third_party', 'subject_access', 'whole_record'])), name='disclosure_disclosurerequest_route_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['received', 'parent_notified', 'consent_recorded', 'approved', 'refused', 'released', 'closed'])), name='disclosure_disclosurerequest_state_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('parent_notified_how__in', ['telephone', 'letter', 'email', 'in_person', ''])), name='disclosure_disclosurerequest_parent_notified_how_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('parent_answer__in', ['consented', 'declined', 'whole_record', ''])), name='disclosure_disclosurerequest_parent_answer_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('consent_evidence__in', ['signed_form', 'letter', ''])), name='disclosure_disclosurerequest_consent_evidence_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('whole_record_to__in', ['parent', 'solicitor', ''])), name='disclosure_disclosurerequest_whole_record_to_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gt', models.F('received_on'))), name='disclosure_due_after_received'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('requester_type__in', ['child_subject_access', 'parent_subject_access']), ('route', 'subject_access')), models.Q(models.Q(('requester_type__in', ['child_subject_access', 'parent_subject_access']), _negated=True), models.Q(('route', 'subject_access'), _negated=True)), _connector='OR'), name='disclosure_subject_access_route'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('requester_type', 'parent_subject_access'), _negated=True), ('subject_parent__isnull', False), _connector='OR'), name='disclosure_parent_sar_names_parent'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('requester_type', 'child_subject_access'), _negated=True), models.Q(('child_has_capacity', True), ('subject_child__isnull', False)), _connector='OR'), name='disclosure_child_sar_has_capacity'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('parent_answer', 'consented'), _negated=True), models.Q(('consent_evidence', ''), _negated=True), _connector='OR'), name='disclosure_consent_has_evidence'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['approved', 'refused', 'released']), _negated=True), models.Q(('decided_at__isnull', False), ('decided_by__isnull', False)), _connector='OR'), name='disclosure_decision_is_recorded'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosurerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='disclosure_version_positive'),
-        ),
-        migrations.AddIndex(
-            model_name='disclosureevent',
-            index=models.Index(fields=['case', 'at'], name='disclosure__case_id_146cfb_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosureevent',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['logged', 'parent_notified', 'parent_answered', 'approved', 'refused', 'released', 'closed'])), name='disclosure_disclosureevent_action_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='childcapacitydecision',
-            constraint=models.UniqueConstraint(fields=('request', 'child'), name='capacity_decision_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='childcapacitydecision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('child_agrees__isnull', True), ('has_capacity', False)), models.Q(('child_agrees__isnull', False), ('has_capacity', True)), _connector='OR'), name='capacity_decision_wishes_when_capable'),
-        ),
-        migrations.AddConstraint(
-            model_name='nondisclosuredecision',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__isnull', False)), name='non_disclosure_has_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='nondisclosuredecision',
-            constraint=models.CheckConstraint(condition=models.Q(('category__in', ['physical', 'emotional', 'sexual', 'neglect', 'other'])), name='disclosure_nondisclosuredecision_category_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='overridereview',
-            constraint=models.CheckConstraint(condition=models.Q(('notes__isnull', False)), name='override_review_has_notes'),
-        ),
-        migrations.AddConstraint(
-            model_name='overridereview',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['appropriate', 'learning', 'not_appropriate'])), name='disclosure_overridereview_outcome_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='parentcopy',
-            constraint=models.UniqueConstraint(fields=('release', 'parent'), name='one_copy_per_parent'),
-        ),
-        migrations.AddConstraint(
-            model_name='parentcopy',
-            constraint=models.CheckConstraint(condition=models.Q(('method__in', ['post', 'email'])), name='disclosure_parentcopy_method_valid'),
         ),
         # Every history table refuses UPDATE and DELETE (SEC-3), see pps.history.
         migrations.RunPython(protect_app_history('disclosure'), unprotect_app_history('disclosure')),

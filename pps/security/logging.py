@@ -5,6 +5,8 @@
   the type, file and line are what is needed to find the fault.
 - ``DropQueryStrings`` strips query strings from request lines (a search by
   surname travels in the query string of the case list).
+- ``DropHealthChecks`` drops request lines for ``/healthz``: a monitor asks
+  every few seconds, and its lines would bury the requests people made.
 """
 
 import logging
@@ -12,6 +14,8 @@ import re
 import traceback
 
 QUERY_STRING = re.compile(r"(/[^\s?\"']*)\?[^\s\"']+")
+# The request line as the development server and gunicorn's access log quote it.
+HEALTH_REQUEST = re.compile(r"\b(?:GET|HEAD) /healthz[ ?]")
 
 
 class RedactingFormatter(logging.Formatter):
@@ -41,3 +45,12 @@ class DropQueryStrings(logging.Filter):
             record.args = {key: self._clean(value) for key, value in record.args.items()}
         record.msg = self._clean(record.msg)
         return True
+
+
+class DropHealthChecks(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed record is logging's to report
+            return True
+        return not HEALTH_REQUEST.search(message)

@@ -8,6 +8,15 @@ from pps.uploads import read_upload
 
 class VolunteerAgreementForm(PlainTextForm):
     signed_on = DateField(label="Date the agreement was signed")
+    # GOV-2: not required here, so an agreement on an older form can still be
+    # recorded; without the undertaking the volunteer opens no case.
+    remote_working_undertaking = forms.BooleanField(
+        required=False,
+        label="The volunteer signed the undertaking not to keep case data on home computers "
+        "and to follow the council's mobile and remote working policy",
+        help_text="Leave unticked if the signed form does not include it: the volunteer then "
+        "cannot open any case until an agreement with the undertaking is recorded.",
+    )
     document = forms.FileField(
         label="Signed Volunteer Agreement",
         help_text="A scan or photo of the signed agreement: PDF, PNG or JPEG, up to "

@@ -1,10 +1,14 @@
 """Volunteer onboarding before casework (ACC-4).
 
-A volunteer may be given a case only once a signed Volunteer Agreement and
+A volunteer may be given a case only once a signed Volunteer Agreement with
+the undertaking about home computers and remote working (GOV-2) and
 data-protection training are recorded, and while their refresher training is
 not overdue. An overdue volunteer keeps the cases they already hold (taking
 them away mid-support would hurt the family, and unassignment is the
-coordinator's call) but is given nothing new until they refresh.
+coordinator's call) but is given nothing new until they refresh. Without the
+undertaking a volunteer opens no case at all (``casework_refusal``): the
+undertaking is about where case data may be kept, so it applies to every case
+they open, not only to new ones.
 """
 
 import datetime
@@ -16,45 +20,45 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from pps.crypto import create_data_key
-from pps.dates import add_months
 from pps.history import save_as
 from pps.models import User, VolunteerAgreement, VolunteerTraining
 from pps.roles import Role
+from pps.training.records import (
+    TrainingError,
+    TrainingStatus,
+    check_training_date,
+    latest_completed_on,
+    refresher_due_on,
+)
 from pps.uploads import read_upload
 
-# Refreshers falling due within this many days are flagged to coordinators.
-DUE_SOON_DAYS = 30
+NO_UNDERTAKING = (
+    "The signed agreement does not record the undertaking not to keep case data on home "
+    "computers and to follow the council's mobile and remote working policy."
+)
 
 
-class OnboardingError(ValueError):
+class OnboardingError(TrainingError):
     """Bad onboarding input; the message is safe to show."""
 
 
 @dataclass(frozen=True)
-class OnboardingStatus:
-    volunteer: User
+class OnboardingStatus(TrainingStatus):
     agreement_signed_on: datetime.date | None
-    trained_on: datetime.date | None
-    refresher_due_on: datetime.date | None
-    today: datetime.date
+    # GOV-2: the latest agreement records the undertaking (False with no agreement).
+    undertaking: bool
 
     @property
-    def refresher_overdue(self) -> bool:
-        return self.refresher_due_on is not None and self.refresher_due_on < self.today
-
-    @property
-    def refresher_due_soon(self) -> bool:
-        return (
-            self.refresher_due_on is not None
-            and not self.refresher_overdue
-            and (self.refresher_due_on - self.today).days <= DUE_SOON_DAYS
-        )
+    def volunteer(self) -> User:
+        return self.person
 
     @property
     def _state(self) -> tuple[str, str | None]:
         """(short label for lists, why no new casework may be given or None)."""
         if self.agreement_signed_on is None:
             return "No signed agreement", "No signed Volunteer Agreement is recorded."
+        if not self.undertaking:
+            return "No remote working undertaking", NO_UNDERTAKING
         if self.trained_on is None:
             return "No training recorded", "No data-protection training is recorded."
         if self.refresher_overdue:
@@ -78,26 +82,22 @@ class OnboardingStatus:
 
 
 def _statuses(volunteers, today: datetime.date) -> list[OnboardingStatus]:
+    # The latest agreement decides, the last recorded of a day (as in casework_refusal).
     latest_agreement = VolunteerAgreement.objects.filter(volunteer=OuterRef("pk")).order_by(
-        "-signed_on"
-    )
-    latest_training = VolunteerTraining.objects.filter(volunteer=OuterRef("pk")).order_by(
-        "-completed_on"
+        "-signed_on", "-id"
     )
     rows = volunteers.select_related("service").annotate(
         agreement_signed_on=Subquery(latest_agreement.values("signed_on")[:1]),
-        trained_on=Subquery(latest_training.values("completed_on")[:1]),
+        undertaking=Subquery(latest_agreement.values("remote_working_undertaking")[:1]),
+        trained_on=latest_completed_on(VolunteerTraining, "volunteer"),
     )
     return [
         OnboardingStatus(
-            volunteer=row,
+            person=row,
             agreement_signed_on=row.agreement_signed_on,
+            undertaking=bool(row.undertaking),
             trained_on=row.trained_on,
-            refresher_due_on=(
-                add_months(row.trained_on, row.service.volunteer_refresher_months)
-                if row.trained_on
-                else None
-            ),
+            refresher_due_on=refresher_due_on(row.trained_on, row.service),
             today=today,
         )
         for row in rows
@@ -138,11 +138,34 @@ def assignment_refusal(volunteer: User) -> str | None:
     return f"This volunteer cannot be assigned casework yet. {problem}"
 
 
+def casework_refusal(user: User) -> str | None:
+    """Why ``user``, a volunteer, may open no case at all (GOV-2), or None.
+
+    Only the undertaking (and the agreement it is part of) counts here: an
+    overdue refresher stops new assignments only (ACC-4).
+    """
+    if user.role != Role.VOLUNTEER:
+        return None
+    latest = (
+        VolunteerAgreement.objects.filter(volunteer_id=user.pk)
+        .order_by("-signed_on", "-id")
+        .values_list("remote_working_undertaking", flat=True)
+        .first()
+    )
+    if latest:
+        return None
+    return (
+        "You cannot open case records until your coordinator has recorded your signed "
+        "undertaking not to keep case data on a home computer and to follow the council's "
+        "mobile and remote working policy."
+    )
+
+
 def _check_date(day: datetime.date, what: str) -> None:
-    if day > timezone.localdate():
-        raise OnboardingError(f"The date {what} cannot be in the future.")
-    if day.year < 1990:
-        raise OnboardingError(f"Enter the real date {what}.")
+    try:
+        check_training_date(day, what)
+    except TrainingError as error:
+        raise OnboardingError(str(error)) from error
 
 
 def _check_volunteer(volunteer: User, by: User | None) -> None:
@@ -154,9 +177,16 @@ def _check_volunteer(volunteer: User, by: User | None) -> None:
 
 @transaction.atomic
 def volunteer_agreement_record(
-    *, volunteer: User, by: User | None, signed_on: datetime.date, uploaded_file
+    *,
+    volunteer: User,
+    by: User | None,
+    signed_on: datetime.date,
+    uploaded_file,
+    remote_working_undertaking: bool,
 ) -> VolunteerAgreement:
-    """Store a signed agreement, encrypted under a data key of its own."""
+    """Store a signed agreement, encrypted under a data key of its own, and
+    whether it includes the undertaking about home computers and remote working
+    (GOV-2: an agreement on an older form may not)."""
     _check_volunteer(volunteer, by)
     _check_date(signed_on, "the agreement was signed")
     try:
@@ -166,6 +196,7 @@ def volunteer_agreement_record(
     agreement = VolunteerAgreement(
         volunteer=volunteer,
         signed_on=signed_on,
+        remote_working_undertaking=remote_working_undertaking,
         document=content,
         content_type=content_type,
         data_key_id=create_data_key(),

@@ -104,6 +104,7 @@ def agreement_add(request, user_id: int):
             by=request.user,
             signed_on=data["signed_on"],
             uploaded_file=data["document"],
+            remote_working_undertaking=data["remote_working_undertaking"],
         )
         return "Signed agreement saved."
 

@@ -166,6 +166,12 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name_plural': 'retention categories',
                 'ordering': ['position', 'name'],
+                'constraints': [
+                    models.UniqueConstraint(fields=('service', 'code'), name='retention_code_per_service'),
+                    models.UniqueConstraint(fields=('service', 'name'), name='retention_name_per_service'),
+                    models.CheckConstraint(condition=models.Q(('anchor', 'date_of_birth'), ('anchor_age_years', 0), _connector='OR'), name='retention_closure_rule_has_no_age'),
+                    models.CheckConstraint(condition=models.Q(('anchor__in', ['closure', 'date_of_birth'])), name='retention_anchor_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -201,6 +207,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['category__position', 'category__name'],
+                'constraints': [
+                    models.UniqueConstraint(fields=('case', 'category'), name='case_category_once'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -213,6 +222,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name_plural': 'service retention settings',
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('anonymous_contact_years__gte', 1)), name='retention_anonymous_years_positive'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -254,30 +266,6 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(condition=models.Q(('key_destroyed_at__isnull', True)), fields=['key_destroyed_at'], name='destruction_key_pending')],
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('data_key_id__isnull', True), ('key_destroyed_at__isnull', False)), models.Q(('data_key_id__isnull', False), ('key_destroyed_at__isnull', True)), _connector='OR'), name='destruction_key_id_until_destroyed')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='retentioncategory',
-            constraint=models.UniqueConstraint(fields=('service', 'code'), name='retention_code_per_service'),
-        ),
-        migrations.AddConstraint(
-            model_name='retentioncategory',
-            constraint=models.UniqueConstraint(fields=('service', 'name'), name='retention_name_per_service'),
-        ),
-        migrations.AddConstraint(
-            model_name='retentioncategory',
-            constraint=models.CheckConstraint(condition=models.Q(('anchor', 'date_of_birth'), ('anchor_age_years', 0), _connector='OR'), name='retention_closure_rule_has_no_age'),
-        ),
-        migrations.AddConstraint(
-            model_name='retentioncategory',
-            constraint=models.CheckConstraint(condition=models.Q(('anchor__in', ['closure', 'date_of_birth'])), name='retention_anchor_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='casecategory',
-            constraint=models.UniqueConstraint(fields=('case', 'category'), name='case_category_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='serviceretentionsettings',
-            constraint=models.CheckConstraint(condition=models.Q(('anonymous_contact_years__gte', 1)), name='retention_anonymous_years_positive'),
         ),
         # Every history table refuses UPDATE and DELETE (SEC-3), see pps.history.
         migrations.RunPython(protect_app_history('retention'), unprotect_app_history('retention')),

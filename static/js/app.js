@@ -188,3 +188,20 @@ document.addEventListener('htmx:afterRequest', (event) => {
 import('../govuk/govuk-frontend.min.js')
   .then(({ initAll }) => initAll())
   .catch((error) => console.error('GOV.UK Frontend failed to initialise', error))
+
+// 5. Select all / none ---------------------------------------------------------
+// A button with data-select-items="<form id>" and data-select="all" or "none"
+// ticks (or clears) every checkbox of that form in place. Without JavaScript the
+// button submits its own GET form and the server renders the page again with
+// the boxes ticked, so the choice works either way.
+document.addEventListener('click', (event) => {
+  const button = event.target instanceof Element ? event.target.closest('[data-select-items]') : null
+  if (!(button instanceof HTMLButtonElement)) return
+  const form = document.getElementById(button.dataset.selectItems ?? '')
+  if (!(form instanceof HTMLFormElement)) return
+  event.preventDefault()
+  const checked = button.dataset.select === 'all'
+  for (const box of form.querySelectorAll('input[type="checkbox"]')) {
+    if (box instanceof HTMLInputElement && !box.disabled) box.checked = checked
+  }
+})

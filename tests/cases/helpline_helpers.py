@@ -57,6 +57,7 @@ def new_caller_post(service, **overrides) -> dict:
         address="1 Example Row",
         storage_agreed_on=timezone.localdate().isoformat(),
         storage_agreed_how="telephone",
+        purpose_explained="on",
         child_given_name="Tobias",
         child_family_name="",
         school_phase="primary",
@@ -81,7 +82,7 @@ def referral_post(service, **overrides) -> dict:
         agreement_evidence="Signed parental consent section of the referral form.",
         channel="email",
     )
-    for name in ("storage_agreed_on", "storage_agreed_how"):
+    for name in ("storage_agreed_on", "storage_agreed_how", "purpose_explained"):
         data.pop(name)
     data.update(overrides)
     return data

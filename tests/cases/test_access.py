@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.access import get_case_for_user, visible_cases
+from cases.family import services as family_services
 from cases.models import ChildInformation
 from pps.models import AccessLogEntry
 from tests.factories import make_case
@@ -86,10 +87,10 @@ def test_acc3_volunteer_sees_parent_supplied_information_only(
     assigned_case, volunteer, staff, client_for
 ):
     child = services.child_add(case=assigned_case, by=staff, given_name="Ava", family_name="Jones")
-    services.child_information_add(
+    family_services.child_information_add(
         child=child, by=staff, kind="sen_need", source="parent", text="PARENT-SAID-THIS"
     )
-    services.child_information_add(
+    family_services.child_information_add(
         child=child,
         by=staff,
         kind=ChildInformation.Kind.SCHOOL_RECORD,

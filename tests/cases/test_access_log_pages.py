@@ -49,7 +49,7 @@ def test_acc7_case_page_lists_every_read_and_refused_attempt(
     ]
     for row, (_, who, role, result) in zip(rows, expected, strict=True):
         assert who in row and role in row and result in row
-        assert f"Case {assigned_case.reference}" in row
+        assert f"case {assigned_case.reference}" in row
     assert "Listed in results" in rows[4] and "Viewed" in rows[6]
     assert "Elsewhereton" not in page and "3 refused" in page
 
@@ -70,9 +70,9 @@ def test_acc7_denied_report_covers_the_service_and_only_the_service(
     page = page_text(client_for(coordinator).get(reverse("access_log:denied")))
     assert page.count("Refused</strong>") == 4
     assert "outsider (another service)" in page
-    assert f"Case id {their_case.pk} (not a case of this service)" in page
+    assert f"case id {their_case.pk} (not a case of this service)" in page
     assert their_case.reference not in page
-    assert "Page volunteers:list" in page
+    assert "Refused: the “volunteers list” page" in page
     assert "Elsewhereton" not in page and "Theirvolunteer" not in page
     assert AccessLogEntry.objects.filter(allowed=False).count() == 5
 
@@ -131,7 +131,7 @@ def test_acc7_a_probe_from_another_service_is_listed_for_the_service_it_probed(d
         assert row.role == "Not shown"
         assert row.entry.owner_service_id == world["service"].pk
     page = page_text(response)
-    assert f"Case {world['case'].reference}" in page
+    assert f"case {world['case'].reference}" in page
     for user in (prober, prober_coordinator):
         assert user.get_full_name() not in page
     assert "Northshire enquiry" not in page and "Quillfeather" not in page

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.case_studies.services import case_study_prepare, case_study_sign_off
+from cases.family import services as family_services
 from cases.statistics.export import report_csv, report_pdf
 from cases.statistics.report import Period, build_report
 from retention.models import DestructionLogEntry
@@ -81,10 +82,10 @@ def seeded(service):
         date_of_birth=DATE_OF_BIRTH,
         school_phase="primary",
     )
-    services.child_information_add(
+    family_services.child_information_add(
         child=child, by=worker, kind="school", source="parent", text="Thistlecombe Academy"
     )
-    services.child_information_add(
+    family_services.child_information_add(
         child=child,
         by=worker,
         kind="sen_need",

@@ -15,6 +15,7 @@ from cases.case_studies.services import (
     relative_to,
     scrub,
 )
+from cases.family import services as family_services
 from pps.models import AccessLogEntry
 from pps.pdf import MARKING
 from pps.rules import RuleError
@@ -105,7 +106,7 @@ def case_with_story(service, staff):
         date_of_birth=datetime.date(2015, 2, 1),
         school_phase="primary",
     )
-    services.child_information_add(
+    family_services.child_information_add(
         child=child, by=staff, kind="sen_need", source="parent", text="ADHD; struggles in class."
     )
     services.contact_log(

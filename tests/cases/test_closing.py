@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.closing.statistics import closures_by_reason
+from cases.family import services as family_services
 from cases.helpline import services as helpline
 from cases.letters.services import letter_send
 from cases.models import Case, CaseClosure, ClosureReason, Task
@@ -118,7 +119,7 @@ def test_cas3_a_closed_case_is_read_only(case, staff, service):
             case=case, by=staff, channel="helpline", topic=topic, outcome="advice"
         ),
         "child": lambda: services.child_add(case=case, by=staff, given_name="C", family_name="D"),
-        "child information": lambda: services.child_information_add(
+        "child information": lambda: family_services.child_information_add(
             child=child, by=staff, kind="school", source="parent", text="School"
         ),
         "parent": lambda: services.parent_add(

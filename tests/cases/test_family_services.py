@@ -92,6 +92,7 @@ def test_cas1_every_field_of_a_parent_is_corrected_in_one_save_with_who(case, st
         "postcode": "TR1 2AB",
         "storage_agreed_on": TODAY - datetime.timedelta(days=3),
         "storage_agreed_how": "in_person",
+        "purpose_explained": False,
     }
     services.parent_update(parent=parent, by=staff, expected_version=1, **changes)
     stored = Parent.objects.get(pk=parent.pk)
@@ -225,6 +226,7 @@ def test_cas1_only_a_coordinator_removes_a_parent_with_a_reason_and_history_keep
     second = services.parent_add(
         case=case, by=staff, **parent_fields(given_name="Errol", family_name="Mistaken")
     )
+    assert list(search_cases(staff, "Mistaken")) == [case]
     with pytest.raises(RuleError, match="Only a coordinator"):
         services.parent_remove(parent=second, by=staff, reason="duplicate", expected_version=1)
     with pytest.raises(RuleError, match="Choose why"):
@@ -236,6 +238,9 @@ def test_cas1_only_a_coordinator_removes_a_parent_with_a_reason_and_history_keep
         parent=second, by=coordinator, reason="added_in_error", expected_version=1
     )
     assert not Parent.objects.filter(pk=second_id).exists()
+    # Gone from the case and from search and the caller finder; only history keeps it.
+    assert list(search_cases(staff, "Mistaken")) == []
+    assert find_matches(staff, family_name="Mistaken").cases == []
     removal = Parent.history.filter(id=second_id).latest("history_date")
     assert removal.history_type == "-" and removal.history_user == coordinator
     assert removal.history_change_reason == "Added to this case by mistake"

@@ -42,6 +42,7 @@ def parent_post(**changes) -> dict:
         "postcode": "ne1 4st",
         "storage_agreed_how": "telephone",
         **date_boxes("storage_agreed_on", TODAY),
+        "purpose_explained": "on",
     }
     data.update(changes)
     return data

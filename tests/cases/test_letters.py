@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
+from cases.family import services as family_services
 from cases.letters.models import Letter, PrivacyStatementSent
 from cases.letters.services import (
     cases_missing_a_statement,
@@ -307,10 +308,10 @@ def test_com4_statement_lists_what_is_actually_held_not_the_contents(family, sta
         family_name="Quennell",
         date_of_birth=datetime.date(2015, 5, 5),
     )
-    services.child_information_add(
+    family_services.child_information_add(
         child=child, by=staff, kind="sen_need", source="parent", text="Dyspraxia"
     )
-    services.child_information_add(
+    family_services.child_information_add(
         child=child, by=staff, kind="school", source="parent", text="Hollyfield Primary"
     )
     for _ in range(2):

@@ -7,6 +7,7 @@ from cases.models import (
     CaseStudy,
     Child,
     ChildInformation,
+    ChildInformationDocument,
     Letter,
     Parent,
     PrivacyStatementSent,
@@ -53,6 +54,10 @@ def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
     assert ChildInformation.objects.filter(ended_on__isnull=False).exists()
     assert ChildInformation.objects.filter(version__gt=1).exists()
     assert Child.history.filter(history_type="-").exclude(history_change_reason=None).exists()
+    # A copy of the EHC plan attached to its item, through the upload checks.
+    copies = list(ChildInformationDocument.objects.select_related("item"))
+    assert copies and all(copy.item.kind == "ehc_plan" for copy in copies)
+    assert all(copy.content.startswith(b"%PDF-") for copy in copies)
 
     call_command("seed_demo", "--cases", "12")
     assert Case.objects.count() == 24 + 2 * DEMO_CASES_KEPT

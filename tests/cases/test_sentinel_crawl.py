@@ -3,7 +3,8 @@ never receive case content (ACC-1); another service receives nothing (isolation)
 
 A distinctive string goes into every SEN and school field of a case assigned
 to a volunteer (every kind of child information from the case file, the staff
-call notes, a voicemail, and an earlier version kept in the history). Then a
+call notes, a voicemail, and an earlier version kept in the history; and,
+entered on the screens, the title and bytes of a document on each item). Then a
 crawler follows everything each user can reach: every link from their home,
 every htmx fragment, every GET form (searching for the family too), and every
 page of that case the URL resolver knows even if nothing links to it. The
@@ -14,10 +15,13 @@ must find it (otherwise the crawl proves nothing).
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases import services
-from cases.models import ChildInformation
+from cases.family import services as family_services
+from cases.models import ChildInformation, ChildInformationDocument
+from demo.documents import tiny_pdf
 from tests.crawler import crawl
 from tests.factories import make_user
 from tests.url_names import urls_for_case
@@ -32,13 +36,13 @@ CHILD = "Ysoldine"
 def sentinel_case(assigned_case, staff, service):
     child = services.child_add(case=assigned_case, by=staff, given_name=CHILD, family_name=FAMILY)
     for kind in ChildInformation.Kind.values:
-        item = services.child_information_add(
+        item = family_services.child_information_add(
             child=child, by=staff, kind=kind, source="case_file", text=f"{SENTINEL} {kind} old"
         )
         # An edit leaves the earlier text in the audit history too.
         item.text = f"{SENTINEL} {kind}"
         item.save()
-    services.child_information_add(
+    family_services.child_information_add(
         child=child, by=staff, kind="sen_need", source="parent", text=PARENT_SUPPLIED
     )
     topic = service.topics.first()
@@ -110,6 +114,8 @@ def test_isolation_other_service_crawl_sees_nothing_of_ours(
 
 SCREEN_SENTINEL = "ZQX8842-SCREENFILE"
 SCREEN_PARENT_SUPPLIED = "Parent told us on the phone: hates loud corridors"
+# Inside the documents attached on the screens: their bytes (a PDF's text).
+DOCUMENT_SENTINEL = "ZQX9953-DOCBYTES"
 
 
 def _family_urls(case, child) -> list[str]:
@@ -123,7 +129,12 @@ def _family_urls(case, child) -> list[str]:
         urls += [
             reverse("cases:child_information_edit", args=[case.pk, item.pk]),
             reverse("cases:child_information_end", args=[case.pk, item.pk]),
+            reverse("cases:child_information_documents", args=[case.pk, item.pk]),
         ]
+    for document in ChildInformationDocument.objects.filter(item__child=child):
+        urls.append(
+            reverse("cases:child_information_document_download", args=[case.pk, document.pk])
+        )
     return urls
 
 
@@ -161,6 +172,19 @@ def screen_sentinel_case(assigned_case, staff, client_for):
         {"version": first.version, **_today_boxes("ended_on")},
     )
     post(add_url, {"kind": "support", "source": "parent", "text": SCREEN_PARENT_SUPPLIED})
+    # A document on every item, the parent-supplied one too, through the upload
+    # screen: its title and its bytes carry the sentinels on case-file items.
+    for item in child.information.all():
+        secret = item.source == "case_file"
+        post(
+            reverse("cases:child_information_documents", args=[case.pk, item.pk]),
+            {
+                "document": SimpleUploadedFile(
+                    "report.pdf", tiny_pdf(DOCUMENT_SENTINEL if secret else "Leaflet")
+                ),
+                "description": f"{SCREEN_SENTINEL} title" if secret else "Parent's own notes",
+            },
+        )
     return case, child
 
 
@@ -184,6 +208,7 @@ def test_acc3_cas2_volunteer_never_sees_case_file_items_entered_through_the_scre
     assert result.statuses.get(case_page) == 200
     assert SCREEN_PARENT_SUPPLIED in result.pages[case_page]
     assert result.containing(SCREEN_SENTINEL) == []
+    assert result.containing(DOCUMENT_SENTINEL) == []
     assert {result.statuses[url] for url in family_urls} == {403}
 
 
@@ -196,3 +221,7 @@ def test_acc3_cas2_same_crawl_as_staff_finds_the_screen_sentinel(
     assert f"/cases/{case.pk}/" in found
     # The correction screens, reached by following the summary's links.
     assert any("/child-information/" in url for url in found)
+    # The documents' titles on their items' pages, and their bytes in the downloads.
+    assert any(url.endswith("/documents/") for url in found)
+    downloads = result.containing(DOCUMENT_SENTINEL)
+    assert downloads and all(url.endswith("/download/") for url in downloads)

@@ -9,15 +9,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Task
+from cases.paper.services import paper_file_locate
 from cases.services import case_assign_staff
 from cases.tasks.services import task_create
 from cases.work.selectors import SECTIONS, SHOWN, my_requests_due_soon
 from disclosure.due_dates import add_working_days
+from pps.dates import add_months
 from pps.models import AccessLogEntry
 from tests.consent.helpers import record
 from tests.disclosure.helpers import log_request
 from tests.disclosure.override_helpers import record_override
 from tests.factories import make_case, make_user
+from tests.governance.helpers import make_breach
+from tests.retention.helpers import make_closed_case
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +50,7 @@ def a_while_ago(days=200):
 def work_for(service, staff, coordinator, *, many=1):
     """Something in every section: ``many`` of each, on cases assigned to ``staff``."""
     made = {"cases": []}
+    today = timezone.localdate()
     for _ in range(many):
         # Open, assigned, no statement sent (statements), consent long ago (review due),
         # a request for information due tomorrow-ish (received 25 working days ago).
@@ -61,6 +66,14 @@ def work_for(service, staff, coordinator, *, many=1):
         ).update(due_at=timezone.now() - datetime.timedelta(hours=2))
         make_case(service, coordinator)  # unassigned
         make_user(service, "volunteer", onboarded=False)
+        make_user(service, "staff")  # no training recorded (GOV-1)
+        make_breach(service, coordinator, aware_hours_ago=80)  # ICO deadline passed (GOV-6)
+        # Closed 13 months ago, its paper file not yet shredded (GOV-8).
+        paper_file_locate(
+            case=make_closed_case(service, coordinator, closed_on=add_months(today, -13)),
+            by=coordinator,
+            location="Cabinet 1",
+        )
         made["cases"].append(case)
     return made
 
@@ -101,6 +114,9 @@ def test_cas4_coordinators_also_see_the_service_wide_sections(
     assert counts["tasks"] == 1
     assert counts["overrides-waiting"] == 1
     assert counts["volunteers"] == 1
+    assert counts["staff-training"] == 3  # the new one, the staff member and the coordinator
+    assert counts["breaches-due"] == 1
+    assert counts["paper-files"] == 1
 
 
 @pytest.mark.parametrize("persona", ["staff", "coordinator"])
@@ -139,14 +155,17 @@ def test_cas4_every_count_is_the_length_of_the_list_it_links_to(
 
 
 @pytest.mark.parametrize("persona", ["staff", "coordinator"])
-def test_cas4_home_stays_within_twelve_queries(
+def test_cas4_home_stays_within_sixteen_queries(
     persona, service, staff, coordinator, client_for, django_assert_max_num_queries
 ):
     user = {"staff": staff, "coordinator": coordinator}[persona]
     work_for(service, user, coordinator, many=SHOWN + 3)
     client = client_for(user)
     client.get("/")  # the session's first request settles its own rows
-    with django_assert_max_num_queries(12):
+    # One query per section: the breaches due (GOV-6) made it thirteen; staff
+    # training (GOV-1) adds a section and the user's own training, and the paper
+    # files to shred (GOV-8) a section: sixteen.
+    with django_assert_max_num_queries(16):
         response = client.get("/")
     assert response.status_code == 200
     assert all(count > SHOWN for count in counts_on(response.content.decode()).values())

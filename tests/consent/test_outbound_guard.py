@@ -139,6 +139,7 @@ def test_con6_the_call_graph_walk_finds_sinks():
 NOT_CASE_DATA = {
     "volunteers:agreement_download": "a volunteer's own signed agreement with the service",
     "statistics:export": "anonymised counts with small numbers suppressed (STA-1)",
+    "statistics:job_download": "the same counts, prepared by the background worker (OPS-2)",
     "cases:case_study_download": "a case study with every identifying detail removed (COM-6)",
     "retention:certificate": "a destruction log with no personal data (RET-3)",
 }
@@ -238,6 +239,13 @@ EXERCISES = {
         "coordinator",
         lambda client, w: client.post(
             _disclosure_url("release_save", w["disclosure_approved"]),
+            {"version": w["disclosure_approved"].version, "items": ["summary:0"]},
+        ),
+    ),
+    "disclosure:release_preview": (
+        "coordinator",
+        lambda client, w: client.post(
+            _disclosure_url("release_preview", w["disclosure_approved"]),
             {"version": w["disclosure_approved"].version, "items": ["summary:0"]},
         ),
     ),

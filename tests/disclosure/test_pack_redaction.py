@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from cases.family.services import child_information_add
 from cases.helpline.services import case_link_record, referral_record
 from cases.models import Topic
-from cases.services import child_add, child_information_add, contact_log, parent_add
+from cases.services import child_add, contact_log, parent_add
 from disclosure.capacity.services import child_capacity_decide
 from disclosure.models import ChildCapacityDecision
 from disclosure.redaction import MARKER

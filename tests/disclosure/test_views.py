@@ -34,6 +34,40 @@ def test_dis1_staff_log_a_request_with_its_due_date(case, staff, client_for):
     assert "Request logged" in page and "Freedom of Information request" in page
 
 
+def test_gov5_a_parent_asking_under_foi_for_their_own_notes_goes_by_the_family_route(
+    case, staff, client_for
+):
+    parent = case.parents.get()
+    client = client_for(staff)
+    response = client.post(
+        reverse("disclosure:create", args=[case.pk]),
+        {
+            "requester_type": "foi",
+            "requester_name": parent.full_name,
+            "what_asked": "Copies of my notes from the helpline calls.",
+            "received_on": "2026-03-02",
+            "subject_parent": parent.pk,
+        },
+    )
+    request = DisclosureRequest.objects.get()
+    assert response.status_code == 302
+    assert (request.requester_type, request.route) == ("parent_subject_access", "subject_access")
+    assert request.is_family_route and request.subject_parent == parent
+    assert request.recipient_role == "" and request.on_behalf_of is None
+    # Subject access's deadline (one calendar month), not FOI's 20 working days.
+    assert request.due_on.isoformat() == "2026-04-02"
+    page = client.get(reverse("disclosure:case_log", args=[case.pk])).content.decode()
+    assert "answered as their subject access request, by the family route" in page
+    # Anyone else's FOI request stays a third-party one.
+    client.post(
+        reverse("disclosure:create", args=[case.pk]),
+        {"requester_type": "foi", "requester_name": "A journalist", "what_asked": "Figures",
+         "received_on": "2026-03-02"},
+    )  # fmt: skip
+    other = DisclosureRequest.objects.exclude(pk=request.pk).get()
+    assert (other.requester_type, other.route) == ("foi", "third_party")
+
+
 def test_dis1_bad_input_is_a_clear_message_and_saves_nothing(case, staff, client_for):
     response = client_for(staff).post(
         reverse("disclosure:create", args=[case.pk]),

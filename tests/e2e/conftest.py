@@ -5,53 +5,13 @@ it these tests skip loudly, or fail when REQUIRE_BROWSER=1 (CI).
 """
 
 import os
-import shutil
-import tempfile
 
 import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-# Playwright's sync API runs an event loop in this thread; the ORM calls our
-# fixtures make around it are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    reason = None
-    if not os.path.exists(CHROMIUM):
-        reason = f"{CHROMIUM} not found (apt-get install chromium)"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        reason = "playwright is not installed"
-    if reason:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(f"!!! SKIPPING browser tests: {reason}")
-    profile = tempfile.mkdtemp(prefix="pps-chromium-")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture
@@ -61,6 +21,26 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def html_checker_installed():
+    """Skip loudly without the W3C Nu HTML checker, or fail where REQUIRE_BROWSER=1."""
+    from tests.e2e.page_checks import html_checker_missing
+
+    reason = html_checker_missing()
+    if reason:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(f"!!! SKIPPING the HTML checker: {reason}")
+
+
+@pytest.fixture
+def html_checker(page, html_checker_installed):
+    """``html_checker.record()`` after each page; ``html_checker.assert_valid()`` at the end."""
+    from tests.e2e.page_checks import HtmlRecorder
+
+    return HtmlRecorder(page)
 
 
 def sign_in_page(page, username: str, password: str | None = None) -> None:
@@ -94,23 +74,29 @@ def sign_in(page):
     return do
 
 
-@pytest.fixture
-def confirm_it_is_you(page):
+def confirm_it_is_you_on(page, username: str, password: str | None = None) -> None:
     """Answer the re-authentication ("sudo") page a dangerous action sends the user to:
-    ``confirm_it_is_you("admin")`` types the password and a fresh authenticator code."""
+    their password and a fresh authenticator code."""
     from playwright.sync_api import expect
 
     from pps.models import User
     from tests.factories import PASSWORD
     from tests.two_factor import authenticator, next_code
 
+    expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+    device = authenticator(User.objects.get(username=username))
+    page.get_by_label("Your password").fill(password or PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(next_code(device))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def confirm_it_is_you(page):
+    """``confirm_it_is_you("admin")`` on the test's page."""
+
     def do(username: str, password: str | None = None):
-        expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
-        device = authenticator(User.objects.get(username=username))
-        page.get_by_label("Your password").fill(password or PASSWORD)
-        page.get_by_label("Code from your authenticator app").fill(next_code(device))
-        page.get_by_role("button", name="Confirm").click()
-        page.wait_for_load_state("networkidle")
+        confirm_it_is_you_on(page, username, password)
 
     return do
 

@@ -1,50 +1,18 @@
-"""Browser journeys for the helpline (REF-1 to REF-4), checked with axe-core.
-
-axe-core (4.14.1, from the npm registry) is vendored in tests/e2e/vendor. The
-strict CSP refuses injected <script> tags, so its source is evaluated through
-Playwright instead; the page's own CSP still applies to everything else.
-Each journey reads the database afterwards to check what was stored.
+"""Browser journeys for the helpline (REF-1 to REF-4), checked with axe-core
+(tests/e2e/page_checks.py). Each journey reads the database afterwards to check what was stored.
 """
 
 import datetime
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
+from cases.helpline.forms import PURPOSE_EXPLAINED_LABEL
 from cases.models import AnonymousContact, Case, Contact, Parent, Referral
 from tests.e2e.conftest import fill_date
+from tests.e2e.page_checks import assert_accessible, tab_to, watch_console
 from tests.factories import make_case
 from tests.raw_db import tables_containing
-
-AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
-
-
-def assert_accessible(page) -> None:
-    """Zero axe-core violations on the page as it is now (every rule axe runs by default)."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(AXE_SOURCE)
-    violations = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ['violations']}))
-            .violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"""
-    )
-    assert violations == [], f"{page.url}: {violations}"
-
-
-def tab_to(page, locator, *, limit: int = 80) -> None:
-    """Press Tab until the locator has focus: how a keyboard user gets there."""
-    for _ in range(limit):
-        if locator.evaluate("element => element === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {locator}")
-
-
-def watch_console(page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 def test_ref2_anonymous_call_logged_with_the_keyboard_only(page, sign_in, service, staff):
@@ -210,6 +178,7 @@ def test_new_caller_logged_without_javascript(browser, live_server, service, sta
         page.get_by_label("First name", exact=True).fill("Bartholomew")
         page.get_by_label("Relationship to the child").select_option(label="Father")
         page.get_by_label("Holds parental responsibility").check()
+        page.get_by_label(PURPOSE_EXPLAINED_LABEL).check()  # GOV-4
         page.get_by_label("Child's first name").fill("Wilhelmina")
         page.get_by_role("button", name="Save contact").click()
 

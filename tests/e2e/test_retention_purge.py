@@ -1,5 +1,6 @@
 """Browser journey: an administrator confirms who they are (SEC-4 sudo), previews and
-confirms a purge, then downloads the destruction certificate (RET-3, RET-5)."""
+confirms a purge, follows the background worker's progress on the run's page without
+reloading it (OPS-2), then downloads the destruction certificate (RET-3, RET-5)."""
 
 import io
 import re
@@ -12,11 +13,14 @@ from cases.models import Case
 from retention.models import DestructionLogEntry
 from retention.services import legal_hold_place
 from tests.retention.helpers import make_expired_case
+from tests.retention.test_purge_task import DATABASE_BACKEND, run_worker_here
 
 
 def test_admin_previews_confirms_purge_and_downloads_certificate(
-    page, sign_in, confirm_it_is_you, service, staff, coordinator, admin_user
+    page, sign_in, confirm_it_is_you, service, staff, coordinator, admin_user, settings
 ):
+    # The purge is queued for the worker, which this test runs when it chooses.
+    settings.TASKS = DATABASE_BACKEND
     due = make_expired_case(service, staff, family_name="Hollowbrook")
     held = make_expired_case(service, staff, family_name="Heldmoor")
     legal_hold_place(case=held, reason="tribunal", by=coordinator)
@@ -61,6 +65,18 @@ def test_admin_previews_confirms_purge_and_downloads_certificate(
     page.get_by_label("I confirm these records are due for destruction").check()
     page.get_by_role("button", name="Destroy 1 cases").click()
     expect(page).to_have_url(re.compile(r"/retention/purge/runs/\d+/$"))
+    announce = page.locator("#run-announce")
+    expect(announce).to_have_attribute("aria-live", "polite")
+    expect(announce).to_have_text("0 of 1 cases purged: waiting for the background worker")
+    expect(page.get_by_role("link", name="Refresh")).to_be_visible()
+    assert Case.objects.filter(pk=due.pk).exists()
+
+    # The worker runs; htmx polling brings the result in without a reload.
+    page.evaluate("window.notReloaded = true")
+    run_worker_here()
+    expect(announce).to_have_text("1 of 1 cases purged", timeout=15000)
+    assert page.evaluate("window.notReloaded") is True
+    expect(page.get_by_role("link", name="Refresh")).to_have_count(0)
     expect(page.locator("#run-progress")).to_have_text("1 of 1 cases")
     expect(page.locator("#run-purged")).to_have_text("1")
     assert not Case.objects.filter(pk=due.pk).exists()

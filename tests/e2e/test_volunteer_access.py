@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from cases import services
+from cases.family import services as family_services
 from pps.models import PolicyAcknowledgement
 from pps.policy.services import current_policy
 from tests.consent.helpers import record
@@ -26,10 +27,10 @@ def test_volunteer_sees_only_the_assigned_case_and_follows_every_link(
     case = make_case(service, staff, family_name="Fairweather", summary="Parent wants help")
     other = make_case(service, staff, family_name="Notforyou")
     child = services.child_add(case=case, by=staff, given_name="Nia", family_name="Fairweather")
-    services.child_information_add(
+    family_services.child_information_add(
         child=child, by=staff, kind="sen_need", source="parent", text="Parent says: dyslexia"
     )
-    services.child_information_add(
+    family_services.child_information_add(
         child=child, by=staff, kind="school_record", source="case_file", text=SENTINEL
     )
     record(case, coordinator)  # the parent agreed to a volunteer (CON-8)

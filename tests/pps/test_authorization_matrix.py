@@ -36,6 +36,26 @@ from tests.access_world import (
 from tests.url_names import all_url_names
 
 
+def a_statistics_job(world):
+    """A finished background export asked for by north's coordinator (OPS-2)."""
+    from cases.statistics.models import StatisticsExportJob
+
+    coordinator = world["users"]["coordinator"]
+    job = StatisticsExportJob.objects.filter(requested_by=coordinator).first()
+    return job or StatisticsExportJob.objects.create(
+        service=coordinator.service,
+        requested_by=coordinator,
+        period="2025-Q3",
+        format="csv",
+        status="finished",
+        threshold=5,
+        content=b"period,table,row,column,count\r\n",
+    )
+
+
+STATISTICS_JOB = lambda w: {"job_id": a_statistics_job(w).pk}  # noqa: E731
+
+
 def a_voicemail(world):
     from cases.helpline.services import voicemail_log
 
@@ -87,6 +107,16 @@ HELPLINE_RECORD = {
 EVERYONE_OK = {p: "ok" for p in PERSONAS}
 
 
+def _staff_training_kwargs(world):
+    from pps.training.records import staff_training_record
+
+    staff, coordinator = world["users"]["staff"], world["users"]["coordinator"]
+    training = staff_training_record(
+        staff_member=staff, by=coordinator, completed_on=coordinator.date_joined.date()
+    )
+    return {"user_id": staff.pk, "training_id": training.pk}
+
+
 def _parent_kwargs(world):
     return {"case_id": world["case"].pk, "parent_id": world["case"].parents.first().pk}
 
@@ -105,7 +135,7 @@ def _child_kwargs(world):
 
 
 def _child_information_kwargs(world):
-    from cases.services import child_information_add
+    from cases.family.services import child_information_add
 
     item = child_information_add(
         child=_a_child(world),
@@ -119,6 +149,22 @@ def _child_information_kwargs(world):
 
 FAMILY_FORM_POST = {**CASE_WORKERS_RECORD, "staff": "invalid", "coordinator": "invalid"}
 FAMILY_REMOVAL = row("denied", coordinator="redirect", other_service_coordinator="redirect")
+
+
+def _child_information_document_kwargs(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.family.services import child_information_document_attach
+    from cases.models import ChildInformation
+
+    item_kwargs = _child_information_kwargs(world)
+    document = child_information_document_attach(
+        item=ChildInformation.objects.get(pk=item_kwargs["item_id"]),
+        uploaded_file=SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\nscan"),
+        description="School report",
+        by=world["users"]["staff"],
+    )
+    return {"case_id": world["case"].pk, "document_id": document.pk}
 
 
 def _letter_kwargs(world):
@@ -169,7 +215,14 @@ MATRIX = {
     },
     **{
         f"work:{key}": ("get", None, COORDINATOR_ONLY_PAGE)
-        for key in ("unassigned", "overrides-waiting", "volunteers")
+        for key in (
+            "unassigned",
+            "overrides-waiting",
+            "volunteers",
+            "staff-training",
+            "breaches-due",
+            "paper-files",
+        )
     },
     "login": (
         "get+post",
@@ -179,6 +232,8 @@ MATRIX = {
     ),
     "logout": ("post", None, {p: "login" for p in PERSONAS}),
     "keepalive": ("post", None, row("no content")),
+    # /healthz (OPS-4): the same 200 for every persona and for no one signed in,
+    # answered before the session, sign-in, 2FA and policy middleware.
     "health": ("get", None, {p: "ok" for p in PERSONAS}),
     # Who changed what (SEC-3): administrators only, like the other administration
     # screens; each sees only their own service's changes.
@@ -255,6 +310,26 @@ MATRIX = {
         COORDINATOR_ONLY_RECORD,
         row("denied", coordinator="invalid", other_service_coordinator="hidden"),
     ),
+    # Staff data-protection and FOI training (GOV-1): the service's coordinators
+    # only; nothing of it for volunteers or administrators.
+    "training:list": ("get", None, COORDINATOR_ONLY_PAGE),
+    "training:detail": (
+        "get",
+        lambda w: {"user_id": w["users"]["staff"].pk},
+        COORDINATOR_ONLY_RECORD,
+    ),
+    "training:add": (
+        "get+post",
+        lambda w: {"user_id": w["users"]["staff"].pk},
+        COORDINATOR_ONLY_RECORD,
+        row("denied", coordinator="invalid", other_service_coordinator="hidden"),
+    ),
+    "training:correct": (
+        "get+post",
+        _staff_training_kwargs,
+        COORDINATOR_ONLY_RECORD,
+        row("denied", coordinator="invalid", other_service_coordinator="hidden"),
+    ),
     "volunteers:agreement_download": (
         "get",
         lambda w: {"user_id": w["volunteer"].pk, "agreement_id": w["agreement"].pk},
@@ -290,6 +365,10 @@ MATRIX = {
         None,
         row("denied", coordinator="redirect", other_service_coordinator="redirect"),
     ),
+    # A large export prepared by the worker (OPS-2): only the coordinator who
+    # asked sees or downloads it; anyone else's is "not found".
+    "statistics:job": ("get", STATISTICS_JOB, COORDINATOR_ONLY_RECORD),
+    "statistics:job_download": ("get", STATISTICS_JOB, COORDINATOR_ONLY_RECORD),
     # Letters and privacy statements (COM-1, COM-4): staff and coordinators only,
     # never volunteers (ACC-5) or admins (ACC-1); another service sees nothing.
     "cases:statements_due": ("get", None, CASE_WORKERS_ANY_SERVICE),
@@ -341,13 +420,22 @@ MATRIX = {
             ("cases:child_information_add", _child_kwargs),
             ("cases:child_information_edit", _child_information_kwargs),
             ("cases:child_information_end", _child_information_kwargs),
+            # Documents on an item: the list and the upload form.
+            ("cases:child_information_documents", _child_information_kwargs),
         ]
     },
+    # Downloading one: staff and coordinators; volunteers take nothing away (ACC-5).
+    "cases:child_information_document_download": (
+        "get",
+        _child_information_document_kwargs,
+        CASE_WORKERS_RECORD,
+    ),
     **{
         name: ("get+post", kwargs, FAMILY_REMOVAL, FAMILY_REMOVAL)
         for name, kwargs in [
             ("cases:parent_remove", _parent_kwargs),
             ("cases:child_remove", _child_kwargs),
+            ("cases:child_information_document_remove", _child_information_document_kwargs),
         ]
     },
     # Sign-in security (pps/security). Personas here are fully signed in, so the
@@ -400,6 +488,11 @@ MATRIX.update(
         # Closing (CAS-3): staff or a coordinator. Reopening: a coordinator, who first
         # confirms who they are (sudo), a redirect.
         "closing:close": ("get+post", CASE, CASE_WORKERS_RECORD, CASE_WORKERS_FORM),
+        # A case's paper file (GOV-8): staff and coordinators, through the case's
+        # access rules; empty POSTs are the forms again with their errors.
+        "paper:section": ("get", CASE, CASE_WORKERS_RECORD),
+        "paper:location": ("get+post", CASE, CASE_WORKERS_RECORD, CASE_WORKERS_FORM),
+        "paper:shredded": ("get+post", CASE, CASE_WORKERS_RECORD, CASE_WORKERS_FORM),
         "closing:reopen": (
             "get+post",
             CASE,
@@ -535,6 +628,12 @@ MATRIX.update(
         "retention:purge": ("get", None, row("denied", admin="redirect")),
         "retention:purge_confirm": ("post", None, row("denied", admin="redirect")),
         "retention:run": ("get", lambda w: {"run_id": a_purge_run(w).pk}, ADMIN_PAGE),
+        # Restarting a purge asks the administrator to confirm who they are (sudo).
+        "retention:run_restart": (
+            "post",
+            lambda w: {"run_id": a_purge_run(w).pk},
+            row("denied", admin="redirect"),
+        ),
         "retention:log": ("get", None, ADMIN_PAGE),
         # No dates given: the log page again, with the errors.
         "retention:certificate": ("get", None, row("denied", admin="invalid")),
@@ -570,6 +669,93 @@ MATRIX.update(
             CASE,
             row("denied", coordinator="invalid", other_service_coordinator="hidden"),
         ),
+    }
+)
+
+
+# The personal data breach register (GOV-6): coordinators and administrators
+# of the breach's service; another service's coordinator does not find it.
+def a_breach(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from governance.models import Breach
+    from governance.services import breach_record
+
+    return Breach.objects.filter(service=world["service"]).first() or breach_record(
+        service=world["service"],
+        by=world["users"]["coordinator"],
+        title="Northshire laptop left on a train",
+        description="Encrypted laptop, recovered the next day.",
+        aware_at=timezone.now() - datetime.timedelta(hours=80),
+        case=world["case"],
+    )
+
+
+BREACH = lambda w: {"breach_id": a_breach(w).pk}  # noqa: E731
+BREACH_PAGE = row("denied", admin="ok", coordinator="ok", other_service_coordinator="hidden")
+BREACH_FORM_POST = row(
+    "denied", admin="invalid", coordinator="invalid", other_service_coordinator="hidden"
+)
+BREACH_BUTTON = row(
+    "denied", admin="redirect", coordinator="redirect", other_service_coordinator="hidden"
+)
+MATRIX.update(
+    {
+        "governance:list": ("get", None, HOLD_MANAGERS),
+        "governance:new": (
+            "get+post",
+            None,
+            HOLD_MANAGERS,
+            row(
+                "denied",
+                admin="invalid",
+                coordinator="invalid",
+                other_service_coordinator="invalid",
+            ),
+        ),
+        "governance:detail": ("get", BREACH, BREACH_PAGE),
+        **{
+            f"governance:{name}": ("get+post", BREACH, BREACH_PAGE, BREACH_FORM_POST)
+            for name in ("edit", "ico", "families", "action_add")
+        },
+        "governance:close": ("post", BREACH, BREACH_BUTTON),
+        "governance:reopen": ("post", BREACH, BREACH_BUTTON),
+    }
+)
+
+
+# The register of system maintainers (GOV-3): administrators write it, coordinators
+# read it; another service's coordinator does not find north's entries.
+def a_maintainer(world):
+    import datetime
+
+    from governance.maintainers.models import Maintainer
+    from governance.maintainers.services import maintainer_record
+
+    return Maintainer.objects.filter(service=world["service"]).first() or maintainer_record(
+        service=world["service"],
+        by=world["users"]["admin"],
+        name="Morgan Patchley",
+        organisation="Northshire Council IT",
+        work="Server patches and backups.",
+        access_from=datetime.date(2025, 4, 1),
+        undertaking_signed_on=datetime.date(2025, 4, 1),
+    )
+
+
+MAINTAINER = lambda w: {"maintainer_id": a_maintainer(w).pk}  # noqa: E731
+MATRIX.update(
+    {
+        "maintainers:list": ("get", None, HOLD_MANAGERS),
+        "maintainers:new": ("get+post", None, ADMIN_PAGE, ADMIN_FORM),
+        "maintainers:detail": (
+            "get",
+            MAINTAINER,
+            row("denied", admin="ok", coordinator="ok", other_service_coordinator="hidden"),
+        ),
+        "maintainers:edit": ("get+post", MAINTAINER, ADMIN_PAGE, ADMIN_FORM),
     }
 )
 
@@ -634,6 +820,22 @@ def _disclosure_kwargs(world):
     return {"case_id": case.pk, "request_id": request.pk}
 
 
+def _release_job_kwargs(world):
+    """A large release waiting for the worker (OPS-2), on north's request."""
+    from disclosure.models import ReleaseJob
+
+    kwargs = _disclosure_kwargs(world)
+    request = world["case"].disclosure_requests.get(pk=kwargs["request_id"])
+    job = request.release_jobs.first() or ReleaseJob.objects.create(
+        request=request,
+        case=request.case,
+        requested_by=world["users"]["coordinator"],
+        items=["summary:0"],
+        expected_version=request.version,
+    )
+    return {**kwargs, "job_id": job.pk}
+
+
 DISCLOSURE_SUDO = row(
     "denied",
     staff="redirect",
@@ -658,6 +860,8 @@ MATRIX.update(
         "disclosure:new": ("get", CASE, CASE_WORKERS_RECORD),
         "disclosure:create": ("post", CASE, CASE_WORKERS_RECORD),
         "disclosure:detail": ("get", _disclosure_kwargs, CASE_WORKERS_RECORD),
+        # A large release's progress (OPS-2): counts and a status, no pack.
+        "disclosure:release_job": ("get", _release_job_kwargs, CASE_WORKERS_RECORD),
         **{
             f"disclosure:{name}": ("post", _disclosure_kwargs, CASE_WORKERS_RECORD)
             for name in ("notified_save", "answer_save", "close_save")
@@ -670,6 +874,7 @@ MATRIX.update(
                 ("refuse_save", "post"),
                 ("release", "get"),
                 ("release_save", "post"),
+                ("release_preview", "post"),
                 ("family_release_save", "post"),
                 ("pack_download", "get"),
                 ("family_pack_download", "get"),
@@ -766,9 +971,10 @@ def expectations(name, url) -> dict[str, dict[str, str]]:
         return {"get": tables[0], "post": tables[1]}
     other = "post" if method == "get" else "get"
     login_required = getattr(resolve(url).func, "login_required", True)
-    refused = {
-        p: ("login" if p in SIGNED_OUT and login_required else "wrong method") for p in PERSONAS
-    }
+    # A GET of a form's ".../save/" address leads back to the form's page
+    # (pps.error_pages); any other address answers the wrong method with 405.
+    wrong = "redirect" if other == "get" and url.endswith("/save/") else "wrong method"
+    refused = {p: ("login" if p in SIGNED_OUT and login_required else wrong) for p in PERSONAS}
     return {method: tables[0], other: refused}
 
 

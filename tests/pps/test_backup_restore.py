@@ -125,6 +125,24 @@ def test_acc10_key_store_restore_never_resurrects_a_destroyed_key(
     assert readable(second.pk) and readable(third.pk)
 
 
+def test_ops4_key_store_restore_onto_a_new_empty_key_store_loses_no_key(tmp_path, two_cases):
+    """The drill on a new server: the key store is migrated (empty) before the
+    restore. Taken as the live store, it would make every restored key look
+    destroyed; the restore refuses and says how to go on."""
+    first, second = two_cases
+    path = backup(tmp_path / "keystore", keystore=True)
+    kept = set(DataKey.objects.values_list("id", flat=True))
+    DataKey.objects.all().delete()  # the new, just-migrated key store
+
+    with pytest.raises(CommandError, match="holds no keys.*--live-database-lost"):
+        restore(path, keystore=True)
+    assert not DataKey.objects.exists()  # refused before anything was replaced
+
+    restore(path, keystore=True, live_database_lost=True)
+    assert set(DataKey.objects.values_list("id", flat=True)) == kept
+    assert readable(first.pk) and readable(second.pk)
+
+
 def test_acc10_key_store_backups_are_kept_apart_from_case_backups(tmp_path, two_cases):
     together = tmp_path / "together"
     backup(together)

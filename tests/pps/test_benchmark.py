@@ -12,8 +12,11 @@ from django.core.management import call_command
 
 import benchmarks.disclosure_requests  # noqa: F401 - registers its step and measurement, as the runner does
 import benchmarks.home_pages  # noqa: F401 - registers the home pages' measurements
+import benchmarks.tasks  # noqa: F401 - registers the tasks' build step
 from benchmarks.builder import DUE_SHARE, STEPS, _years_ago
 from benchmarks.measurements import MEASUREMENTS
+from benchmarks.report import HOME_MAX_QUERIES, MAX_QUERIES
+from cases.work.selectors import SHOWN
 
 SIZES = (20, 40)
 
@@ -88,6 +91,10 @@ def test_page_query_counts_do_not_grow_with_the_data(report):
     small, large = (data["sizes"][str(size)]["measurements"] for size in SIZES)
     for key in ("staff_list_first", "surname_search", "case_detail", "volunteer_list"):
         assert small[key]["app"]["queries"] == large[key]["app"]["queries"], key
+    # CAS-4: each home page within its budget however much data, tasks included.
+    for key in ("staff_home", "coordinator_home"):
+        assert small[key]["app"]["queries"] == large[key]["app"]["queries"], key
+        assert large[key]["app"]["queries"] <= HOME_MAX_QUERIES, key
     constant = {
         c["target"]: c["result"] for c in data["targets"] if "constant queries" in c["target"]
     }
@@ -106,6 +113,53 @@ def test_disclosures_are_built_and_the_release_pack_is_measured(report):
         pack = data["sizes"][str(size)]["measurements"]["release_pack_pdf"]
         assert pack["items"] == 50 and pack["app"]["median_ms"] > 0
     assert "| 50-item release pack PDF |" in markdown
+
+
+@pytest.mark.slow  # builds two databases in child processes
+def test_cas4_cas5_home_pages_are_measured_with_the_tasks_built(report):
+    """The home pages are measured with their task sections full: staff1's page
+    shows the tasks the build made due today or overdue for them, the
+    coordinator's at least the service's overdue ones."""
+    data, _ = report
+    assert "tasks" in [name for name, _ in STEPS]
+    for size in SIZES:
+        built = data["sizes"][str(size)]["build"]["rows"]
+        measured = data["sizes"][str(size)]["measurements"]
+        mine = built["staff1's tasks due today or overdue"]
+        assert 0 < mine <= built["staff1's open tasks"] <= built["open tasks"] < built["tasks"]
+        staff_tasks = measured["staff_home"]["sections"]["tasks"]
+        assert staff_tasks == {"total": mine, "rows": min(mine, SHOWN)}
+        service_tasks = measured["coordinator_home"]["sections"]["tasks"]
+        assert service_tasks["total"] >= built["overdue tasks"] > 0
+        assert service_tasks["rows"] == min(service_tasks["total"], SHOWN)
+        # The floor is the sections' own SQL: one statement per section.
+        for key in ("staff_home", "coordinator_home"):
+            home = measured[key]
+            assert home["ratio_raw"] > 0
+            assert 0 < home["raw_sql"]["queries"] <= len(home["sections"])
+
+
+@pytest.mark.slow  # builds two databases in child processes
+def test_ret3_the_purge_destroys_the_due_cases_tasks_and_their_history(report):
+    data, _ = report
+    for size in SIZES:
+        built = data["sizes"][str(size)]["build"]["rows"]
+        purge = data["sizes"][str(size)]["measurements"]["purge"]
+        assert built["tasks on cases due for destruction"] > 0
+        assert purge["purged"] == purge["cases"] and purge["failed"] == 0
+        assert purge["left_behind"] == {"tasks": 0, "task history": 0}
+
+
+@pytest.mark.slow  # builds two databases in child processes
+def test_cas4_cas6_query_budgets_are_printed_targets(report):
+    data, markdown = report
+    budgets = {c["target"]: c for c in data["targets"] if "at every size" in c["target"]}
+    home = budgets[f"Each home page (CAS-4): at most {HOME_MAX_QUERIES} queries at every size"]
+    search = budgets[f"Search (CAS-6): at most {MAX_QUERIES} queries at every size"]
+    assert home["result"] == search["result"] == "PASS"
+    assert "staff_home" in home["detail"] and "coordinator_home" in home["detail"]
+    assert "soundalike_search" in search["detail"]
+    assert "| Each home page (CAS-4): at most 16 queries at every size | PASS |" in markdown
 
 
 def test_cases_are_built_oldest_first_with_the_due_tenth_at_the_start():

@@ -96,6 +96,35 @@ def test_acc10_destroying_a_data_key_shreds_only_that_case(service, staff):
     assert Parent.objects.get(case=kept).family_name == "Kept"
 
 
+def test_ops3_a_key_destroyed_by_another_server_is_unusable_from_the_next_request(service, staff):
+    """Another app server destroys a key without evicting it from this process's cache
+    (it cannot reach it): this process stops using it as soon as its next request begins."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    # The request signals without Django's own handler, which would close the
+    # test's connection (as Django's test client does too).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        case = make_case(service, staff, family_name="Cached")
+        request_started.send(sender=None)
+        assert Parent.objects.get(case=case).family_name == "Cached"  # the key is now cached
+        request_finished.send(sender=None)
+
+        DataKey.objects.filter(id=case.data_key_id).delete()  # as the other server's purge does
+
+        request_started.send(sender=None)
+        try:
+            with pytest.raises(crypto.EncryptionKeyError):
+                Parent.objects.get(case=case)
+        finally:
+            request_finished.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def test_sec1_rotate_keys_rewraps_without_touching_rows(service, staff, capsys):
     with override_settings(PPS_MASTER_KEYS=K1):
         cases = [make_case(service, staff, family_name=f"Rotate{i}") for i in range(3)]

@@ -20,7 +20,16 @@ from retention.purge import purge_execute
 from tests.factories import make_case
 from tests.retention.helpers import make_expired_case
 
-PROJECT_APPS = {"pps", "keystore", "security", "cases", "consent", "disclosure", "retention"}
+PROJECT_APPS = {
+    "pps",
+    "keystore",
+    "security",
+    "cases",
+    "consent",
+    "disclosure",
+    "retention",
+    "governance",
+}
 
 # Models that keep no history, each for a reason. Everything else in the
 # project's apps must have ``history = AuditHistory(...)``.
@@ -51,10 +60,19 @@ NO_HISTORY = {
     "cases.AnonymousContact",
     # Itself a log (who exported which statistics when, STA-2); never edited.
     "cases.StatisticsExport",
+    # A background export's bookkeeping (OPS-2): aggregate counts only, moved
+    # by the worker, never edited; each download is logged as a StatisticsExport.
+    "cases.StatisticsExportJob",
+    # A large release's bookkeeping (OPS-2): the worker moves it; the release
+    # itself (DisclosureRelease) and the disclosure events keep the history.
+    "disclosure.ReleaseJob",
     # The purge's own record of a run and the destruction log (RET-5): logs
     # written only by the purge, which must outlive the rows they describe.
     "retention.PurgeRun",
     "retention.DestructionLogEntry",
+    # The background worker's heartbeat (OPS-4): a random id and a time,
+    # rewritten every 30 s; no one acts through it.
+    "pps.WorkerHeartbeat",
 }
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 from cases import services
+from cases.family import services as family_services
 from cases.models import Child, ChildInformation, Parent
 from tests.factories import make_case
 from tests.raw_db import all_cell_bytes, tables_containing
@@ -29,7 +30,7 @@ def test_acc10_sentinel_name_and_notes_absent_from_every_table(service, staff):
         family_name=SENTINEL_NAME,
         date_of_birth=datetime.date(2016, 3, 14),
     )
-    services.child_information_add(
+    family_services.child_information_add(
         child=child, by=staff, kind="sen_need", source="parent", text=SENTINEL_SEN
     )
     services.contact_log(

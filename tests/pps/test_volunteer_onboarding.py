@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case
-from demo.accounts import tiny_pdf
+from demo.documents import tiny_pdf
 from pps.dates import add_months
 from pps.models import AccessLogEntry, VolunteerAgreement, VolunteerTraining
 from pps.volunteers.onboarding import (
@@ -48,7 +48,11 @@ def test_acc4_no_assignment_without_agreement_and_training(case, newcomer, coord
     with pytest.raises(case_services.RuleError, match="No signed Volunteer Agreement"):
         assign(case, newcomer, coordinator)
     volunteer_agreement_record(
-        volunteer=newcomer, by=coordinator, signed_on=days_ago(3), uploaded_file=agreement_file()
+        volunteer=newcomer,
+        by=coordinator,
+        signed_on=days_ago(3),
+        uploaded_file=agreement_file(),
+        remote_working_undertaking=True,
     )
     with pytest.raises(case_services.RuleError, match="No data-protection training"):
         assign(case, newcomer, coordinator)

@@ -3,6 +3,7 @@
 import datetime
 
 from cases import services as case_services
+from cases.family import services as family_services
 from cases.models import Case
 from pps.history import save_as
 from tests.consent.helpers import record
@@ -76,6 +77,7 @@ def case_footprint(case) -> dict[str, int]:
         Parent,
         VolunteerAssignment,
     )
+    from cases.paper.models import PaperFile
     from pps.keystore.models import DataKey
     from pps.models import AccessLogEntry
     from retention.models import CaseCategory, CaseRetention, LegalHold
@@ -88,6 +90,7 @@ def case_footprint(case) -> dict[str, int]:
         ChildInformation,
         Contact,
         VolunteerAssignment,
+        PaperFile,  # GOV-8: the paper file's location and shredding go with the case
         CaseCategory,
         CaseRetention,
         LegalHold,
@@ -109,6 +112,7 @@ def rich_case(service, staff, coordinator, volunteer, client_for, **parent):
     from guardian.shortcuts import assign_perm
 
     from cases.models import Parent
+    from cases.paper.services import paper_file_locate, paper_file_shred
     from retention.schedule import case_retention_refresh
     from retention.services import legal_hold_lift, legal_hold_place
 
@@ -127,7 +131,7 @@ def rich_case(service, staff, coordinator, volunteer, client_for, **parent):
         family_name=parent.get("family_name", "Family"),
         date_of_birth=datetime.date(2009, 2, 28),
     )
-    case_services.child_information_add(
+    family_services.child_information_add(
         child=child, by=staff, kind="sen_need", source="parent", text="SEN details of the child."
     )
     case_services.contact_log(
@@ -167,6 +171,9 @@ def rich_case(service, staff, coordinator, volunteer, client_for, **parent):
     # Closed 13 years ago: past the 12-year parent-support rule. Closing revokes
     # the volunteer's permission; a leftover grant must go with the case too.
     case = case_services.case_close(case=case, by=staff, closed_on=years_ago(13))
+    # Its paper file, kept in a cabinet and shredded a year after closure (GOV-8).
+    paper_file_locate(case=case, by=staff, location="Cabinet 2, drawer B")
+    paper_file_shred(case=case, by=staff, shredded_on=years_ago(12))
     assign_perm("view_case", coordinator, case)
     case_retention_refresh(case)
     return case

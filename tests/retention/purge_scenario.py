@@ -9,7 +9,8 @@ all of it up). Each step writes WORKDIR/<step>.json for the test to check.
 - prepare: migrate; create a case with sentinels in every personal field, edit
   it (history), view it (access log), record consent and a disclosure (probe
   models standing in for apps built alongside), give it a callback task (done,
-  then reassigned history) and a closure reopened with a reason, then close it
+  then reassigned history), documents on an item of child information (one
+  removed) and a closure reopened with a reason, then close it
   13 years ago;
   and a second case that is not due. Report the byte patterns to look for.
 - purge: run ``purge_expired --no-input`` and scan every table of both
@@ -43,6 +44,9 @@ SENTINELS = {
     "hold": "HOLD-SENTINEL-99c3",
     "task": "TASK-SENTINEL-6d2a",
     "reopen": "REOPEN-SENTINEL-8e1b",
+    "document": "DOCUMENT-SENTINEL-2f7c",
+    "document title": "DOCTITLE-SENTINEL-a3d9",
+    "paper file": "PAPER-SENTINEL-c4e8",
 }
 DATE_OF_BIRTH = datetime.date(2011, 11, 11)
 # Stored in a plain text column of a probe model on purpose: the positive
@@ -55,7 +59,7 @@ def _write(workdir: Path, step: str, result: dict) -> None:
     (workdir / f"{step}.json").write_text(json.dumps(result, indent=1, default=str))
 
 
-def _needles(case, task_note_ciphertext: bytes) -> dict[str, str]:
+def _needles(case, task_note_ciphertext: bytes, document_ciphertext: bytes) -> dict[str, str]:
     """Byte patterns (hex) that exist only while ``case`` does."""
     from cases.search.terms import child_digest, prefix_digest, sound_digests
     from pps import normalise
@@ -73,6 +77,8 @@ def _needles(case, task_note_ciphertext: bytes) -> dict[str, str]:
         "plain text control": PLAINTEXT_CONTROL.encode(),
         # The task's note as stored (CAS-5: tasks are purged with their case).
         "task note ciphertext": task_note_ciphertext,
+        # A document on an item of child information, as stored (CAS-2).
+        "child information document ciphertext": document_ciphertext,
     }
     for normaliser, value in [
         ("name", SENTINELS["family_name"]),
@@ -124,12 +130,14 @@ def prepare(workdir: Path) -> None:
     call_command("migrate", verbosity=0)
     call_command("migrate", database="keystore", verbosity=0)
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
     from django.utils import timezone
 
     from cases import services
     from cases.family import services as family
     from cases.models import Parent, Task
+    from cases.paper.services import paper_file_locate, paper_file_shred
     from cases.tasks.services import task_done, task_reassign
     from pps.history import save_as
     from retention.services import legal_hold_lift, legal_hold_place
@@ -174,7 +182,7 @@ def prepare(workdir: Path) -> None:
         family_name=SENTINELS["family_name"],
         date_of_birth=DATE_OF_BIRTH,
     )
-    services.child_information_add(
+    family.child_information_add(
         child=child, by=staff, kind="sen_need", source="parent", text=SENTINELS["sen"]
     )
     services.contact_log(
@@ -213,6 +221,7 @@ def prepare(workdir: Path) -> None:
         postcode=SENTINELS["postcode"],
         storage_agreed_on=opened_on,
         storage_agreed_how="telephone",
+        purpose_explained=True,
     )
     family.parent_remove(
         parent=mistaken, by=coordinator, reason="added_in_error", expected_version=1
@@ -266,6 +275,26 @@ def prepare(workdir: Path) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT note FROM cases_task WHERE id = %s", [task.pk])
         task_note_ciphertext = bytes(cursor.fetchone()[0])
+    # Documents on the EHC plan's item (CAS-2): one kept, one removed in error
+    # (its "deleted" history row keeps the title's ciphertext until this purge).
+    plan = case.child_information.get(kind="ehc_plan")
+    kept, removed = (
+        family.child_information_document_attach(
+            item=plan,
+            uploaded_file=SimpleUploadedFile(
+                "plan.pdf", b"%PDF-1.7 " + SENTINELS["document"].encode()
+            ),
+            description=SENTINELS["document title"],
+            by=staff,
+        )
+        for _ in range(2)
+    )
+    family.child_information_document_remove(document=removed, by=coordinator, reason="duplicate")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT content FROM cases_childinformationdocument WHERE id = %s", [kept.pk]
+        )
+        document_ciphertext = bytes(cursor.fetchone()[0])
     services.case_close(
         case=case, by=staff, closed_on=today.replace(year=today.year - 14, month=1, day=15)
     )
@@ -276,6 +305,12 @@ def prepare(workdir: Path) -> None:
         closed_on=today.replace(year=today.year - 13, month=1, day=20),
         reason="support_complete",
     )
+    # Its paper file (GOV-8): where it was kept, and that it was shredded.
+    paper_file_locate(case=case, by=staff, location=SENTINELS["paper file"])
+    paper_file_shred(case=case, by=staff, shredded_on=today.replace(year=today.year - 12))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT location FROM cases_paperfile WHERE case_id = %s", [case.pk])
+        paper_file_ciphertext = bytes(cursor.fetchone()[0])
 
     survivor = services.case_open(
         service=service,
@@ -293,7 +328,8 @@ def prepare(workdir: Path) -> None:
     )
     services.case_close(case=survivor, by=staff, closed_on=today)
 
-    needles = _needles(case, task_note_ciphertext)
+    needles = _needles(case, task_note_ciphertext, document_ciphertext)
+    needles["paper file location ciphertext"] = paper_file_ciphertext.hex()
     _write(
         workdir,
         "prepare",

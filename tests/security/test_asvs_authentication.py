@@ -320,6 +320,49 @@ def test_asvs_6_3_1_sign_in_is_paused_per_address_across_accounts(staff):
     assert sign_in_with_password(client, staff, REMOTE_ADDR="10.0.0.8").status_code == 302
 
 
+def _behind_caddy(proxies=1):
+    from pps.proxies import throttle_address_settings
+
+    count, order = throttle_address_settings(proxies)
+    return override_settings(
+        AXES_FAILURE_LIMIT=3,
+        AXES_IPWARE_PROXY_COUNT=count,
+        AXES_IPWARE_META_PRECEDENCE_ORDER=order,
+    )
+
+
+def test_ops1_asvs_6_3_1_behind_the_proxy_one_clients_failures_pause_only_that_client(staff):
+    """Through Caddy every request reaches gunicorn over its unix socket (no
+    REMOTE_ADDR); the client's address is the X-Forwarded-For Caddy sets."""
+    client = Client()
+    with _behind_caddy():
+        for name in ["alice", "bob", "carol"]:
+            client.post(
+                reverse("login"),
+                {"username": name, "password": "not the password at all"},
+                REMOTE_ADDR="",
+                HTTP_X_FORWARDED_FOR="203.0.113.7",
+            )
+        elsewhere = {"REMOTE_ADDR": "", "HTTP_X_FORWARDED_FOR": "198.51.100.9"}
+        assert sign_in_with_password(Client(), staff, **elsewhere).status_code == 302
+        paused = {"REMOTE_ADDR": "", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+        assert sign_in_with_password(Client(), staff, **paused).status_code == 429
+
+
+def test_ops1_asvs_6_3_1_without_a_proxy_a_forged_forwarded_header_changes_nothing(staff):
+    client = Client()
+    with _behind_caddy(proxies=0):
+        for number, name in enumerate(["alice", "bob", "carol"]):
+            client.post(
+                reverse("login"),
+                {"username": name, "password": "not the password at all"},
+                REMOTE_ADDR="10.0.0.7",
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+            )
+        forged = {"REMOTE_ADDR": "10.0.0.7", "HTTP_X_FORWARDED_FOR": "198.51.100.200"}
+        assert sign_in_with_password(Client(), staff, **forged).status_code == 429
+
+
 @override_settings(AXES_FAILURE_LIMIT=3)
 def test_asvs_6_1_1_the_pause_ends_by_itself_and_is_not_extended(staff):
     from axes.models import AccessAttempt

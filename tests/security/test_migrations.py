@@ -27,9 +27,12 @@ for alias in ("default", "keystore"):
             if app_label not in apps_in_order:
                 apps_in_order.append(app_label)
     # Dependents first (unapplying an app also unapplies what depends on it).
+    # django-tasks-db's queue (a package's, not ours) cannot be unapplied: its
+    # migration 0013 has no reverse. It depends on nothing of ours.
     for app_label in reversed(apps_in_order):
-        call_command("migrate", app_label, "zero", database=alias, verbosity=0)
-    remaining = tables(alias)
+        if app_label != "django_tasks_database":
+            call_command("migrate", app_label, "zero", database=alias, verbosity=0)
+    remaining = [t for t in tables(alias) if not t.startswith("django_tasks_database_")]
     assert remaining == [], (alias, remaining)
     call_command("migrate", database=alias, verbosity=0)
     print(alias, "round trip ok", len(tables(alias)), "tables")

@@ -2,7 +2,11 @@
 
 The server is the production WSGI stack (gunicorn, 2 processes x 8 threads,
 DEBUG off) on fresh databases: SQLite files, or PostgreSQL on the PostgreSQL
-run. Each session signs in with its password and authenticator code, then mixes
+run. On PostgreSQL there are two such servers on two ports, sharing the
+databases as two machines behind the proxy would (OPS-3), and every session
+sends each request to the other server than the last one: its sign-in, session,
+form tokens and double-submission guard must all hold across servers. Each
+session signs in with its password and authenticator code, then mixes
 reads (list, search, case page) with writes (editing its own case, and now and
 then a case every session edits). Afterwards: no 5xx, no transport error, and
 no lost write: every case's version and text match the writes the server
@@ -20,12 +24,14 @@ import sys
 import threading
 import time
 import uuid
+from contextlib import ExitStack, contextmanager
 from http.cookiejar import CookieJar
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
 import pytest
+from django.db import connection
 from django_otp.oath import hotp
 
 from tests.security.scratch import ROOT, clean_environment, manage, scratch_databases
@@ -87,20 +93,25 @@ class _NoRedirect(HTTPRedirectHandler):
 
 
 class BrowserSession:
-    """One person's browser: cookies, no automatic redirects, every response recorded."""
+    """One person's browser: cookies, no automatic redirects, every response recorded.
 
-    def __init__(self, base: str, log: list):
-        self.base = base
+    Given several servers' addresses it sends each request to the next one in
+    turn, as a proxy spreading requests over app servers may."""
+
+    def __init__(self, base: str | list[str], log: list, cookies: CookieJar | None = None):
+        self.bases = [base] if isinstance(base, str) else list(base)
+        self.turn = 0
         self.log = log
-        self.opener = build_opener(HTTPCookieProcessor(CookieJar()), _NoRedirect())
+        jar = CookieJar() if cookies is None else cookies  # an empty jar is falsy
+        self.opener = build_opener(HTTPCookieProcessor(jar), _NoRedirect())
 
     def request(self, method: str, path: str, data: dict | None = None):
         body = urlencode(data).encode() if data is not None else None
+        base = self.bases[self.turn % len(self.bases)]
+        self.turn += 1
         started = time.monotonic()
         try:
-            with self.opener.open(
-                Request(self.base + path, data=body, method=method), timeout=60
-            ) as r:
+            with self.opener.open(Request(base + path, data=body, method=method), timeout=60) as r:
                 status, text, location = r.status, r.read().decode(), r.headers.get("Location")
         except HTTPError as error:
             status, text, location = (
@@ -123,14 +134,18 @@ class BrowserSession:
         return self.request("POST", path, {"csrfmiddlewaretoken": token, **data})
 
 
+def code_for(person: dict, steps_ahead: int = 0) -> str:
+    """The authenticator's code now (or for a later 30-second step, which the
+    server's tolerance of one step accepts once the current one is used)."""
+    return f"{hotp(bytes.fromhex(person['key']), int(time.time() // 30) + steps_ahead):06d}"
+
+
 def sign_in(session: BrowserSession, person: dict) -> None:
     status, _, location = session.post(
         "/accounts/login/", {"username": person["username"], "password": PASSWORD}
     )
     assert status == 302 and location == "/accounts/two-factor/", status
-    step = int(time.time() // 30)
-    code = f"{hotp(bytes.fromhex(person['key']), step):06d}"
-    status, _, _ = session.post("/accounts/two-factor/", {"code": code})
+    status, _, _ = session.post("/accounts/two-factor/", {"code": code_for(person)})
     assert status == 302, status
 
 
@@ -193,7 +208,7 @@ def wait_until_up(base: str, server: subprocess.Popen) -> None:
         if server.poll() is not None:
             pytest.fail("The server exited while starting.")
         try:
-            with build_opener().open(base + "/health/", timeout=2) as response:
+            with build_opener().open(base + "/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
         except (URLError, OSError):
@@ -201,39 +216,59 @@ def wait_until_up(base: str, server: subprocess.Popen) -> None:
     pytest.fail("The server did not start within a minute.")
 
 
+@contextmanager
+def gunicorn_servers(env: dict, log_dir, count: int, *, workers: int = 2, threads: int = 8):
+    """``count`` gunicorn instances on their own ports, all on the databases in ``env``;
+    yields their base addresses. Each writes its log to ``log_dir/server-<n>.log``."""
+    with ExitStack() as stack:
+        started = []
+        for n in range(count):
+            port = free_port()
+            log_file = stack.enter_context((log_dir / f"server-{n}.log").open("w"))
+            server = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "pps.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(workers),
+                    "--threads",
+                    str(threads),
+                    "--timeout",
+                    "120",
+                    "--graceful-timeout",
+                    "5",
+                ],
+                cwd=ROOT,
+                env=clean_environment(**env, DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="127.0.0.1"),
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+            stack.callback(server.wait, timeout=30)
+            stack.callback(server.terminate)
+            started.append((f"http://127.0.0.1:{port}", server))
+        for base, server in started:
+            wait_until_up(base, server)
+        yield [base for base, _ in started]
+
+
+def server_logs(log_dir) -> str:
+    return "".join(path.read_text()[-3000:] for path in sorted(log_dir.glob("server-*.log")))
+
+
 def test_sec4_soak_20_sessions_for_60_seconds_no_5xx_no_lost_writes(tmp_path, capsys):
-    with scratch_databases(tmp_path) as env:
+    """SEC-4; on PostgreSQL also OPS-3: two app servers on one database behave as one."""
+    servers = 2 if connection.vendor == "postgresql" else 1
+    # On PostgreSQL the scratch databases start as copies of the migrated test databases.
+    with scratch_databases(tmp_path, copy_test_databases=True) as env:
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "migrate", "--database", "keystore", "--noinput", "-v0")
         world = soak_json(manage(env, "shell", "-c", SETUP).stdout)
 
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server_log = (tmp_path / "server.log").open("w")
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "pps.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "8",
-                "--timeout",
-                "120",
-                "--graceful-timeout",
-                "5",
-            ],
-            cwd=ROOT,
-            env=clean_environment(**env, DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="127.0.0.1"),
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until_up(base, server)
+        with gunicorn_servers(env, tmp_path, servers) as bases:
             log: list = []
             outcomes = [{} for _ in range(SESSIONS)]
             clock: dict = {}
@@ -248,7 +283,8 @@ def test_sec4_soak_20_sessions_for_60_seconds_no_5xx_no_lost_writes(tmp_path, ca
                 threading.Thread(
                     target=drive,
                     args=(
-                        BrowserSession(base, log),
+                        # Each session starts on another server, then alternates.
+                        BrowserSession(bases[n % servers :] + bases[: n % servers], log),
                         person,
                         world["shared"],
                         clock,
@@ -264,15 +300,11 @@ def test_sec4_soak_20_sessions_for_60_seconds_no_5xx_no_lost_writes(tmp_path, ca
                 thread.join(timeout=SECONDS + 300)
             elapsed = time.monotonic() - clock["started"]
             assert not any(thread.is_alive() for thread in threads), "a session hung"
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            server_log.close()
         stored = soak_json(manage(env, "shell", "-c", CHECK).stdout)
 
     statuses = [status for status, _, _ in log]
     errors = [s for s in statuses if s == 0 or s >= 500]
-    server_tail = (tmp_path / "server.log").read_text()[-3000:]
+    server_tail = server_logs(tmp_path)
     assert errors == [], f"{len(errors)} failed responses; server log:\n{server_tail}"
     assert all("writes" in o for o in outcomes), "a session stopped early"
     assert not any(o.get("unexpected") for o in outcomes), outcomes
@@ -286,7 +318,8 @@ def test_sec4_soak_20_sessions_for_60_seconds_no_5xx_no_lost_writes(tmp_path, ca
     latencies = sorted(seconds for _, seconds, _ in log)
     with capsys.disabled():
         print(
-            f"\nsoak: {len(log)} requests in {elapsed:.0f}s from {SESSIONS} sessions "
+            f"\nsoak: {len(log)} requests to {servers} server(s) in {elapsed:.0f}s "
+            f"from {SESSIONS} sessions "
             f"({len(log) / elapsed:.0f}/s), {sum(o['writes'] for o in outcomes)} case writes, "
             f"{sum(o.get('shared_ok', 0) for o in outcomes)} shared writes accepted, "
             f"median {statistics.median(latencies) * 1000:.0f} ms, "

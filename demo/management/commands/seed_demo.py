@@ -1,4 +1,4 @@
-"""Load a realistic demo: two services with users of every role and a few hundred cases.
+"""Load a realistic demo: two services with users of every role and a hundred cases each.
 
 Idempotent: a second run changes nothing and prints the accounts again. Every
 name, address and story here is invented (Faker, en_GB).
@@ -7,7 +7,11 @@ name, address and story here is invented (Faker, en_GB).
 import contextlib
 import datetime
 import random
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.http import Http404
@@ -16,6 +20,7 @@ from faker import Faker
 
 from cases import services
 from cases.access import get_case_for_user, visible_cases
+from cases.family import services as family_services
 from cases.models import (
     AgreementMethod,
     Case,
@@ -31,7 +36,10 @@ from demo import consent as consent_demo
 from demo.communications import seed_communications
 from demo.disclosure import seed_disclosure
 from demo.family import seed_family
+from demo.governance import seed_breaches
 from demo.helpline import HELPLINE_DEMO_CASES, seed_helpline
+from demo.maintainers import seed_maintainers
+from demo.paper_files import seed_paper_files
 from demo.retention import seed_retention
 from demo.safeguarding import seed_overrides
 from demo.tasks import seed_tasks_and_closures
@@ -53,6 +61,7 @@ ACCOUNTS = [
     ("volunteer2", Role.VOLUNTEER, "Aisha", "Begum"),
     ("volunteer3", Role.VOLUNTEER, "Owen", "Price"),
     ("volunteer4", Role.VOLUNTEER, "Ruth", "Evans"),
+    ("volunteer5", Role.VOLUNTEER, "Megan", "Jones"),
     ("admin", Role.ADMIN, "Sam", "Fletcher"),
 ]
 SEN_NEEDS = [
@@ -83,11 +92,16 @@ CALL_NOTES = [
 
 
 class Command(BaseCommand):
-    help = "Load demo data (two services, every role, a few hundred cases). Idempotent."
+    help = "Load demo data (two services, every role, a hundred cases each). Idempotent."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--cases", type=int, default=200, help="Cases per service (default 200)."
+            # 100 shows every state and list page; each open case's parents get a statement
+            # rendered as a PDF (the exact copy kept), the slowest step of the seeding.
+            "--cases",
+            type=int,
+            default=100,
+            help="Cases per service (default 100).",
         )
         parser.add_argument("--seed", type=int, default=2026)
 
@@ -95,6 +109,9 @@ class Command(BaseCommand):
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
         self.random = random.Random(seed)
+        # Argon2id is slow on purpose: hash the one demo password once for every account.
+        self.password_hash = make_password(DEMO_PASSWORD)
+        mail_before = self.mail_files()
         for code, name in SERVICES:
             if Service.objects.filter(code=code).exists():
                 self.stdout.write(f"{name}: already seeded.")
@@ -102,6 +119,25 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self.seed_service(code, name, cases)
         self.print_accounts()
+        self.print_mail_summary(mail_before)
+
+    @staticmethod
+    def mail_files() -> set[str] | None:
+        """The emails already in development's mail folder (None when mail goes elsewhere)."""
+        folder = settings.MAILERS["default"].get("OPTIONS", {}).get("file_path")
+        if folder is None:
+            return None
+        return {p.name for p in Path(folder).glob("*")} if Path(folder).is_dir() else set()
+
+    def print_mail_summary(self, before: set[str] | None) -> None:
+        # One line instead of the emails themselves (their PDFs would fill the console).
+        after = self.mail_files()
+        if before is None or after is None:
+            return
+        folder = settings.MAILERS["default"]["OPTIONS"]["file_path"]
+        self.stdout.write(
+            f"Demo emails are written to {folder}/ ({len(after - before)} new file(s))."
+        )
 
     def seed_service(self, code: str, name: str, case_count: int) -> None:
         service = Service.objects.create(code=code, name=name)
@@ -110,6 +146,7 @@ class Command(BaseCommand):
             username: user_create(
                 username=f"{username}.{code}",
                 password=DEMO_PASSWORD,
+                password_hash=self.password_hash,
                 service=service,
                 role=role,
                 first_name=first,
@@ -133,6 +170,9 @@ class Command(BaseCommand):
         self.seed_access_log(service, users)
         seed_retention(service=service, users=users, fake=self.fake, rnd=self.random)
         seed_disclosure(service=service, users=users)
+        seed_breaches(service=service, users=users)
+        seed_maintainers(service=service, users=users)
+        seed_paper_files(service=service, users=users)
         for _ in range(case_count // 2):
             services.anonymous_contact_log(
                 service=service,
@@ -234,6 +274,9 @@ class Command(BaseCommand):
             "storage_agreed_on": opened_on,
             "storage_agreed_how": rnd.choice(AgreementMethod.values),
             "email_permission": rnd.random() < 0.5,
+            # GOV-4: recorded since the service began asking, a year ago in the demo;
+            # the older families show "Not recorded" on their case page.
+            "purpose_explained": (timezone.localdate() - opened_on).days < 365,
         }
 
     @staticmethod
@@ -249,14 +292,14 @@ class Command(BaseCommand):
     def seed_child_information(self, child, by) -> None:
         rnd = self.random
         school = f"{self.fake.city()} {rnd.choice(['Primary School', 'Academy', 'High School', 'C of E Primary'])}"
-        services.child_information_add(
+        family_services.child_information_add(
             child=child,
             by=by,
             kind=ChildInformation.Kind.SCHOOL,
             source=ChildInformation.Source.PARENT,
             text=school,
         )
-        services.child_information_add(
+        family_services.child_information_add(
             child=child,
             by=by,
             kind=ChildInformation.Kind.SEN_NEED,
@@ -264,7 +307,7 @@ class Command(BaseCommand):
             text=rnd.choice(SEN_NEEDS),
         )
         if rnd.random() < 0.5:
-            services.child_information_add(
+            family_services.child_information_add(
                 child=child,
                 by=by,
                 kind=ChildInformation.Kind.SCHOOL_RECORD,
@@ -305,10 +348,12 @@ class Command(BaseCommand):
             )
 
     def seed_access(self, service, users, today) -> None:
-        """Policy versions and acknowledgements (ACC-9), volunteer onboarding (ACC-4).
+        """Policy versions and acknowledgements (ACC-9), volunteer onboarding (ACC-4),
+        the remote working undertaking (GOV-2) and staff training (GOV-1).
 
         staff2 has not acknowledged the version in force, so signing in as
-        staff2 shows the acknowledgement step; volunteer2 has no agreement yet.
+        staff2 shows the acknowledgement step; volunteer2 has no agreement yet;
+        volunteer5's agreement lacks the undertaking; staff2's training is overdue.
         """
         demo.seed_policy(service, users["coordinator"], today)
         demo.seed_acknowledgements(
@@ -318,6 +363,14 @@ class Command(BaseCommand):
             ready=users["volunteer"],
             due_soon=users["volunteer4"],
             overdue=users["volunteer3"],
+            no_undertaking=users["volunteer5"],
+            by=users["coordinator"],
+            today=today,
+        )
+        demo.seed_staff_training(
+            up_to_date=users["staff"],
+            due_soon=users["coordinator"],
+            overdue=users["staff2"],
             by=users["coordinator"],
             today=today,
         )
@@ -333,8 +386,9 @@ class Command(BaseCommand):
         if other is not None and assigned:
             attempts.append((other, assigned[0].pk))
         for user, case_id in attempts:
-            # Refused (404) and logged, which is the point.
-            with contextlib.suppress(Http404):
+            # Refused (404, or 403 for a volunteer without the undertaking) and
+            # logged, which is the point.
+            with contextlib.suppress(Http404, PermissionDenied):
                 get_case_for_user(user, case_id)
 
     def print_accounts(self) -> None:
@@ -352,7 +406,9 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(
             "staff2 has not yet acknowledged the confidentiality policy (shows that step); "
-            "volunteer2 has no signed agreement, volunteer3's refresher is overdue and "
-            "volunteer4's is due soon (see Volunteers as coordinator)."
+            "volunteer2 has no signed agreement, volunteer3's refresher is overdue, "
+            "volunteer4's is due soon and volunteer5's agreement lacks the remote working "
+            "undertaking, so volunteer5 can open no case (see Volunteers as coordinator); "
+            "staff2's training is overdue and the coordinator's due soon (see Staff training)."
         )
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these.\n")

@@ -46,13 +46,18 @@ class Command(BaseCommand):
 
         collected = []
         for replay in replays_for(alias):
-            if options["live_database_lost"]:
+            if options["live_database_lost"] and replay.needs_live_database:
                 self.stdout.write(
                     self.style.WARNING(f"Skipped (live database lost): {replay.name}")
                 )
                 continue
+            if not replay.needs_live_database:
+                collected.append((replay, None))
+                continue
             try:
                 collected.append((replay, replay.collect(manifest.created)))
+            except BackupError as exc:
+                raise CommandError(f"Not restored: {exc}") from exc
             except Exception as exc:  # noqa: BLE001 - any failure must stop the restore
                 raise CommandError(
                     f"Not restored: could not read '{replay.name}' from the live {what} "
@@ -66,5 +71,8 @@ class Command(BaseCommand):
         crypto.forget_cached_keys()
         self.stdout.write(f"Restored the {what} as it was at {manifest.created_at}.")
         for replay, state in collected:
-            count = replay.apply(state)
+            try:
+                count = replay.apply(state)
+            except BackupError as exc:
+                raise CommandError(f"Restored, but not replayed: {replay.name}: {exc}") from exc
             self.stdout.write(f"Replayed after the restore: {replay.name}: {count}")

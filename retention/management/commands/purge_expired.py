@@ -1,22 +1,27 @@
 """Destroy the cases whose retention period has run out (RET-3 to RET-7).
 
 Shows what is due first (references, categories, dates, counts; never a
-name). ``--dry-run`` stops there. Otherwise it asks for confirmation, or takes
+name). ``--dry-run`` stops there; with ``--as-of DATE`` it shows what would be
+due on that later day instead, to plan (nothing is written). Otherwise it asks for confirmation, or takes
 ``--no-input`` for the daily timer, then purges case by case with a progress
-bar. Idempotent: a second run finds nothing to do. Exits non-zero if any case
+bar, always as of today. Idempotent: a second run finds nothing to do. Exits non-zero if any case
 could not be purged; re-running finishes the job.
 """
 
+import argparse
+import datetime
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from pps.models import Service, User
 from pps.roles import Role
 from pps.security.sessions import sessions_clear_expired
 from retention.models import PurgeRun
 from retention.progress import ProgressBar
-from retention.purge import Preview, purge_execute, purge_preview
+from retention.purge import Preview, PurgeRefused, purge_execute, purge_preview
+from retention.tasks import services_purging_now
 
 CONFIRM_WORD = "purge"
 
@@ -33,6 +38,12 @@ class Command(BaseCommand):
             dest="interactive",
             help="Do not ask for confirmation (for the scheduled run).",
         )
+        parser.add_argument(
+            "--as-of",
+            type=_iso_date,
+            help="With --dry-run: show what would be due on this later day (YYYY-MM-DD), "
+            "to plan. A real purge always works from today.",
+        )
         parser.add_argument("--service", help="Only this service (its code); default all.")
         parser.add_argument(
             "--authorised-by",
@@ -40,10 +51,23 @@ class Command(BaseCommand):
             "without it the entry says 'retention schedule'.",
         )
 
-    def handle(self, *args, dry_run, interactive, service, authorised_by, **options):
+    def handle(self, *args, dry_run, interactive, service, authorised_by, as_of, **options):
+        if as_of is not None and not dry_run:
+            raise CommandError(
+                "--as-of is for planning and needs --dry-run; a purge always works from today."
+            )
         by = self._administrator(authorised_by)
         scope = self._service(service, by)
+        if as_of is not None:
+            try:
+                preview = purge_preview(service=scope, as_of=as_of)
+            except PurgeRefused as exc:
+                raise CommandError(f"{exc} Today is {timezone.localdate():%Y-%m-%d}.") from exc
+            self._show(preview)
+            self.stdout.write("Dry run: nothing was destroyed and nothing was stored.")
+            return
         preview = purge_preview(service=scope)
+        self._leave_to_running_purges(preview)
         self._show(preview)
         if dry_run:
             self.stdout.write("Dry run: nothing was destroyed.")
@@ -96,9 +120,27 @@ class Command(BaseCommand):
         # An administrator can only authorise their own service's purge.
         return by.service if by is not None else None
 
+    def _leave_to_running_purges(self, preview: Preview) -> None:
+        """Drop the due cases of a service whose screen purge is running (OPS-2)."""
+        running = services_purging_now()
+        left = [item for item in preview.due if item.service_id in running]
+        if not left:
+            return
+        preview.due = [item for item in preview.due if item.service_id not in running]
+        runs = ", ".join(str(run) for run in sorted(set(running.values())))
+        self.stdout.write(
+            f"Left for the next run: {len(left)} due cases of a service whose purge from the "
+            f"administration screen is running (run {runs})."
+        )
+
     def _show(self, preview: Preview) -> None:
         write = self.stdout.write
         write(f"Retention purge preview for {preview.today:%d %B %Y}")
+        if preview.planned:
+            write(
+                "Planning preview: dates worked out for that day as things stand now "
+                "(legal holds and open requests included); the purge itself uses today."
+            )
         write(f"Due for destruction: {len(preview.due)} cases")
         if preview.due:
             write(f"  {'Reference':<16} {'Closed':<12} {'Due':<12} Categories")
@@ -130,6 +172,13 @@ class Command(BaseCommand):
         )
         if answer.strip().lower() != CONFIRM_WORD:
             raise CommandError("Not confirmed; nothing was destroyed.")
+
+
+def _iso_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-03-31.") from None
 
 
 def _day(value) -> str:
