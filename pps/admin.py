@@ -13,7 +13,7 @@ from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.utils.html import conditional_escape
 
-from pps.form_fields import PlainTextMixin
+from pps.form_fields import ModelChoiceField, ModelMultipleChoiceField, PlainTextMixin
 from pps.models import Service, User
 from pps.roles import Role
 from pps.security.admin_actions import reset_two_factor, sign_out_everywhere
@@ -68,14 +68,26 @@ class PasswordHashWidget(ReadOnlyPasswordHashWidget):
         return context
 
 
-class UserChangeForm(BaseUserChangeForm):
+class UserChangeForm(PlainTextMixin, BaseUserChangeForm):
+    class Meta(BaseUserChangeForm.Meta):
+        # Django's form is for auth.User, which this project swaps for its own.
+        model = User
+        # Shown read-only by the admin (readonly_fields), never typed in.
+        exclude = ["last_login", "date_joined"]
+        # An id no database integer can hold is a form error, not a 500 (SEC-4).
+        field_classes = {
+            "service": ModelChoiceField,
+            "groups": ModelMultipleChoiceField,
+            "user_permissions": ModelMultipleChoiceField,
+        }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "password" in self.fields:
             self.fields["password"].widget = PasswordHashWidget()
 
 
-class AdminPasswordChangeForm(BaseAdminPasswordChangeForm):
+class AdminPasswordChangeForm(PlainTextMixin, BaseAdminPasswordChangeForm):
     # Django's help text ends in a list, which its template puts inside a <p> (invalid
     # HTML); it also speaks of other ways in (single sign-on), which this service has not.
     usable_password_help_text = (

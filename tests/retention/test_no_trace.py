@@ -185,6 +185,29 @@ class PostgresScratch:
         folder = data_directory / "base" / str(oid)
         return b"".join(path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file())
 
+    def where_found(self, name: str, needles: dict[str, str]) -> dict[str, list[str]]:
+        """For a failure's message: which relation's file holds each needle found
+        (a file not in pg_class is one a rewrite has left for the next checkpoint)."""
+        data_directory = Path(self._query("SHOW data_directory"))
+        oid = self._query("SELECT oid FROM pg_database WHERE datname = %s", self.names[name])
+        with self._connect(name) as connection:
+            relations = dict(
+                connection.execute(
+                    "SELECT pg_relation_filenode(oid)::text, relname FROM pg_class"
+                    " WHERE pg_relation_filenode(oid) IS NOT NULL"
+                ).fetchall()
+            )
+        found: dict[str, list[str]] = {}
+        for path in sorted((data_directory / "base" / str(oid)).iterdir()):
+            if not path.is_file():
+                continue
+            content = path.read_bytes()
+            filenode = path.name.split("_")[0].split(".")[0]
+            for label in found_in(content, needles):
+                where = relations.get(filenode, "not in pg_class")
+                found.setdefault(label, []).append(f"{path.name} ({where})")
+        return found
+
     def cleanup(self) -> None:
         for name in self.names.values():
             self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -277,7 +300,13 @@ def test_ret6_postgresql_relation_files_hold_no_trace_after_the_purge(scratch, t
     assert "still open" not in purged["output"]
 
     case_files = scratch.files_bytes("case")
-    # The purge's own report (what it reclaimed, what it waited for) if this fails.
-    assert found_in(case_files, needles) == set(), purged["output"]
+    # The purge's own report (what it reclaimed, what it waited for) and where
+    # each trace is, if this fails.
+    assert found_in(case_files, needles) == set(), (
+        purged["output"],
+        scratch.where_found("case", needles),
+    )
     assert bytes.fromhex(prepared["survivor_prefix"]) in case_files  # the rest is still there
-    assert found_in(scratch.files_bytes("keystore"), needles) == set()
+    assert found_in(scratch.files_bytes("keystore"), needles) == set(), scratch.where_found(
+        "keystore", needles
+    )
