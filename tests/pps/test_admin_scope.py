@@ -115,3 +115,11 @@ def test_sec3_an_account_is_deactivated_never_deleted(admin_user, staff, client_
         {"action": "delete_selected", "_selected_action": [staff.pk], "post": "yes"},
     )
     assert User.objects.filter(pk=staff.pk).exists()
+
+
+def test_the_admin_site_wears_the_services_favicon_and_colours(admin_user, client_for):
+    page = client_for(admin_user).get(reverse("admin:index")).content.decode()
+    assert "/static/images/favicon.svg" in page and "/static/images/favicon.ico" in page
+    # After Django's own stylesheets, so its colour variables are the ones used.
+    assert page.index("admin/css/base.css") < page.index("/static/css/admin.css")
+    assert "SEND Information, Advice and Support" in page
