@@ -346,10 +346,10 @@ def test_ops2_sta2_a_large_services_trend_export_goes_through_the_task(
     assert download.content == trend_csv(build_trend(service=service, end=NOVEMBER, threshold=5))
     logged = StatisticsExport.objects.get()
     assert (logged.period, logged.periods, logged.exported_by) == ("2025-11", 8, coordinator)
-    assert (
-        "8 months to 2025-11"
-        in client.get(reverse("statistics:job", args=[job.pk])).content.decode()
+    assert "8 months to 2025-11" in (
+        job_page := client.get(reverse("statistics:job", args=[job.pk])).content.decode()
     )
+    assert "/statistics/?view=trend&amp;kind=months" in job_page
 
 
 # --- the page, bad input, who may see it --------------------------------------------
