@@ -15,6 +15,7 @@ from django.utils import timezone
 from cases.statistics.models import StatisticsExport
 from cases.statistics.report import PublishedTable, Report
 from cases.statistics.suppression import SECONDARY_MARK
+from cases.statistics.trend import Trend
 from pps.models import Service, User
 from pps.pdf import render_pdf
 
@@ -30,7 +31,7 @@ def legend(threshold: int) -> list[str]:
     ]
 
 
-def _cell(value: str) -> str:
+def spreadsheet_safe(value: str) -> str:
     # A topic name typed by an administrator must not become a spreadsheet formula.
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
@@ -41,7 +42,9 @@ def report_csv(report: Report) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for published in report.tables:
         if published.withheld:
-            writer.writerow([report.period.code, _cell(published.table.title), "", "", WITHHELD])
+            writer.writerow(
+                [report.period.code, spreadsheet_safe(published.table.title), "", "", WITHHELD]
+            )
             continue
         header = published.header
         for row in published.rows():
@@ -49,7 +52,7 @@ def report_csv(report: Report) -> bytes:
                 writer.writerow(
                     [
                         report.period.code,
-                        *map(_cell, (published.table.title, row[0], column, value)),
+                        *map(spreadsheet_safe, (published.table.title, row[0], column, value)),
                     ]
                 )
     # A byte-order mark so that spreadsheet programs read the file as UTF-8.
@@ -70,11 +73,15 @@ def report_pdf(report: Report) -> bytes:
     )
 
 
-def export_filename(service: Service, report: Report, fmt: str) -> str:
-    return period_filename(service, report.period.code, fmt)
+def export_filename(service: Service, report: "Report | Trend", fmt: str) -> str:
+    return period_filename(service, report.period.code, fmt, periods=report.periods_covered)
 
 
-def period_filename(service: Service, period_code: str, fmt: str) -> str:
+def period_filename(service: Service, period_code: str, fmt: str, *, periods: int = 1) -> str:
+    if periods > 1:
+        # A trend: "statistics-north-8-quarters-to-2026-Q3.csv".
+        kind = "quarters" if "Q" in period_code else "months"
+        return f"statistics-{service.code}-{periods}-{kind}-to-{period_code}.{fmt}"
     return f"statistics-{service.code}-{period_code}.{fmt}"
 
 
@@ -82,18 +89,19 @@ def period_filename(service: Service, period_code: str, fmt: str) -> str:
 def statistics_export_record(
     *,
     service: Service,
-    report: Report,
+    report: "Report | Trend",
     fmt: str,
     via: str,
     by: User | None = None,
     operator: str = "",
 ) -> StatisticsExport:
-    """Log one export (STA-2): the signed-in user, or the account that ran the command."""
+    """Log one export (STA-2), a period's report or a trend: the signed-in user, or the account that ran the command."""
     if by is None and not operator:
         raise ValueError("An export must say who made it.")
     return StatisticsExport.objects.create(
         service=service,
         period=report.period.code,
+        periods=report.periods_covered,
         format=StatisticsExport.Format(fmt),
         threshold=report.threshold,
         via=StatisticsExport.Via(via),

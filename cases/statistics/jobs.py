@@ -37,6 +37,8 @@ from cases.statistics.models import (
     suppression_threshold_for,
 )
 from cases.statistics.report import Period, build_report
+from cases.statistics.trend import build_trend
+from cases.statistics.trend_export import trend_csv, trend_pdf
 from pps.models import Service, User
 
 logger = logging.getLogger(__name__)
@@ -64,9 +66,12 @@ def export_runs_as_task(service: Service) -> bool:
 
 @transaction.atomic
 def statistics_export_job_create(
-    *, service: Service, period: Period, fmt: str, by: User
+    *, service: Service, period: Period, fmt: str, by: User, periods: int = 1
 ) -> StatisticsExportJob:
-    return Job.objects.create(service=service, requested_by=by, period=period.code, format=fmt)
+    """A job for a period's report, or (``periods`` > 1) for the trend ending with it."""
+    return Job.objects.create(
+        service=service, requested_by=by, period=period.code, periods=periods, format=fmt
+    )
 
 
 @transaction.atomic
@@ -77,6 +82,7 @@ def statistics_export_job_record(*, job: StatisticsExportJob, by: User) -> Stati
     return StatisticsExport.objects.create(
         service=job.service,
         period=job.period,
+        periods=job.periods,
         format=job.format,
         threshold=job.threshold,
         via=StatisticsExport.Via.WEB,
@@ -106,13 +112,18 @@ def statistics_export_claim(*, job_id: int, attempt: int) -> StatisticsExportJob
 
 def statistics_export_build(job: StatisticsExportJob) -> StatisticsExportJob:
     """Count, write and keep the file; each step is committed so the page can show it."""
-    report = build_report(
-        service=job.service,
-        period=Period.parse(job.period),
-        threshold=suppression_threshold_for(job.service),
-    )
-    _move(job, step=Job.Step.WRITING, threshold=report.threshold)
-    content = report_csv(report) if job.format == "csv" else report_pdf(report)
+    threshold = suppression_threshold_for(job.service)
+    period = Period.parse(job.period)
+    if job.periods > 1:
+        trend = build_trend(
+            service=job.service, end=period, threshold=threshold, length=job.periods
+        )
+        _move(job, step=Job.Step.WRITING, threshold=threshold)
+        content = trend_csv(trend) if job.format == "csv" else trend_pdf(trend)
+    else:
+        report = build_report(service=job.service, period=period, threshold=threshold)
+        _move(job, step=Job.Step.WRITING, threshold=threshold)
+        content = report_csv(report) if job.format == "csv" else report_pdf(report)
     _move(
         job,
         content=content,

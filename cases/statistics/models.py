@@ -58,6 +58,11 @@ class StatisticsExport(models.Model):
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
     period = models.CharField(max_length=7, help_text="2026-10 (a month) or 2026-Q3 (a quarter).")
+    periods = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text="1 for the period's report; more for a trend of that many periods ending with it.",
+    )
     format = models.CharField(max_length=3, choices=Format.choices)
     threshold = models.PositiveSmallIntegerField()
     via = models.CharField(max_length=10, choices=Via.choices)
@@ -86,7 +91,11 @@ class StatisticsExport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.period} {self.format} export"
+        return f"{self.scope} {self.format} export"
+
+    @property
+    def scope(self) -> str:
+        return export_scope(self.period, self.periods)
 
 
 class StatisticsExportJob(models.Model):
@@ -117,6 +126,7 @@ class StatisticsExportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     period = models.CharField(max_length=7)
+    periods = models.PositiveSmallIntegerField(default=1)
     format = models.CharField(max_length=3, choices=StatisticsExport.Format.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     step = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.WAITING)
@@ -133,8 +143,19 @@ class StatisticsExportJob(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.period} {self.format} export job"
+        return f"{self.scope} {self.format} export job"
+
+    @property
+    def scope(self) -> str:
+        return export_scope(self.period, self.periods)
 
     @property
     def steps_total(self) -> int:
         return self.Step.DONE
+
+
+def export_scope(period: str, periods: int) -> str:
+    """What an export covered, as a log line says it: "2026-Q3" or "8 quarters to 2026-Q3"."""
+    if periods <= 1:
+        return period
+    return f"{periods} {'quarters' if 'Q' in period else 'months'} to {period}"

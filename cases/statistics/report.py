@@ -29,6 +29,7 @@ from django.db import models
 from django.db.models import CharField, Count, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast
 
+from cases.statistics.quarters import audit_quarter
 from cases.statistics.suppression import SuppressedTable, suppress
 from pps.dates import start_of_day
 from pps.models import Service
@@ -105,6 +106,26 @@ class Period:
         """Start and end (exclusive) as aware times in the service's time zone."""
         return (start_of_day(self.start), start_of_day(self.end))
 
+    @property
+    def short_label(self) -> str:
+        """A column heading: "Oct 2026", or "Jul to Sep 2026" for a quarter."""
+        first = calendar.month_abbr[self.first_month]
+        if self.is_quarter:
+            return f"{first} to {calendar.month_abbr[self.first_month + 2]} {self.year}"
+        return f"{first} {self.year}"
+
+    @property
+    def quarter_period(self) -> "Period":
+        """The calendar quarter this period falls in (a quarter is its own)."""
+        return Period(year=self.year, first_month=(self.quarter - 1) * 3 + 1, months=3)
+
+    def months_of(self) -> list["Period"]:
+        """The months of this period, in order."""
+        return [
+            Period(year=self.year, first_month=self.first_month + offset, months=1)
+            for offset in range(self.months)
+        ]
+
     def check_reportable(self, today: datetime.date) -> "Period":
         if self.start > today:
             raise PeriodError("That period has not started yet.")
@@ -119,6 +140,16 @@ def recent_periods(today: datetime.date, *, months: int = 18, quarters: int = 8)
         *_walk_back(current_quarter, quarters),
         *_walk_back(current_month, months),
     ]
+
+
+def periods_ending(period: Period, count: int) -> list[Period]:
+    """``count`` periods of ``period``'s kind, oldest first, ending with ``period``."""
+    return _walk_back(period, count)[::-1]
+
+
+def last_complete(today: datetime.date, *, quarters: bool) -> Period:
+    """The latest month or quarter that has ended."""
+    return recent_periods(today, quarters=2 if quarters else 0, months=0 if quarters else 2)[1]
 
 
 def _walk_back(period: Period, count: int) -> list[Period]:
@@ -196,6 +227,8 @@ class Report:
     period: Period
     threshold: int
     tables: list[PublishedTable] = field(default_factory=list)
+    # One period; a trend covers several (logged with each export).
+    periods_covered = 1
 
 
 @dataclass(frozen=True)
@@ -228,16 +261,52 @@ def registered_tables() -> list[str]:
 
 
 def build_report(*, service: Service, period: Period, threshold: int) -> Report:
-    report = Report(service_name=service.name, period=period, threshold=threshold)
-    built = [builder(service, period) for builder in _BUILDERS.values()]
-    recipes = [item for item in built if isinstance(item, TableRecipe)]
+    # A month is published as its quarter's audit leaves it, so its quarter and
+    # the quarter's other months are counted with it (``quarters``).
+    periods = [period] if period.is_quarter else with_quarters([period])
+    published = publish_periods(service=service, periods=periods, threshold=threshold)
+    return Report(
+        service_name=service.name, period=period, threshold=threshold, tables=published[period]
+    )
+
+
+def with_quarters(months: list[Period]) -> list[Period]:
+    """``months`` with every month and quarter of the quarters they fall in."""
+    quarters = dict.fromkeys(month.quarter_period for month in months)
+    return [*dict.fromkeys(m for q in quarters for m in q.months_of()), *quarters]
+
+
+def build_tables(*, service: Service, periods: list[Period]) -> dict[Period, list[StatTable]]:
+    """Every registered table for each period, the tallies of all run together."""
+    built = {
+        period: [builder(service, period) for builder in _BUILDERS.values()] for period in periods
+    }
+    recipes = [item for items in built.values() for item in items if isinstance(item, TableRecipe)]
     counters = iter(run_tallies(tally for recipe in recipes for tally in recipe.tallies.values()))
-    for item in built:
-        table = item
-        if isinstance(item, TableRecipe):
-            table = item.make({name: next(counters) for name in item.tallies})
-        report.tables.append(PublishedTable(table=table, cells=_suppress(table, threshold)))
-    return report
+    return {
+        period: [
+            item.make({name: next(counters) for name in item.tallies})
+            if isinstance(item, TableRecipe)
+            else item
+            for item in items
+        ]
+        for period, items in built.items()
+    }
+
+
+def publish_periods(
+    *, service: Service, periods: list[Period], threshold: int
+) -> dict[Period, list[PublishedTable]]:
+    """Each period's tables, suppressed; months beside a quarter also audited with it."""
+    published = {
+        period: [PublishedTable(table=table, cells=_suppress(table, threshold)) for table in tables]
+        for period, tables in build_tables(service=service, periods=periods).items()
+    }
+    for quarter in (period for period in periods if period.is_quarter):
+        months = quarter.months_of()
+        if all(month in published for month in months):
+            audit_quarter(published[quarter], [published[month] for month in months])
+    return published
 
 
 def _suppress(table: StatTable, threshold: int) -> SuppressedTable:

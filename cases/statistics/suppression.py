@@ -118,7 +118,15 @@ def suppress(
         grand_total = row_totals and column_totals
     values = _with_totals(counts)
     states = _initial_states(values, threshold, row_totals, column_totals, grand_total)
-    table = SuppressedTable(values=values, states=states, threshold=threshold)
+    return secure(SuppressedTable(values=values, states=states, threshold=threshold), protected)
+
+
+def secure(table: SuppressedTable, protected: frozenset[Position] = frozenset()) -> SuppressedTable:
+    """Hide more cells of ``table`` until no hidden cell can be worked out (or withhold it).
+
+    For a grid whose states were set elsewhere: the periods of a trend, or a
+    quarter laid beside its three months (``cases.statistics.over_time``).
+    """
     while exposed := _first_exposed(table):
         chosen = _choose_secondary(table, exposed, protected)
         if not chosen:

@@ -1,4 +1,4 @@
-"""The statistics page and its exports (STA-1, STA-2).
+"""The statistics page and its exports (STA-1, STA-2): one period, or the last eight over time.
 
 Staff and coordinators may look at the suppressed tables: they are aggregate
 counts, not case content, and staff can see every case behind them anyway.
@@ -23,7 +23,7 @@ from cases.statistics.export import (
     report_pdf,
     statistics_export_record,
 )
-from cases.statistics.forms import ExportForm, PeriodForm
+from cases.statistics.forms import SINGLE, TREND, ExportForm, PeriodForm, TrendForm
 from cases.statistics.jobs import (
     export_runs_as_task,
     job_is_live,
@@ -36,7 +36,9 @@ from cases.statistics.models import (
     StatisticsExportJob,
     suppression_threshold_for,
 )
-from cases.statistics.report import build_report, recent_periods
+from cases.statistics.report import build_report, last_complete
+from cases.statistics.trend import QUARTERS, TREND_LENGTH, build_trend
+from cases.statistics.trend_export import trend_chart, trend_csv, trend_pdf
 from pps.decorators import no_volunteer_export, role_required
 from pps.pdf import pdf_response
 from pps.roles import Role
@@ -60,36 +62,53 @@ def _own_service(user):
 @role_required(*STATISTICS_READERS)
 def statistics_page(request):
     service = _own_service(request.user)
-    if "period" not in request.GET:
-        # The last complete quarter: what the Local Authority usually asks for.
-        last_quarter = recent_periods(timezone.localdate(), quarters=2, months=0)[1]
+    # The last complete quarter: what the Local Authority usually asks for.
+    last_quarter = last_complete(timezone.localdate(), quarters=True)
+    over_time = request.GET.get("view", SINGLE) != SINGLE
+    trend_form = TrendForm(request.GET if over_time else None)
+    if over_time:
+        # Statistics over time (``?view=trend&kind=months``); the period form stays as it was.
+        form = PeriodForm(initial={"period": last_quarter.code})
+    elif "period" not in request.GET:
         form = PeriodForm({"period": last_quarter.code})
     else:
         form = PeriodForm(request.GET)
-    report = None
-    if form.is_valid():
+    threshold = suppression_threshold_for(service)
+    report = trend = None
+    if trend_form.is_bound:
+        if trend_form.is_valid():
+            end = last_complete(
+                timezone.localdate(), quarters=trend_form.cleaned_data["kind"] == QUARTERS
+            )
+            trend = build_trend(service=service, end=end, threshold=threshold)
+    elif form.is_valid():
         report = build_report(
-            service=service,
-            period=form.cleaned_data["period"],
-            threshold=suppression_threshold_for(service),
+            service=service, period=form.cleaned_data["period"], threshold=threshold
         )
     exports, jobs = [], []
     if request.user.role == Role.COORDINATOR:
         exports = StatisticsExport.objects.filter(service=service).select_related("exported_by")
         jobs = _own_jobs(request)[:RECENT_EXPORTS]
+    shown = report or trend
     return render(
         request,
         "statistics/statistics.html",
         {
             "form": form,
+            "trend_form": trend_form,
+            "error_form": trend_form if trend_form.is_bound else form,
             "report": report,
             "tables": [(table, bar_chart(table)) for table in report.tables] if report else [],
-            "legend": legend(report.threshold) if report else [],
+            "trend": trend,
+            "trend_tables": [(table, trend_chart(table)) for table in trend.tables]
+            if trend
+            else [],
+            "legend": legend(shown.threshold) if shown else [],
             "exports": exports[:RECENT_EXPORTS],
             "jobs": jobs,
             "export_buttons": EXPORT_BUTTONS,
         },
-        status=200 if report else 400,
+        status=200 if shown else 400,
     )
 
 
@@ -103,21 +122,27 @@ def statistics_export(request):
         for errors in form.errors.values():
             messages.error(request, errors[0])
         return redirect("statistics:page")
-    fmt = form.cleaned_data["format"]
+    fmt, period = form.cleaned_data["format"], form.cleaned_data["period"]
+    is_trend = form.cleaned_data["view"] == TREND
     if export_runs_as_task(service):
         # A large service's export outlasts a request's budget: the worker
         # builds it (OPS-2) and the job's page follows it.
         job = statistics_export_job_create(
-            service=service, period=form.cleaned_data["period"], fmt=fmt, by=request.user
+            service=service,
+            period=period,
+            fmt=fmt,
+            by=request.user,
+            periods=TREND_LENGTH if is_trend else 1,
         )
         statistics_export_enqueue(job)
         return redirect("statistics:job", job.pk)
-    report = build_report(
-        service=service,
-        period=form.cleaned_data["period"],
-        threshold=suppression_threshold_for(service),
-    )
-    content = report_csv(report) if fmt == "csv" else report_pdf(report)
+    threshold = suppression_threshold_for(service)
+    if is_trend:
+        report = build_trend(service=service, end=period, threshold=threshold)
+        content = trend_csv(report) if fmt == "csv" else trend_pdf(report)
+    else:
+        report = build_report(service=service, period=period, threshold=threshold)
+        content = report_csv(report) if fmt == "csv" else report_pdf(report)
     statistics_export_record(
         service=service, report=report, fmt=fmt, via=StatisticsExport.Via.WEB, by=request.user
     )
@@ -174,5 +199,7 @@ def statistics_job_download(request, job_id: int):
     job = _own_job(request, job_id, status=StatisticsExportJob.Status.FINISHED)
     statistics_export_job_record(job=job, by=request.user)
     return _file_response(
-        bytes(job.content), period_filename(job.service, job.period, job.format), job.format
+        bytes(job.content),
+        period_filename(job.service, job.period, job.format, periods=job.periods),
+        job.format,
     )

@@ -5,12 +5,12 @@ means 1 to T-1, that "[c]" means at least T, and how totals add up. It tries
 every inner table consistent with that and collects, for each hidden cell, the
 values it could take. It shares no code with ``cases.statistics.suppression``.
 
-To keep the search small, a "[c]" cell is only tried within 2 of its true
-value. That can only make the reader's answer narrower, so "the reader found
+To keep the search small, a "[c]" cell (or a cell of a withheld table, which
+could be anything) is only tried within 2 of its true value. That can only make the reader's answer narrower, so "the reader found
 two possible values" is still a proof that the cell cannot be worked out.
 """
 
-from cases.statistics.suppression import PRIMARY, SECONDARY, SHOWN, SuppressedTable
+from cases.statistics.suppression import ABSENT, PRIMARY, SECONDARY, SHOWN, SuppressedTable
 
 WINDOW = 2
 
@@ -32,6 +32,8 @@ def possible_values(table: SuppressedTable) -> dict[tuple[int, int], set[int]]:
             return [value]
         if state == PRIMARY:
             return list(range(1, t))
+        if state == ABSENT:  # a cell of a withheld table: any count at all
+            return list(range(max(0, value - WINDOW), value + WINDOW + 1))
         return list(range(max(t, value - WINDOW), value + WINDOW + 1))
 
     def consistent(r, c, total) -> bool:
