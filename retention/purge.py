@@ -459,9 +459,9 @@ def reclaim_space(tables: set[str]) -> list[str]:
     The rewrite locks each table while it runs, which the daily run at a quiet
     hour can afford; the old files are emptied at commit and removed at the
     next checkpoint. The rewrite copies a deleted row that some open transaction
-    could still see, so it first waits for every transaction in the database
-    that began before the deletes committed (autovacuum's ANALYZE holds one
-    too): otherwise the copy, not the space, is what would be kept. What PostgreSQL keeps beyond the tables (write-ahead log,
+    could still see, so it first waits for the transactions that began before
+    the deletes committed (``wait_for_older_transactions``): otherwise the copy,
+    not the space, is what would be kept. What PostgreSQL keeps beyond the tables (write-ahead log,
     replicas, backups) is ciphertext whose key no longer exists. Inside a
     transaction (the test suite) neither is possible; that is reported, not hidden.
     """
@@ -497,26 +497,43 @@ OLDER_TRANSACTIONS_WAIT_SECONDS = 120
 
 
 def wait_for_older_transactions(cursor, timeout: float | None = None) -> int:
-    """Wait until no other session of this PostgreSQL database is in a
-    transaction that began before now; return how many still are at the timeout.
+    """Wait until no transaction that could keep deleted rows alive through the
+    rewrite is still open; return how many still are at the timeout.
 
-    Only sessions holding a snapshot or a transaction id count (an idle session
-    holds neither). Sessions of other users are visible only to a role with
-    pg_read_all_stats, which the deployment guide grants to the app's role.
+    Two kinds count (``older_transaction_pids``):
+
+    - a session of this database in a transaction that began before now and
+      holds a snapshot or a transaction id: it may still see the rows;
+    - a session of *any* database of the server whose transaction holds a
+      transaction id and began before now. Transaction ids are server-wide:
+      while one older than the deletes is running, every new snapshot, the
+      rewrite's own included, counts the deletes as not yet settled, and the
+      rewrite copies the rows. (A write in another database at the time of the
+      purge made the rewrite keep every purged row.)
+
+    Sessions of other users are visible only to a role with pg_read_all_stats,
+    which the deployment guide grants to the app's role.
     """
     timeout = OLDER_TRANSACTIONS_WAIT_SECONDS if timeout is None else timeout
     cursor.execute("SELECT clock_timestamp()")
     began_before = cursor.fetchone()[0]
     deadline = time.monotonic() + timeout
     while True:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            " AND xact_start < %s"
-            " AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)",
-            [began_before],
-        )
-        still_open = cursor.fetchone()[0]
+        still_open = len(older_transaction_pids(cursor, began_before))
         if not still_open or time.monotonic() >= deadline:
             return still_open
         time.sleep(0.2)
+
+
+def older_transaction_pids(cursor, began_before) -> list[int]:
+    """The sessions ``wait_for_older_transactions`` waits for, as of now."""
+    # The activity view is read once per transaction unless asked again.
+    cursor.execute("SELECT pg_stat_clear_snapshot()")
+    cursor.execute(
+        "SELECT pid FROM pg_stat_activity"
+        " WHERE pid <> pg_backend_pid() AND xact_start < %s"
+        " AND (backend_xid IS NOT NULL"
+        " OR (datname = current_database() AND backend_xmin IS NOT NULL))",
+        [began_before],
+    )
+    return sorted(row[0] for row in cursor.fetchall())

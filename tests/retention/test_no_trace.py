@@ -122,12 +122,18 @@ class PostgresScratch:
         """Another session of the database in a transaction whose snapshot,
         taken before the purge, can still see the case, ending only five seconds
         after the purge has committed its deletes (as autovacuum's ANALYZE of
-        another table, or a slow report, would)."""
+        another table, or a slow report, would); and a write in another
+        database of the server, open ten seconds longer (as another
+        application's could be): its transaction id, older than the deletes, holds back every newer
+        snapshot, the rewrite's own included."""
         holder = self._connect(name)
         holder.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         # A snapshot and no lock on the case's tables (a lock would only make the
         # rewrite wait, as it does for a transaction that read them).
         holder.execute("SELECT 1").fetchone()
+        writer_elsewhere = self._connect()
+        writer_elsewhere.execute("BEGIN")
+        writer_elsewhere.execute("SELECT txid_current()").fetchone()
 
         def end_after_the_deletes():
             with self._connect(name) as watcher:
@@ -141,6 +147,10 @@ class PostgresScratch:
                     time.sleep(0.1)
             time.sleep(5)
             holder.execute("COMMIT")
+            # The write elsewhere outlasts the reader here, so waiting for the
+            # reader alone is not enough.
+            time.sleep(10)
+            writer_elsewhere.execute("COMMIT")
 
         thread = threading.Thread(target=end_after_the_deletes)
         thread.start()
@@ -149,6 +159,7 @@ class PostgresScratch:
         finally:
             thread.join()
             holder.close()
+            writer_elsewhere.close()
 
     def _admin(self, sql: str) -> None:
         with self._connect() as connection:
