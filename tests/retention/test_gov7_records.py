@@ -3,9 +3,9 @@
 import io
 
 import pytest
+from django.contrib.auth import authenticate
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
-from django.contrib.auth import authenticate
 from django.test import Client, RequestFactory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 

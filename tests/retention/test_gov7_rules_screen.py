@@ -2,8 +2,8 @@
 
 import pytest
 
-from retention.models import RecordRetentionRule
 from pps.rules import RuleError
+from retention.models import RecordRetentionRule
 from retention.record_rules import record_rules_for
 from retention.services import record_rule_update
 from tests.factories import make_user
