@@ -170,6 +170,18 @@ def test_gov7_agreement_scan_goes_when_the_volunteer_left_long_enough_ago(servic
     assert logged(RecordKind.AGREEMENT_SCANS)[0].count == 1
 
 
+def test_gov7_the_volunteer_page_says_the_scan_was_destroyed(service, coordinator, client_for):
+    gone = departed_account(service, "volunteer", left=months_ago(25))
+    agreement = VolunteerAgreement.objects.get(volunteer=gone)
+    purge()
+    client = client_for(coordinator)
+    page = client.get(f"/volunteers/{gone.pk}/").content.decode()
+    assert "Scan destroyed at the end of its retention period" in page
+    download = f"/volunteers/{gone.pk}/agreements/{agreement.pk}/"
+    assert download not in page
+    assert client.get(download).status_code == 404
+
+
 def test_gov7_export_logs_go_when_due(service, coordinator):
     old_export, old_job = export_log(service, coordinator, at=months_ago(25))
     new_export, new_job = export_log(service, coordinator, at=months_ago(23))
