@@ -210,12 +210,31 @@ def test_gov7_closed_breaches_go_with_their_key_and_history_open_ones_never(serv
     assert entry.count == 1 and entry.categories == "Destroy 72 months after the breach was closed"
 
 
-def test_gov7_a_crashed_breach_purge_never_leaves_a_key_without_its_rows(service, coordinator):
-    """The key goes inside the chunk's transaction: reading a backup fails closed."""
+def test_gov7_a_breach_chunk_failing_after_its_key_leaves_no_key_without_rows(
+    service, coordinator, monkeypatch
+):
+    """The key goes before the chunk commits: a failure then leaves the due rows,
+    unreadable, never readable rows' key gone missing the other way round; the
+    next run deletes the rows."""
+    from retention import records_purge
+
     old = closed_breach(service, coordinator, closed_at=months_ago(80), title="Old breach")
-    purge()
-    with pytest.raises((EncryptionKeyError, Breach.DoesNotExist)):
+    real_log_chunk = records_purge._log_chunk
+
+    def fail_once(entry, count, **fields):
+        monkeypatch.setattr(records_purge, "_log_chunk", real_log_chunk)
+        raise RuntimeError("stopped before the commit")
+
+    monkeypatch.setattr(records_purge, "_log_chunk", fail_once)
+    with pytest.raises(Exception, match="could not be purged"):
+        purge()
+    assert not DataKey.objects.filter(id=old.data_key_id).exists()
+    with pytest.raises(EncryptionKeyError):
         Breach.objects.get(pk=old.pk).title  # noqa: B018
+
+    purge()
+    assert not Breach.objects.filter(pk=old.pk).exists()
+    assert logged(RecordKind.BREACHES)[0].count == 1
 
 
 def test_gov7_preview_counts_each_kind_and_writes_nothing(service, staff, coordinator):
@@ -279,3 +298,28 @@ def test_gov7_the_run_counts_other_records(service, staff):
     out = purge()
     assert "1 other records destroyed" in out
     assert "Purged 0 cases" in out
+
+
+def test_gov7_a_kind_failing_leaves_it_whole_and_the_others_done(
+    service, staff, coordinator, monkeypatch
+):
+    from django.core.management import CommandError
+
+    from retention import records_purge
+
+    def boom(ids):
+        raise RuntimeError("disk on fire")
+
+    breaches = records_purge.KIND_PURGES["breaches"]
+    failing = records_purge.KindPurge("breaches", ((breaches.sources[0][0], boom),))
+    monkeypatch.setitem(records_purge.KIND_PURGES, "breaches", failing)
+    old = closed_breach(service, coordinator, closed_at=months_ago(80), title="Old breach")
+    security_event(staff, ip_address="203.0.113.7", at=months_ago(13))
+
+    with pytest.raises(CommandError, match="could not be purged"):
+        purge()
+
+    assert Breach.objects.get(pk=old.pk).title == "Old breach"
+    assert DataKey.objects.filter(id=old.data_key_id).exists()
+    assert not SecurityEvent.objects.exists()
+    assert not logged(RecordKind.BREACHES)

@@ -98,7 +98,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Space: {note}")
         if run.failed:
             raise CommandError(
-                f"{run.failed} cases or kinds of record could not be purged and are unchanged; "
+                f"{run.failed} cases could not be purged and are unchanged (a kind of other "
+                "record that failed counts as one and is left for the next run); "
                 "see the log, then run purge_expired again."
             )
 
