@@ -323,3 +323,32 @@ def test_gov7_a_kind_failing_leaves_it_whole_and_the_others_done(
     assert DataKey.objects.filter(id=old.data_key_id).exists()
     assert not SecurityEvent.objects.exists()
     assert not logged(RecordKind.BREACHES)
+
+
+def test_gov7_the_purge_screen_counts_and_destroys_other_records(
+    service, other_service, staff, coordinator, admin_user, client_for
+):
+    """Only records of the administrator's own service; nothing before confirming."""
+    from tests.security.conftest import confirm_identity
+
+    security_event(staff, ip_address="203.0.113.7", at=months_ago(13))
+    other_staff = make_user(other_service, "staff")
+    theirs = security_event(other_staff, ip_address="203.0.113.9", at=months_ago(13))
+    export_log(service, coordinator, at=months_ago(25))
+    client = client_for(admin_user)
+    confirm_identity(client, admin_user)
+
+    page = client.get("/retention/purge/").content.decode()
+    assert "Security events past their retention" in page
+    assert "Statistics export logs past their retention" in page
+    assert "Destroy 0 cases and 3 other records" in page
+    assert "203.0.113" not in page
+    aged = SecurityEvent.objects.filter(ip_address__startswith="203.0.113")
+    assert aged.count() == 2
+
+    response = client.post("/retention/purge/confirm/", {"case_ids": "", "confirm": "on"})
+    assert response.status_code == 302
+    assert list(aged.values_list("pk", flat=True)) == [theirs.pk]
+    assert not StatisticsExport.objects.exists()
+    run_page = client.get(response["Location"]).content.decode()
+    assert "Security events: 1 record" in run_page
