@@ -3,7 +3,8 @@
 Per service: cases long closed and due for destruction, one of them on legal
 hold, one kept longer by a children-in-care category, one whose date cannot be
 worked out (no date of birth), one already purged (a destruction log entry and
-a certificate to download), and anonymous contacts past their own retention.
+a certificate to download), and anonymous contacts past their own retention;
+and the rules for records not about families (GOV-7), at their defaults.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from cases import services
 from cases.models import AgreementMethod, ParentalResponsibility
 from retention.models import PurgeRun
 from retention.purge import purge_execute
+from retention.record_rules import record_rules_for
 from retention.rules import add_years
 from retention.schedule import cases_retention_refresh, retention_categories_for
 from retention.services import case_categories_set, legal_hold_place, retention_settings_for
@@ -37,6 +39,8 @@ def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 def seed_retention(*, service, users: dict, fake, rnd) -> None:
     today = timezone.localdate()
     retention_settings_for(service)
+    # The rules for records not about families (GOV-7), at their defaults.
+    record_rules_for(service)
     categories = {category.code: category for category in retention_categories_for(service)}
     staff, coordinator, admin = users["staff"], users["coordinator"], users["admin"]
     topic = service.topics.first()

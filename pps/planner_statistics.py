@@ -17,6 +17,23 @@ from pps.fields import BlindIndexField, _EncryptedField
 # Sensitive columns that are neither encrypted nor blind-index fields: the
 # wrapped case keys, and the search digests of a surname's beginnings and sound.
 OTHER_SENSITIVE_FIELDS = {("keystore", "datakey", "wrapped"), ("cases", "searchterm", "digest")}
+# Records not about families that the purge destroys or anonymises when their
+# retention runs out (GOV-7): staff names and addresses, a sampled copy of
+# which would outlive the anonymised account or the deleted sign-in record.
+_PEOPLE = ("username", "first_name", "last_name", "email")
+OTHER_SENSITIVE_FIELDS |= {
+    ("pps", model, field) for model in ("user", "historicaluser") for field in _PEOPLE
+}
+OTHER_SENSITIVE_FIELDS |= {
+    ("security", "securityevent", "ip_address"),
+    ("cases", "statisticsexport", "operator"),
+    ("cases", "statisticsexportjob", "content"),
+}
+OTHER_SENSITIVE_FIELDS |= {
+    ("axes", model, field)
+    for model in ("accessattempt", "accesslog", "accessfailurelog")
+    for field in ("username", "ip_address")
+}
 
 
 def is_sensitive(model, field) -> bool:

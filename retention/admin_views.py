@@ -5,6 +5,7 @@ here shows references, categories, dates and counts only.
 """
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -22,14 +23,17 @@ from retention.forms import (
     CertificateForm,
     PurgeConfirmForm,
     PurgePreviewDateForm,
+    RecordRuleForm,
     SettingsForm,
 )
 from retention.models import DestructionLogEntry, PurgeRun, RetentionCategory
 from retention.purge import PurgeRefused, purge_preview, purge_run_create
+from retention.record_rules import KIND_RULES, record_rules_for, rule_text
 from retention.schedule import retention_categories_for
 from retention.services import (
     cases_archive_due,
     cases_due_for_archive,
+    record_rule_update,
     retention_category_create,
     retention_category_update,
     retention_settings_for,
@@ -169,6 +173,60 @@ def settings_update(request):
         messages.success(request, "Retention settings saved.")
         return redirect("retention:dashboard")
     return _settings_page(request, form, status=400)
+
+
+# Records not about families (GOV-7): one rule per kind, months only. Like the
+# schedule and the settings, no re-authentication: nothing is destroyed here,
+# the purge (which asks for it) applies the rules.
+@require_GET
+@admin_only
+def record_rules(request):
+    rules = [
+        {"rule": rule, "label": rule.get_kind_display(), "text": rule_text(rule.kind, rule.months)}
+        for rule in record_rules_for(request.user.service)
+    ]
+    return render(request, "retention/record_rules.html", {"rules": rules})
+
+
+def _own_record_rule(request, kind: str):
+    if kind not in KIND_RULES:
+        raise Http404("No such kind of record.")
+    return next(rule for rule in record_rules_for(request.user.service) if rule.kind == kind)
+
+
+def _record_rule_page(request, rule, form, status=200):
+    return render(
+        request,
+        "retention/record_rule_form.html",
+        {"rule": rule, "form": form, "kind_rule": KIND_RULES[rule.kind]},
+        status=status,
+    )
+
+
+@require_GET
+@admin_only
+def record_rule_edit(request, kind: str):
+    rule = _own_record_rule(request, kind)
+    form = RecordRuleForm(initial={"months": rule.months}, kind=kind)
+    return _record_rule_page(request, rule, form)
+
+
+@require_POST
+@admin_only
+def record_rule_save(request, kind: str):
+    rule = _own_record_rule(request, kind)
+    form = RecordRuleForm(request.POST, kind=kind)
+    saved, _ = submit(
+        form,
+        lambda data: record_rule_update(
+            service=request.user.service, kind=kind, by=request.user, months=data["months"]
+        ),
+        field="months",
+    )
+    if saved:
+        messages.success(request, f"Retention rule saved: {rule.get_kind_display()}.")
+        return redirect("retention:record_rules")
+    return _record_rule_page(request, rule, form, status=400)
 
 
 @require_POST

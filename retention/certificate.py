@@ -39,7 +39,11 @@ def certificate_reference(service: Service, start: datetime.date, end: datetime.
 def destruction_certificate_pdf(
     *, service: Service, start: datetime.date, end: datetime.date, produced_by: User | None
 ) -> bytes:
-    entries = list(destruction_entries(service, start, end))
+    logged = list(destruction_entries(service, start, end))
+    # The certificate's table and key count are about cases; the records not
+    # about families (GOV-7) follow as counts by kind and rule.
+    entries = [entry for entry in logged if entry.is_case]
+    other_records = [entry for entry in logged if not entry.is_case]
     return render_pdf(
         "retention/certificate_pdf.html",
         {
@@ -50,6 +54,7 @@ def destruction_certificate_pdf(
             "start": start,
             "end": end,
             "entries": entries,
+            "other_records": other_records,
             "keys_destroyed": sum(1 for entry in entries if entry.key_destroyed_at),
             "produced_by": produced_by,
         },

@@ -6,6 +6,7 @@ from django import forms
 from pps.date_fields import DateField
 from pps.form_fields import ModelMultipleChoiceField, PlainTextForm
 from retention.models import LegalHold, RetentionCategory
+from retention.record_rules import KIND_RULES, MAX_MONTHS
 from retention.services import validate_rule
 
 REFERENCE_PATTERN = re.compile(r"^PPS-\d{4}-\d{5,12}$")
@@ -75,6 +76,36 @@ class SettingsForm(PlainTextForm):
         help_text="Anonymous contacts hold no personal data; they count in statistics until then.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+
+class RecordRuleForm(PlainTextForm):
+    """How many months one kind of record not about families is kept (GOV-7)."""
+
+    months = forms.IntegerField(
+        label="Months to keep",
+        min_value=1,
+        max_value=MAX_MONTHS,
+        error_messages={"required": "Enter how many months to keep these records."},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, kind: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The service checks the floor again; the form says it first, in words.
+        self.floor = KIND_RULES[kind].floor_months if kind else 1
+        if kind:
+            self.fields["months"].help_text = (
+                f"Counted from {KIND_RULES[kind].event}. "
+                f"At least {self.floor} months, at most {MAX_MONTHS}."
+            )
+
+    def clean_months(self):
+        months = self.cleaned_data["months"]
+        if not self.floor <= months <= MAX_MONTHS:
+            raise forms.ValidationError(
+                f"Enter a number of months between {self.floor} and {MAX_MONTHS}."
+            )
+        return months
 
 
 class CaseCategoriesForm(PlainTextForm):

@@ -5,7 +5,9 @@ its administrators edit. A case carries one or more categories through
 ``CaseCategory``; ``CaseRetention`` holds the destruction date computed from
 them. ``LegalHold`` stops a purge (RET-4). ``DestructionLogEntry`` and
 ``PurgeRun`` are what remain after a purge (RET-3, RET-5): references, dates,
-counts and who authorised it, never a name.
+counts and who authorised it, never a name. ``RecordRetentionRule`` is the
+schedule of the records that are not about families (GOV-7): security events,
+departed staff's accounts, agreement scans, export logs, breaches.
 """
 
 from django.conf import settings
@@ -106,6 +108,43 @@ class ServiceRetentionSettings(models.Model):
 
     def __str__(self) -> str:
         return f"retention settings for service {self.service_id}"
+
+
+class RecordKind(models.TextChoices):
+    """Kinds of record, not about a family, that the purge also destroys (GOV-7)."""
+
+    SECURITY_EVENTS = "security_events", "Security events"
+    DEPARTED_ACCOUNTS = "departed_accounts", "Accounts of staff and volunteers who left"
+    AGREEMENT_SCANS = "agreement_scans", "Volunteer agreement scans"
+    EXPORT_LOGS = "export_logs", "Statistics export logs"
+    BREACHES = "breaches", "Closed breach records"
+
+
+class RecordRetentionRule(models.Model):
+    """ "Keep this kind of record for N months after its event", per service (GOV-7).
+
+    What the event is, the default and the shortest period allowed are in
+    ``retention.record_rules``; the purge reads the months from here.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="record_rules")
+    kind = models.CharField(max_length=30, choices=RecordKind.choices)
+    months = models.PositiveSmallIntegerField()
+
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["service", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "kind"], name="record_rule_once_per_kind"),
+            models.CheckConstraint(
+                name="record_rule_kind_valid", condition=Q(kind__in=RecordKind.values)
+            ),
+            models.CheckConstraint(name="record_rule_months_positive", condition=Q(months__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} rule of service {self.service_id}"
 
 
 class CaseCategory(models.Model):
@@ -233,6 +272,8 @@ class PurgeRun(models.Model):
     failed = models.PositiveIntegerField(default=0)
     keys_destroyed = models.PositiveIntegerField(default=0)
     anonymous_contacts_deleted = models.PositiveIntegerField(default=0)
+    # Records not about a family (GOV-7), every kind together; the log has each kind.
+    records_destroyed = models.PositiveIntegerField(default=0)
     # The background task's bookkeeping (OPS-2): the case ids the administrator
     # confirmed (ids only), how many of them have been worked through (chunks
     # commit one by one), which restart this is (a task of an older attempt
@@ -260,11 +301,30 @@ class DestructionLogEntry(models.Model):
     categories, dates and the authorising user. ``data_key_id`` lets a re-run
     finish destroying the key if the process stopped between deleting the rows
     and shredding the key; it is cleared as soon as the key is gone.
+
+    Records not about a family (GOV-7) are logged by kind and number, one entry
+    per kind and run: no reference, ``categories`` holds the rule in words and
+    ``destroy_due_on`` the day the run worked from.
     """
 
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    class Kind(models.TextChoices):
+        CASE = "case", "Case"
+        SECURITY_EVENTS = RecordKind.SECURITY_EVENTS.value, RecordKind.SECURITY_EVENTS.label
+        DEPARTED_ACCOUNTS = RecordKind.DEPARTED_ACCOUNTS.value, RecordKind.DEPARTED_ACCOUNTS.label
+        AGREEMENT_SCANS = RecordKind.AGREEMENT_SCANS.value, RecordKind.AGREEMENT_SCANS.label
+        EXPORT_LOGS = RecordKind.EXPORT_LOGS.value, RecordKind.EXPORT_LOGS.label
+        BREACHES = RecordKind.BREACHES.value, RecordKind.BREACHES.label
+
+    # Empty only for sign-in events of no account (an unknown username), which
+    # belong to no service and are destroyed by the scheduled run (GOV-7).
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     run = models.ForeignKey(PurgeRun, on_delete=models.PROTECT, related_name="entries")
-    case_reference = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.CASE)
+    count = models.PositiveIntegerField(default=1, help_text="Records destroyed.")
+    # Unique among cases; empty (NULL) for the other kinds.
+    case_reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
     categories = models.CharField(max_length=400)
     closed_on = models.DateField(null=True)
     destroy_due_on = models.DateField()
@@ -285,6 +345,11 @@ class DestructionLogEntry(models.Model):
                 condition=Q(data_key_id__isnull=True, key_destroyed_at__isnull=False)
                 | Q(data_key_id__isnull=False, key_destroyed_at__isnull=True),
             ),
+            models.CheckConstraint(
+                name="destruction_reference_only_for_cases",
+                condition=Q(kind="case", case_reference__isnull=False)
+                | (~Q(kind="case") & Q(case_reference__isnull=True)),
+            ),
         ]
         indexes = [
             models.Index(
@@ -295,7 +360,20 @@ class DestructionLogEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_reference} destroyed {self.destroyed_at:%Y-%m-%d}"
+        what = self.case_reference if self.kind == self.Kind.CASE else self.get_kind_display()
+        return f"{what} destroyed {self.destroyed_at:%Y-%m-%d}"
+
+    @property
+    def is_case(self) -> bool:
+        return self.kind == self.Kind.CASE
+
+    @property
+    def description(self) -> str:
+        """The entry in words, for the log page and the certificate."""
+        if self.is_case:
+            return self.case_reference
+        noun = "record" if self.count == 1 else "records"
+        return f"{self.get_kind_display()}: {self.count} {noun}"
 
     @property
     def authorised_by_label(self) -> str:

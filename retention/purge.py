@@ -17,6 +17,8 @@
   (one statement) just after that commit; the log entries remember the key ids
   until then, and every run first finishes any key a crashed run left behind.
   Re-running is safe.
+- After the cases, the records not about families that their own rules say
+  are due (GOV-7, ``retention.records_purge``), in chunks too.
 - Finally the space is reclaimed so deleted bytes do not linger (RET-6).
 """
 
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field, replace
 
 from django.contrib.sessions.models import Session
 from django.db import connections, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from cases.models import AnonymousContact, Case
@@ -38,7 +41,13 @@ from pps.models import Service, User
 from pps.roles import Role
 from retention.blockers import blocked_case_ids
 from retention.erase import erase_cases
-from retention.models import CaseCategory, CaseRetention, DestructionLogEntry, PurgeRun
+from retention.models import CaseCategory, CaseRetention, DestructionLogEntry, PurgeRun, RecordKind
+from retention.records_purge import (
+    records_due,
+    records_purge,
+    unattributed_events_due,
+    unattributed_events_purge,
+)
 from retention.rules import add_years
 from retention.schedule import CLOSED_STATUSES, cases_categories, cases_retention_refresh
 from retention.services import retention_settings_for, retention_settings_without_writing
@@ -75,14 +84,28 @@ class Preview:
     needs_review: list[DueCase] = field(default_factory=list)
     anonymous_contacts_due: int = 0
     keys_pending: int = 0
+    # Records not about families due under their own rules, by kind (GOV-7).
+    records_due: dict[str, int] = field(default_factory=dict)
 
     @property
     def due_ids(self) -> list[int]:
         return [item.case_id for item in self.due]
 
     @property
+    def records_due_total(self) -> int:
+        return sum(self.records_due.values())
+
+    @property
+    def records_due_in_words(self) -> list[tuple[str, int]]:
+        """(kind's name, how many) for each kind, in the rules' order."""
+        labels = dict(DestructionLogEntry.Kind.choices)
+        return [(labels[kind], count) for kind, count in self.records_due.items()]
+
+    @property
     def has_work(self) -> bool:
-        return bool(self.due or self.anonymous_contacts_due or self.keys_pending)
+        return bool(
+            self.due or self.anonymous_contacts_due or self.keys_pending or self.records_due_total
+        )
 
 
 def _closed_cases(service: Service | None):
@@ -219,6 +242,13 @@ def _add_counts(preview: Preview, service: Service | None) -> Preview:
     )
     pending = DestructionLogEntry.objects.filter(key_destroyed_at__isnull=True)
     preview.keys_pending = (pending.filter(service=service) if service else pending).count()
+    for each in _services(service):
+        counts = records_due(each, preview.today, store=not preview.planned)
+        for kind, count in counts.items():
+            preview.records_due[kind] = preview.records_due.get(kind, 0) + count
+    if service is None:
+        events = RecordKind.SECURITY_EVENTS.value
+        preview.records_due[events] += unattributed_events_due(preview.today)
     return preview
 
 
@@ -421,7 +451,7 @@ def purge_run_process(
         gone_digests.update(*(marks[case_id] for case_id in gone))
         touched |= tables
         run.position = start + len(chunk)
-        run.purged = DestructionLogEntry.objects.filter(run=run).count()
+        run.purged = run.entries.filter(kind=DestructionLogEntry.Kind.CASE).count()
         run.failed += failed
         # Never below 0 while a restarted run goes over ground it covered before.
         run.skipped = max(0, run.position - run.purged - run.failed)
@@ -435,6 +465,17 @@ def purge_run_process(
     run.anonymous_contacts_deleted = _delete_anonymous_contacts(service, today)
     if run.anonymous_contacts_deleted:
         touched.add(AnonymousContact._meta.db_table)
+    # The records not about families (GOV-7), after the cases, by their own rules.
+    for each in _services(service):
+        _destroyed, failed, tables = records_purge(each, run=run, today=today)
+        run.failed += failed
+        touched |= tables
+    if service is None:
+        _destroyed, tables = unattributed_events_purge(run=run, today=today)
+        touched |= tables
+    # From the log, which commits with each chunk: a restarted run counts nothing twice.
+    other_kinds = run.entries.exclude(kind=DestructionLogEntry.Kind.CASE)
+    run.records_destroyed = other_kinds.aggregate(total=Sum("count"))["total"] or 0
     if run.purged or run.keys_destroyed:
         # Sessions outlive the purge; a search kept in one must not (RET-6).
         saved_searches_forget(case_ids=gone_ids, digests=gone_digests)
@@ -444,7 +485,7 @@ def purge_run_process(
     run.save()
     # Not a model field: what happened to the disk space, for the command to print.
     run.reclaim_notes = []
-    if run.purged or run.keys_destroyed or run.anonymous_contacts_deleted:
+    if run.purged or run.keys_destroyed or run.anonymous_contacts_deleted or run.records_destroyed:
         run.reclaim_notes = reclaim_space(touched)
     return run
 

@@ -18,9 +18,11 @@ from pps.rules import RuleError
 from retention.models import (
     CaseCategory,
     LegalHold,
+    RecordRetentionRule,
     RetentionCategory,
     ServiceRetentionSettings,
 )
+from retention.record_rules import KIND_RULES, MAX_MONTHS, record_rules_for
 from retention.schedule import (
     case_retention_refresh,
     cases_retention_refresh,
@@ -172,6 +174,27 @@ def retention_settings_update(
     settings.archive_after_days = archive_after_days
     settings.anonymous_contact_years = anonymous_contact_years
     return save_as(settings, by)
+
+
+@transaction.atomic
+def record_rule_update(
+    *, service: Service, kind: str, by: User, months: int
+) -> RecordRetentionRule:
+    """Change how long one kind of non-case record is kept (GOV-7).
+
+    Never below the kind's floor (``retention.record_rules`` says why each is
+    what it is); the next purge applies the new period.
+    """
+    if by.role != Role.ADMIN or by.service_id != service.pk:
+        raise RuleError("Only an administrator of this service can change its retention rules.")
+    if kind not in KIND_RULES:
+        raise RuleError("Choose a kind of record.")
+    floor = KIND_RULES[kind].floor_months
+    if not floor <= months <= MAX_MONTHS:
+        raise RuleError(f"Enter a number of months between {floor} and {MAX_MONTHS}.")
+    rule = next(rule for rule in record_rules_for(service) if rule.kind == kind)
+    rule.months = months
+    return save_as(rule, by, update_fields=["months"])
 
 
 def cases_due_for_archive(service: Service, *, today: datetime.date | None = None):

@@ -14,7 +14,10 @@ from retention.models import DestructionLogEntry, PurgeRun
 def cases_purged(service: Service, period: Period) -> TableRecipe:
     start, end = period.moments()
     destroyed = DestructionLogEntry.objects.filter(
-        service=service, destroyed_at__gte=start, destroyed_at__lt=end
+        service=service,
+        kind=DestructionLogEntry.Kind.CASE,  # records not about families are not cases
+        destroyed_at__gte=start,
+        destroyed_at__lt=end,
     )
     methods = PurgeRun.Method.choices
     return TableRecipe(

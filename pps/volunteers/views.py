@@ -133,6 +133,9 @@ def training_add(request, user_id: int):
 def agreement_download(request, user_id: int, agreement_id: int):
     volunteer = get_volunteer_for_coordinator(request.user, user_id)
     agreement = get_object_or_404(VolunteerAgreement, pk=agreement_id, volunteer=volunteer)
+    if not agreement.content_type:
+        # Its scan was destroyed at the end of its retention period (GOV-7).
+        raise Http404("The scan of this agreement has been destroyed.")
     record_access(
         request.user,
         action=AccessLogEntry.Action.DOWNLOAD,

@@ -17,6 +17,7 @@ from cases.models import (
 from demo.retention import DEMO_CASES_KEPT
 from pps.models import Service, User
 from pps.security.two_factor import authenticator_for
+from retention.models import RecordKind, RecordRetentionRule
 
 
 @pytest.mark.slow
@@ -33,6 +34,8 @@ def test_seed_demo_builds_every_role_and_state_and_is_idempotent(capsys):
     assert Case.objects.count() == 24 + 2 * DEMO_CASES_KEPT
     assert set(Case.objects.values_list("status", flat=True)) >= {"open"}
     assert VolunteerAssignment.objects.exists() and AnonymousContact.objects.exists()
+    # GOV-7: each service has its rules for records not about families.
+    assert RecordRetentionRule.objects.count() == 2 * len(RecordKind.values)
     assert "staff.north" in first and "demo-password" in first
     # Two-factor authentication stays on: every demo account can still sign in.
     assert all(authenticator_for(user) for user in User.objects.all())

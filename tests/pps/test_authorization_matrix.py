@@ -623,6 +623,11 @@ MATRIX.update(
         ),
         "retention:settings": ("get", None, ADMIN_PAGE),
         "retention:settings_update": ("post", None, ADMIN_FORM),
+        # GOV-7: the rules for records not about families; like the settings,
+        # administrators of the service only, no re-authentication.
+        "retention:record_rules": ("get", None, ADMIN_PAGE),
+        "retention:record_rule_edit": ("get", lambda w: {"kind": "security_events"}, ADMIN_PAGE),
+        "retention:record_rule_save": ("post", lambda w: {"kind": "security_events"}, ADMIN_FORM),
         "retention:archive_now": ("post", None, row("denied", admin="redirect")),
         # Purging first asks the administrator to confirm who they are (sudo).
         "retention:purge": ("get", None, row("denied", admin="redirect")),

@@ -22,6 +22,15 @@ def test_ret6_sensitive_columns_cover_encrypted_blind_index_digest_and_history_t
         ("cases_historicalparent", "family_name"),
         ("cases_historicalparent", "family_name_bidx"),
     } <= columns
+    # GOV-7: staff names and addresses the purge anonymises or deletes.
+    assert {
+        ("pps_user", "username"),
+        ("pps_user", "email"),
+        ("pps_historicaluser", "last_name"),
+        ("security_securityevent", "ip_address"),
+        ("cases_statisticsexport", "operator"),
+        ("cases_statisticsexportjob", "content"),
+    } <= columns
     # Plain columns are left to the planner.
     assert ("cases_case", "status") not in columns
     assert ("cases_searchterm", "case_id") not in columns

@@ -12,7 +12,8 @@ all of it up). Each step writes WORKDIR/<step>.json for the test to check.
   then reassigned history), documents on an item of child information (one
   removed) and a closure reopened with a reason, then close it
   13 years ago;
-  and a second case that is not due. Report the byte patterns to look for.
+  and a second case that is not due; records not about families (GOV-7), one
+  due and one not yet due of each kind. Report the byte patterns to look for.
 - purge: run ``purge_expired --no-input`` and scan every table of both
   databases for the patterns.
 - read: open a copy of the case database taken before the purge with the key
@@ -143,6 +144,7 @@ def prepare(workdir: Path) -> None:
     from retention.services import legal_hold_lift, legal_hold_place
     from tests.consent.helpers import record
     from tests.factories import ServiceFactory, make_user
+    from tests.retention.gov7_scenario import prepare_records
     from tests.retention.probe.models import (
         ProbeConsentRecord,
         ProbeDisclosureRequest,
@@ -330,6 +332,9 @@ def prepare(workdir: Path) -> None:
 
     needles = _needles(case, task_note_ciphertext, document_ciphertext)
     needles["paper file location ciphertext"] = paper_file_ciphertext.hex()
+    # GOV-7: records not about families, due ones among the needles, the others kept.
+    records_due, records_kept = prepare_records(service, coordinator)
+    needles.update(records_due)
     _write(
         workdir,
         "prepare",
@@ -340,6 +345,9 @@ def prepare(workdir: Path) -> None:
             "survivor_prefix": (b"\x01" + survivor.data_key_id.bytes).hex(),
             "needles": needles,
             "found_before": _scan(needles),
+            "gov7_due": sorted(records_due),
+            "gov7_kept": records_kept,
+            "gov7_kept_before": _scan(records_kept),
         },
     )
 
@@ -361,9 +369,13 @@ def purge(workdir: Path) -> None:
         {
             "output": out.getvalue(),
             "found_after": _scan(prepared["needles"]),
+            "gov7_kept_after": _scan(prepared["gov7_kept"]),
+            "gov7_log": list(
+                DestructionLogEntry.objects.exclude(kind="case").values_list("kind", "count")
+            ),
             "access_log_rows": AccessLogEntry.objects.filter(case_id=prepared["case_id"]).count(),
             "log": list(
-                DestructionLogEntry.objects.values(
+                DestructionLogEntry.objects.filter(kind="case").values(
                     "case_reference", "categories", "closed_on", "destroy_due_on", "data_key_id"
                 )
             ),

@@ -1,4 +1,5 @@
-"""After a purge, nothing of the case is left in the database files (RET-3, RET-6).
+"""After a purge, nothing of the case is left in the database files (RET-3, RET-6),
+nor of the records not about families that were due (GOV-7).
 
 Runs ``purge_scenario`` in subprocesses against scratch databases: SQLite files
 (so the raw bytes of the files, write-ahead log included, can be scanned) or,
@@ -255,8 +256,27 @@ def test_ret3_ret6_purge_leaves_no_trace_and_shreds_backups(scratch, tmp_path):
         assert stored_forms | {"key id (hex text)"} <= found_in(raw, needles)
         assert "wrapped data key" in found_in(sqlite_files_bytes(scratch.keystore_db), needles)
 
+    # GOV-7: the due records not about families are there before, in cells and files.
+    gov7_due = set(prepared["gov7_due"])
+    in_cells = {label for label in gov7_due if "(inet)" not in label}
+    assert in_cells <= before, in_cells - before
+    kept_cells = {label for label in prepared["gov7_kept"] if "(inet)" not in label}
+    assert kept_cells <= set(prepared["gov7_kept_before"])
+    if scratch.vendor == "sqlite":
+        in_file = {label for label in in_cells if "wrapped key" not in label}
+        assert in_file <= found_in(sqlite_files_bytes(scratch.case_db), needles)
+
     purged = run_step("purge", tmp_path, *scratch.urls())
 
+    # Every kind destroyed and logged by number; what is not yet due is kept.
+    assert {kind for kind, _count in purged["gov7_log"]} == {
+        "security_events",
+        "departed_accounts",
+        "agreement_scans",
+        "export_logs",
+        "breaches",
+    }
+    assert kept_cells <= set(purged["gov7_kept_after"]), purged["gov7_kept_after"]
     assert prepared["reference"] in purged["output"]
     assert "Purged 1 cases" in purged["output"]
     assert purged["found_after"] == {}, purged["found_after"]
@@ -270,6 +290,8 @@ def test_ret3_ret6_purge_leaves_no_trace_and_shreds_backups(scratch, tmp_path):
         raw = sqlite_files_bytes(scratch.case_db)
         assert found_in(raw, needles) == set()
         assert bytes.fromhex(prepared["survivor_prefix"]) in raw  # the rest is still there
+        kept_in_file = {label for label in kept_cells if "wrapped key" not in label}
+        assert kept_in_file <= found_in(raw, prepared["gov7_kept"])
         assert found_in(sqlite_files_bytes(scratch.keystore_db), needles) == set()
     else:
         assert "vacuumed" in purged["output"]
@@ -295,8 +317,17 @@ def test_ret6_postgresql_relation_files_hold_no_trace_after_the_purge(scratch, t
     in_case_db = {"ciphertext prefix"} | {
         label for label in needles if label.startswith("blind index")
     }
+    # GOV-7: the due records not about families, as PostgreSQL stores them
+    # (an address as inet bytes, the breach's and the scan's ciphertext, names).
+    in_case_db |= {
+        label
+        for label in prepared["gov7_due"]
+        if "wrapped key" not in label and not label.endswith("address")
+    }
     # Positive controls: the scan reads the files and finds the case in them.
-    assert in_case_db <= found_in(scratch.files_bytes("case"), needles)
+    assert in_case_db <= found_in(scratch.files_bytes("case"), needles), in_case_db - found_in(
+        scratch.files_bytes("case"), needles
+    )
     assert "wrapped data key" in found_in(scratch.files_bytes("keystore"), needles)
     # Autovacuum may have sampled the case's columns into pg_statistic before the
     # purge; make it certain, so the catalog is always part of what is checked.
@@ -318,6 +349,9 @@ def test_ret6_postgresql_relation_files_hold_no_trace_after_the_purge(scratch, t
         scratch.where_found("case", needles),
     )
     assert bytes.fromhex(prepared["survivor_prefix"]) in case_files  # the rest is still there
+    kept = {label for label in prepared["gov7_kept"] if "wrapped key" not in label}
+    kept = {label for label in kept if not label.endswith("address")}
+    assert kept <= found_in(case_files, prepared["gov7_kept"])
     assert found_in(scratch.files_bytes("keystore"), needles) == set(), scratch.where_found(
         "keystore", needles
     )

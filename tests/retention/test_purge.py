@@ -34,6 +34,7 @@ from tests.retention.helpers import (
 # must be a deliberate decision, or the purge would leave its rows behind).
 NOT_CASE_DATA = {
     "historicalretentioncategory",
+    "historicalrecordretentionrule",  # GOV-7: months per kind of record, no case data
     "historicalserviceretentionsettings",
     "historicaldisclosureapprovers",  # who approves disclosures in a service: no case data
     # Users, the service, its policies and settings (SEC-3): no case data.

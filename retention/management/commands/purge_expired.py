@@ -91,13 +91,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Purged {run.purged} cases, skipped {run.skipped} no longer due, "
             f"{run.failed} failed; {run.keys_destroyed} data keys destroyed; "
-            f"{run.anonymous_contacts_deleted} anonymous contacts deleted (run {run.pk})."
+            f"{run.anonymous_contacts_deleted} anonymous contacts deleted; "
+            f"{run.records_destroyed} other records destroyed (run {run.pk})."
         )
         for note in run.reclaim_notes:
             self.stdout.write(f"Space: {note}")
         if run.failed:
             raise CommandError(
-                f"{run.failed} cases could not be purged and are unchanged; "
+                f"{run.failed} cases could not be purged and are unchanged (a kind of other "
+                "record that failed counts as one and is left for the next run); "
                 "see the log, then run purge_expired again."
             )
 
@@ -158,6 +160,9 @@ class Command(BaseCommand):
         for item in preview.needs_review:
             write(f"  {item.reference:<16} {item.review_reason}")
         write(f"Anonymous contacts past their retention: {preview.anonymous_contacts_due}")
+        write(f"Other records past their retention: {preview.records_due_total}")
+        for label, count in preview.records_due_in_words:
+            write(f"  {label}: {count}")
         if preview.keys_pending:
             write(f"Data keys left by an interrupted run, to destroy: {preview.keys_pending}")
 
