@@ -11,7 +11,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cases.statistics import jobs
@@ -199,6 +199,23 @@ def _table(counts, n_columns, row_totals, shares_total) -> StatTable:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(months_of_a_quarter_and_more())
+# Found by this test: re-securing the third month hid its total, which the
+# quarter's total less the other two months then gave away (the audit now
+# repeats until a round hides nothing more).
+@example(
+    (
+        4,
+        2,
+        True,
+        "",
+        [
+            [[0, 0], [0, 0], [0, 0]],
+            [[0, 0], [0, 0], [0, 4]],
+            [[0, 0], [1, 3], [5, 0]],
+            [[0, 0], [0, 0], [0, 0]],
+        ],
+    )
+)
 def test_sta1_property_no_month_quarter_or_trend_cell_can_be_worked_out(spec):
     threshold, n_columns, row_totals, shares_total, months = spec
     quarter_counts = [
