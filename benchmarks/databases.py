@@ -20,7 +20,7 @@ BUILD_RECORD = "build.json"
 
 
 def schema_hash() -> str:
-    """Changes when a migration or the builder changes (a cached database is then stale)."""
+    """Changes when a migration, the builder or the settings change (a cached database is then stale)."""
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
     builder = base / "benchmarks"
@@ -29,6 +29,8 @@ def schema_hash() -> str:
     sources = sorted(base.glob("*/migrations/0*.py")) + [
         builder / name for name in ("builder.py", "history.py", "people.py", *plugins)
     ]
+    # The settings set a SQLite file's format when it is made (incremental auto-vacuum).
+    sources.append(base / "pps" / "settings.py")
     for path in sources:
         digest.update(str(path.relative_to(base)).encode())
         digest.update(path.read_bytes())

@@ -493,8 +493,8 @@ def purge_run_process(
 def reclaim_space(tables: set[str]) -> list[str]:
     """Make deleted bytes unrecoverable from the database files (RET-6).
 
-    SQLite (with secure_delete on) is rebuilt with VACUUM and its write-ahead
-    log truncated. PostgreSQL rewrites each touched table with VACUUM FULL: a
+    SQLite (with secure_delete on) gives its free pages back (``reclaim_sqlite``)
+    and its write-ahead log is truncated. PostgreSQL rewrites each touched table with VACUUM FULL: a
     plain VACUUM only marks the dead rows' space free, and their bytes stay in
     the page until something is written over them (a test reads the files).
     The rewrite locks each table while it runs, which the daily run at a quiet
@@ -514,10 +514,7 @@ def reclaim_space(tables: set[str]) -> list[str]:
             continue
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
-                cursor.execute("VACUUM")
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                busy = cursor.fetchone()[0]
-                notes.append(f"{alias}: vacuumed" + (" (log still in use)" if busy else ""))
+                notes.append(f"{alias}: {reclaim_sqlite(cursor)}")
             elif connection.vendor == "postgresql":
                 still_open = wait_for_older_transactions(cursor)
                 if still_open:
@@ -532,6 +529,36 @@ def reclaim_space(tables: set[str]) -> list[str]:
                 notes.append(f"{alias}: vacuumed (full) {len(alias_tables & existing)} tables")
     return notes
 
+
+def reclaim_sqlite(cursor) -> str:
+    """Give the file's free pages back to the file system and empty the log; say what was done.
+
+    secure_delete has already overwritten every deleted row and freed page with
+    zeros. In incremental auto-vacuum mode (set when the file is created, in
+    the settings' init_command) the free pages are cut off the end of the
+    file at a cost that follows the pages the purge freed. A file made before
+    that mode is rewritten once with VACUUM, which switches it to the mode;
+    every later purge is incremental. The log is truncated so that no earlier
+    image of a purged page stays in it.
+    """
+    cursor.execute("PRAGMA auto_vacuum")
+    if cursor.fetchone()[0] == SQLITE_INCREMENTAL_VACUUM:
+        cursor.execute("PRAGMA freelist_count")
+        freed = cursor.fetchone()[0]
+        cursor.execute("PRAGMA incremental_vacuum")
+        cursor.fetchall()
+        done = f"vacuumed (incremental, {freed} free pages)"
+    else:
+        cursor.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        cursor.execute("VACUUM")
+        done = "vacuumed (whole file, now incremental)"
+    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    busy = cursor.fetchone()[0]
+    return done + (" (log still in use)" if busy else "")
+
+
+# PRAGMA auto_vacuum's value for incremental mode.
+SQLITE_INCREMENTAL_VACUUM = 2
 
 # How long the rewrite waits for transactions that could still see deleted rows.
 OLDER_TRANSACTIONS_WAIT_SECONDS = 120

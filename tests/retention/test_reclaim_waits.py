@@ -37,7 +37,7 @@ def _waited_for(began_before) -> list[int]:
 
 def test_ret6_the_rewrite_waits_for_an_older_write_anywhere_and_an_older_read_here():
     if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's transaction horizons; SQLite rewrites the whole file.")
+        pytest.skip("PostgreSQL's transaction horizons; SQLite has no transaction horizons.")
     this_database = connection.settings_dict["NAME"]
     with (
         _session("postgres") as writer_elsewhere,
