@@ -9,8 +9,12 @@ no templates, no permission checks: what is left when everything the app adds
 is taken away.
 """
 
+from collections.abc import Callable
+from contextlib import ExitStack
+
 from django.db import connections
 
+from benchmarks.timing import ALIASES
 from cases.letters.models import PrivacyStatementSent
 from cases.models import (
     Case,
@@ -166,6 +170,24 @@ def case_detail(*, case_id: int) -> None:
             [key_id],
         )
         keystore.fetchone()
+
+
+def recorded(run: Callable[[], object]) -> list[tuple[str, str, object]]:
+    """The statements ``run`` sends to either database, with their parameters, in order."""
+    statements = []
+
+    def recorder(alias):
+        def record(execute, sql, params, many, context):
+            statements.append((alias, sql, params))
+            return execute(sql, params, many, context)
+
+        return record
+
+    with ExitStack() as stack:
+        for alias in ALIASES:
+            stack.enter_context(connections[alias].execute_wrapper(recorder(alias)))
+        run()
+    return statements
 
 
 def replay(statements: list[tuple[str, str, object]]) -> None:

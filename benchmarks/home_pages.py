@@ -21,15 +21,12 @@ everything the page adds to that SQL.
 """
 
 import re
-from contextlib import ExitStack
 
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from benchmarks import floors
 from benchmarks.measurements import Bench, Measurement, compare, get_page, register_measurement
-from benchmarks.timing import ALIASES
 from pps.models import User
 from pps.roles import Role
 
@@ -54,24 +51,14 @@ def section_statements(user: User) -> list[tuple[str, str, object]]:
     """The SQL the home view runs for ``user``'s sections, with its parameters."""
     from cases.work.selectors import coordinators_cases_at_once, first_rows, sections_for
 
-    statements = []
-
-    def recorder(alias):
-        def record(execute, sql, params, many, context):
-            statements.append((alias, sql, params))
-            return execute(sql, params, many, context)
-
-        return record
-
-    with ExitStack() as stack:
-        for alias in ALIASES:
-            stack.enter_context(connections[alias].execute_wrapper(recorder(alias)))
+    def run_sections() -> None:
         # As cases.work.views.home: a coordinator's own and unassigned cases at once.
         at_once = coordinators_cases_at_once(user) if user.role == Role.COORDINATOR else {}
         for section in sections_for(user):
             if section.key not in at_once:
                 first_rows(section, user)
-    return statements
+
+    return floors.recorded(run_sections)
 
 
 def _home(bench: Bench, username: str) -> dict:

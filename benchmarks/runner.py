@@ -20,7 +20,12 @@ from benchmarks.timing import cpu_reference_ms
 from pps import crypto
 
 # Modules that add build steps and measurements for an area when imported.
-PLUGINS = ("benchmarks.disclosure_requests", "benchmarks.tasks", "benchmarks.home_pages")
+PLUGINS = (
+    "benchmarks.disclosure_requests",
+    "benchmarks.tasks",
+    "benchmarks.home_pages",
+    "benchmarks.casework_pages",
+)
 
 
 def discover() -> None:

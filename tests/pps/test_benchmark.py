@@ -10,13 +10,14 @@ import json
 import pytest
 from django.core.management import call_command
 
-import benchmarks.disclosure_requests  # noqa: F401 - registers its step and measurement, as the runner does
-import benchmarks.home_pages  # noqa: F401 - registers the home pages' measurements
-import benchmarks.tasks  # noqa: F401 - registers the tasks' build step
 from benchmarks.builder import DUE_SHARE, STEPS, _years_ago
 from benchmarks.measurements import MEASUREMENTS
-from benchmarks.report import HOME_MAX_QUERIES, MAX_QUERIES
+from benchmarks.report import HOME_MAX_QUERIES, LIMIT_RATIO, MAX_QUERIES, PAGES_WITH_FLOOR
+from benchmarks.runner import discover
 from cases.work.selectors import SHOWN
+
+# Every plug-in's build steps and measurements, registered in the runner's order.
+discover()
 
 SIZES = (20, 40)
 
@@ -83,6 +84,33 @@ def test_lists_compare_with_raw_sql_and_the_stock_admin(report):
         assert measured[key]["over_raw_ms"] == pytest.approx(app - raw, abs=0.01)
     assert "| App / raw | App − raw |" in markdown
     assert "| Staff case list, first page |" in markdown and "### Targets" in markdown
+
+
+@pytest.mark.slow  # builds two databases in child processes
+def test_each_page_has_a_limit_of_the_baseline_and_its_floor_measured_in_the_same_run(report):
+    data, markdown = report
+    for size in SIZES:
+        measured = data["sizes"][str(size)]["measurements"]
+        baseline = measured["baseline"]["app"]["median_ms"]
+        for key in PAGES_WITH_FLOOR:
+            page = measured[key]
+            limit = baseline + page["raw_sql"]["median_ms"]
+            assert page["limit_ms"] == pytest.approx(limit, abs=0.01), key
+            assert page["ratio_limit"] == pytest.approx(page["app"]["median_ms"] / limit, abs=0.01)
+        # The casework pages' floor is what they read beyond the baseline's reads.
+        for key in ("case_tasks", "parent_edit"):
+            assert measured[key]["pages"] > 0
+            assert 0 < measured[key]["raw_sql"]["queries"] < measured[key]["app"]["queries"]
+    targets = {c["target"]: c for c in data["targets"]}
+    for key in PAGES_WITH_FLOOR:
+        label = data["sizes"][str(SIZES[-1])]["measurements"][key]["label"]
+        within = targets[
+            f"{label}: within {LIMIT_RATIO:g}x its limit (baseline + raw SQL) at every size"
+        ]
+        assert within["result"] in ("PASS", "MISS") and within["detail"].count("x") == len(SIZES)
+        assert any(name.startswith(f"{label}: App - raw at ") for name in targets)
+    assert any(name.startswith("Purge with its space reclaimed") for name in targets)
+    assert "| Limit | App / limit |" in markdown
 
 
 @pytest.mark.slow  # builds two databases in child processes
