@@ -7,8 +7,13 @@ app reads it; for a search or a volunteer's list a ``COUNT``), the page's
 parents, and the page's wrapped data keys from the key store. No decryption,
 no templates, no permission checks: what is left when everything the app adds
 is taken away.
+
+For a quarter's statistics, the same tallies as the report's tables, counted
+by hand-written ``GROUP BY``s in one ``UNION ALL`` (``quarter_statistics``).
 """
 
+import datetime
+from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack
 
@@ -17,7 +22,9 @@ from django.db import connections
 from benchmarks.timing import ALIASES
 from cases.letters.models import PrivacyStatementSent
 from cases.models import (
+    AnonymousContact,
     Case,
+    CaseClosure,
     CaseCount,
     CaseUserObjectPermission,
     Child,
@@ -27,9 +34,12 @@ from cases.models import (
     SearchTerm,
 )
 from consent.models import ConsentDecision
-from disclosure.safeguarding.models import ChildProtectionOverride
+from disclosure.models import OPEN_STATES, DisclosureRelease, DisclosureRequest
+from disclosure.safeguarding.models import ChildProtectionOverride, OverrideReview
+from pps.dates import start_of_day
 from pps.keystore.models import DataKey
 from pps.models import User
+from retention.models import DestructionLogEntry, PurgeRun
 
 PAGE = 25
 
@@ -188,6 +198,162 @@ def recorded(run: Callable[[], object]) -> list[tuple[str, str, object]]:
             stack.enter_context(connections[alias].execute_wrapper(recorder(alias)))
         run()
     return statements
+
+
+ANONYMOUS, CLOSURE, REQUEST, RELEASE, REVIEW, DESTROYED, PURGE_RUN = (
+    _q(model._meta.db_table)
+    for model in (
+        AnonymousContact,
+        CaseClosure,
+        DisclosureRequest,
+        DisclosureRelease,
+        OverrideReview,
+        DestructionLogEntry,
+        PurgeRun,
+    )
+)
+# Each part of the statistics' UNION: (part, three values as text, count); a
+# value a part does not group by is NULL, and every one is text so the parts
+# line up on PostgreSQL too.
+_NONE = "CAST(NULL AS TEXT)"
+_CASE_EVENTS = ("opened_on", "closed_on", "archived_on")
+_REFUSED = ("refused", "closed")
+_BY_TOPIC = ("contacts", "anonymous")
+_WHETHER = "CASE WHEN r.id IS NULL THEN '0' ELSE '1' END"
+
+
+def _tally_parts(*, in_service: str) -> list[str]:
+    """The report's tallies, in the order ``quarter_statistics`` gives their parameters."""
+    moments = "{t}.{column} >= %s AND {t}.{column} < %s"
+    parts = [
+        # Contacts of the service's cases, and anonymous contacts, by all three
+        # columns: every contacts table is a sum over this grid.
+        f"SELECT 'contacts', x.channel, CAST(x.topic_id AS TEXT), x.outcome, COUNT(*) "
+        f"FROM {CONTACT} x JOIN {CASE} c ON c.id = x.case_id WHERE {in_service} AND "
+        + moments.format(t="x", column="occurred_at")
+        + " GROUP BY x.channel, x.topic_id, x.outcome",
+        f"SELECT 'anonymous', a.channel, CAST(a.topic_id AS TEXT), a.outcome, COUNT(*) "
+        f"FROM {ANONYMOUS} a WHERE a.service_id = %s AND "
+        + moments.format(t="a", column="occurred_at")
+        + " GROUP BY a.channel, a.topic_id, a.outcome",
+    ]
+    parts += [
+        f"SELECT '{column}', {_NONE}, {_NONE}, {_NONE}, COUNT(*) FROM {CASE} c "
+        f"WHERE {in_service} AND " + moments.format(t="c", column=column)
+        for column in _CASE_EVENTS
+    ]
+    parts += [
+        f"SELECT 'reopened_on', {_NONE}, {_NONE}, {_NONE}, COUNT(*) FROM {CLOSURE} x "
+        f"JOIN {CASE} c ON c.id = x.case_id WHERE {in_service} AND "
+        + moments.format(t="x", column="reopened_on"),
+        f"SELECT 'closures', x.reason, {_NONE}, {_NONE}, COUNT(*) FROM {CLOSURE} x "
+        f"JOIN {CASE} c ON c.id = x.case_id WHERE {in_service} AND "
+        + moments.format(t="x", column="closed_on")
+        + " GROUP BY x.reason",
+        f"SELECT 'consent_decisions', x.kind, {_NONE}, {_NONE}, COUNT(*) FROM {DECISION} x "
+        f"JOIN {CASE} c ON c.id = x.case_id WHERE {in_service} AND "
+        + moments.format(t="x", column="recorded_at")
+        + " GROUP BY x.kind",
+        # Requests by requester, state and whether released: the report's three
+        # outcomes are filters on those two, summed in Python (``_requests``).
+        f"SELECT 'disclosure_requests', x.requester_type, x.state, {_WHETHER}, COUNT(*) "
+        f"FROM {REQUEST} x "
+        f"JOIN {CASE} c ON c.id = x.case_id LEFT JOIN {RELEASE} r ON r.request_id = x.id "
+        f"WHERE {in_service} AND "
+        + moments.format(t="x", column="received_on")
+        + f" GROUP BY x.requester_type, x.state, {_WHETHER}",
+        # Overrides by category, recipient and whether reviewed: both override
+        # tables from one grid.
+        f"SELECT 'overrides', x.category, x.recipient, {_WHETHER}, COUNT(*) FROM {OVERRIDE} x "
+        f"JOIN {CASE} c ON c.id = x.case_id LEFT JOIN {REVIEW} r ON r.override_id = x.id "
+        f"WHERE {in_service} AND "
+        + moments.format(t="x", column="shared_at")
+        + f" GROUP BY x.category, x.recipient, {_WHETHER}",
+        f"SELECT 'purges', p.method, {_NONE}, {_NONE}, COUNT(*) FROM {DESTROYED} x "
+        f"JOIN {PURGE_RUN} p ON p.id = x.run_id WHERE x.service_id = %s AND x.kind = %s AND "
+        + moments.format(t="x", column="destroyed_at")
+        + " GROUP BY p.method",
+    ]
+    return parts
+
+
+def _requests(rows: Counter) -> Counter:
+    """(outcome, requester type) as the report's three filters count them."""
+    counts = Counter()
+    for (requester, state, released), n in rows.items():
+        if state in OPEN_STATES:
+            counts[("Still open", requester)] += n
+        if released == "1":
+            counts[("Released", requester)] += n
+        elif state in _REFUSED:
+            counts[("Refused", requester)] += n
+    return counts
+
+
+def quarter_statistics(*, service_id: int, start: datetime.date, end: datetime.date) -> dict:
+    """The tallies of a period's statistics (``end`` the first day after it), unsuppressed.
+
+    Every table the report makes, from one ``UNION ALL`` of ``GROUP BY``s, except
+    children by age band: their dates of birth are encrypted, so no SQL can
+    band them. For those the floor reads what the app must read, the worked-on
+    cases' children with their date-of-birth ciphertext and school phase, and
+    their wrapped data keys from the key store (a request unwraps keys afresh,
+    OPS-3), and counts them by the plain school phase only: no decryption.
+
+    Returns Counters by part: ``contacts`` and ``anonymous`` by (channel, topic
+    id, outcome); ``opened_on``, ``closed_on``, ``archived_on``, ``reopened_on``
+    as ``{None: n}``; ``closures``, ``consent_decisions``, ``purges`` and
+    ``children`` by their one column; ``disclosure_requests`` by (outcome,
+    requester type); ``overrides`` by (category, recipient, reviewed).
+    """
+    ops = connections["default"].ops
+    days = [ops.adapt_datefield_value(day) for day in (start, end)]
+    moments = [ops.adapt_datetimefield_value(start_of_day(day)) for day in (start, end)]
+    in_service = "c.service_id = %s"
+    parameters = [
+        *(service_id, *moments),  # contacts
+        *(service_id, *moments),  # anonymous contacts
+        *(service_id, *days) * len(_CASE_EVENTS),
+        *(service_id, *days),  # reopened
+        *(service_id, *days),  # closures
+        *(service_id, *moments),  # consent decisions
+        *(service_id, *days),  # disclosure requests
+        *(service_id, *moments),  # overrides
+        *(service_id, DestructionLogEntry.Kind.CASE.value, *moments),  # purges
+    ]
+    counts: dict[str, Counter] = {}
+    with connections["default"].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(_tally_parts(in_service=in_service)), parameters)
+        for part, first, second, third, n in cursor.fetchall():
+            if part in _BY_TOPIC:
+                key = (first, int(second), third)
+            elif third is not None:
+                key = (first, second, third)
+            else:
+                key = first
+            counts.setdefault(part, Counter())[key] += n
+        # The children of the cases worked on in the period: opened in it, or
+        # with a contact in it (of any service's; the case is the service's).
+        cursor.execute(
+            f"SELECT ch.data_key_id, ch.date_of_birth, ch.school_phase FROM {CHILD} ch "
+            f"WHERE ch.case_id IN (SELECT c.id FROM {CASE} c WHERE {in_service} AND "
+            "((c.opened_on >= %s AND c.opened_on < %s) OR c.id IN "
+            f"(SELECT x.case_id FROM {CONTACT} x WHERE x.occurred_at >= %s AND x.occurred_at < %s)))",
+            [service_id, *days, *moments],
+        )
+        children = cursor.fetchall()
+    counts["children"] = Counter(phase for _, _, phase in children)
+    counts["disclosure_requests"] = _requests(counts.get("disclosure_requests", Counter()))
+    key_ids = list({key_id for key_id, _, _ in children if key_id is not None})
+    if key_ids:
+        with connections["keystore"].cursor() as keystore:
+            keystore.execute(
+                f"SELECT id, master_key_id, wrapped FROM {_q(DataKey._meta.db_table)} "
+                f"WHERE id IN ({_placeholders(len(key_ids))})",
+                key_ids,
+            )
+            keystore.fetchall()
+    return counts
 
 
 def replay(statements: list[tuple[str, str, object]]) -> None:

@@ -60,6 +60,8 @@ PURGE_RECLAIM_RATIO = 0.7
 VOLUNTEER_RATIO = 2.0
 HELPLINE_MS = 30.0
 STATISTICS_MS = 2000.0
+# A quarter's statistics against the same tallies in hand-written GROUP BY SQL.
+STATISTICS_FLOOR_RATIO = 3.0
 RELEASE_PACK_MS = 3000.0
 PURGE_RATE = 200.0
 PURGE_MEMORY_SLACK_MB = 10.0
@@ -232,6 +234,15 @@ def _single_targets(data: dict, large: int) -> list[dict]:
                     f"{median} ms",
                 )
             )
+    statistics = _m(data, large, "quarter_statistics")
+    if statistics and "ratio_raw" in statistics:
+        checks.append(
+            _check(
+                f"{statistics['label']}: within {STATISTICS_FLOOR_RATIO:g}x its raw SQL floor",
+                statistics["ratio_raw"] <= STATISTICS_FLOOR_RATIO,
+                f"{statistics['ratio_raw']}x at {large:,}",
+            )
+        )
     purge = _m(data, large, "purge")
     if purge and "cases_per_second" in purge:
         checks.append(

@@ -177,8 +177,9 @@ def children_by_age_and_phase(service: Service, period: Period) -> StatTable:
     load_data_keys({key_id for key_id, _, _ in children})
     phases = [*Child.SchoolPhase.choices, ("", NOT_RECORDED)]
     bands = [*(label for label, _, _ in AGE_BANDS), NOT_RECORDED]
+    last_day = period.last_day
     grid = Counter(
-        (_age_band(date_of_birth.from_db_value(sealed, None, None), period.last_day), phase)
+        (_age_band(date_of_birth.from_db_value(sealed, None, None), last_day), phase)
         for _, sealed, phase in children
     )
     return StatTable(
