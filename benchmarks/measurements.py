@@ -282,6 +282,13 @@ def quarter_statistics(bench: Bench) -> dict:
     return {**compare(app, raw), "period": quarter.code}
 
 
+def quarters_trend(bench: Bench) -> dict:
+    """Statistics over time: the last eight quarters side by side, each cell
+    suppressed and audited across the periods (STA-1)."""
+    url = reverse("statistics:page") + "?view=trend&kind=quarters"
+    return compare(bench.times(get_page(bench.client("staff1"), url)))
+
+
 def purge(bench: Bench) -> dict:
     from benchmarks.purge import measure_purge
 
@@ -303,6 +310,7 @@ MEASUREMENTS: list[Measurement] = [
     Measurement("helpline_save", "Helpline save (call on a found case)", helpline_save),
     Measurement("sharing_check", "Consent sharing check", sharing_check, kind="call"),
     Measurement("quarter_statistics", "A quarter's statistics", quarter_statistics),
+    Measurement("quarters_trend", "Statistics over eight quarters", quarters_trend),
     # The disclosure plug-in's "release_pack_pdf" is inserted here (register_measurement).
     Measurement("purge", "Purge of 1,000 due cases", purge, kind="batch"),
 ]

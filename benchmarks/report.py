@@ -307,6 +307,39 @@ def _limit(measured: dict | None) -> str:
     return f"{measured['limit_ms']} ms" if measured and "limit_ms" in measured else "–"
 
 
+def summary_table(data: dict) -> list[str]:
+    """One row per measurement: its median at each size, its queries, and for a
+    page with a floor its ratio to its limit at each size and the growth of
+    App - raw from the smallest size to the largest (docs/performance.md)."""
+    sizes = list(data["sizes"])
+    first = data["sizes"][sizes[0]]["measurements"]
+    header = (
+        ["Median ms", "q"]
+        + [f"{int(size):,}" for size in sizes]
+        + ["Floor", "Limit"]
+        + [f"App / limit {int(size):,}" for size in sizes]
+        + ["App − raw growth"]
+    )
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for key, measured in first.items():
+        per_size = [data["sizes"][size]["measurements"].get(key) or {} for size in sizes]
+        if not all("app" in m for m in per_size):
+            continue
+        last = per_size[-1]
+        cells = [measured["label"], str(last["app"]["queries"])]
+        cells += [str(m["app"]["median_ms"]) for m in per_size]
+        cells.append(str(last["raw_sql"]["median_ms"]) if "raw_sql" in last else "–")
+        cells.append(str(last.get("limit_ms", "–")))
+        cells += [_ratio(m, "ratio_limit") for m in per_size]
+        if len(per_size) > 1 and all("over_raw_ms" in m for m in per_size):
+            growth = per_size[-1]["over_raw_ms"] / max(per_size[0]["over_raw_ms"], 0.001)
+            cells.append(f"{growth:.2f}x")
+        else:
+            cells.append("–")
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
 def markdown(data: dict) -> str:
     env = data["environment"]
     machine = env["machine"]
@@ -319,6 +352,7 @@ def markdown(data: dict) -> str:
         "q = SQL queries (cases database + key store).",
         "",
     ]
+    lines += ["### Summary", "", *summary_table(data), ""]
     for size, sized in data["sizes"].items():
         build = sized["build"]
         rows = build["rows"]
