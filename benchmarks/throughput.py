@@ -160,7 +160,8 @@ def database_copy(folder: Path):
 
 def _server_environment(databases: dict, folder: Path, bind: str) -> dict:
     # Only this machine's basics and the shapes a developer may try (workers,
-    # threads): no other PPS_ or DJANGO_ setting of the calling process.
+    # threads): no other PPS_ or DJANGO_ setting of the calling process (its log
+    # level among them: the server logs as deployed, into a file here).
     keep = ("PPS_WEB_WORKERS", "PPS_WEB_THREADS")
     env = {
         k: v
@@ -173,7 +174,6 @@ def _server_environment(databases: dict, folder: Path, bind: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "benchmarks.server_settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_LOG_LEVEL": "WARNING",
         "PPS_DATA_DIR": str(folder),
         "PPS_BIND": bind,
     }
