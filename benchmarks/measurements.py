@@ -39,6 +39,8 @@ class Bench:
     repeat: int
     warmup: int
     service: Service = field(init=False)
+    # How long each phase of the throughput measurement runs (benchmarks/throughput.py).
+    throughput_seconds: float = 60.0
 
     def __post_init__(self):
         self.service = Service.objects.get(code="bench")
@@ -72,7 +74,9 @@ class Measurement:
     key: str
     label: str
     run: Callable[[Bench], dict]
-    kind: str = "page"  # "page" (a request), "call" (a service function), "batch"
+    kind: str = "page"  # "page" (a request), "call" (a service function), "batch", "load"
+    # Run only when asked for by name (``--only``, or ``--throughput`` for the throughput).
+    opt_in: bool = False
 
 
 def get_page(client: Client, url: str, *, expect: int = 200) -> Callable[[int], None]:
@@ -289,14 +293,28 @@ def quarters_trend(bench: Bench) -> dict:
     return compare(bench.times(get_page(bench.client("staff1"), url)))
 
 
+def throughput(bench: Bench) -> dict:
+    from benchmarks.throughput import throughput as measure
+
+    return measure(bench)
+
+
 def purge(bench: Bench) -> dict:
     from benchmarks.purge import measure_purge
 
     return measure_purge(bench)
 
 
-# Measured in this order; the purge last because it destroys cases.
+# Measured in this order; the purge last because it destroys cases. The throughput
+# first: it copies the databases as built, before any measurement writes.
 MEASUREMENTS: list[Measurement] = [
+    Measurement(
+        "throughput",
+        "Throughput: 20 sessions on gunicorn, staff mix and stock admin",
+        throughput,
+        kind="load",
+        opt_in=True,
+    ),
     Measurement("baseline", "Signed-in request doing nothing (baseline)", signed_in_baseline),
     Measurement("staff_list_first", "Staff case list, first page", staff_list_first),
     Measurement("staff_list_deep", "Staff case list, deep page", staff_list_deep),

@@ -344,6 +344,34 @@ def summary_table(data: dict) -> list[str]:
     return lines
 
 
+def _throughput_lines(measured: dict | None) -> list[str]:
+    """The throughput measurement's table (benchmarks/throughput.py), if it ran."""
+    if not measured or "staff_mix" not in measured:
+        return []
+    server = measured["server"]
+    lines = [
+        "",
+        f"Throughput on gunicorn ({server['workers']} workers x {server['threads']} threads), "
+        f"{server['sessions']} signed-in sessions, {server['seconds']:g} s each: "
+        f"staff mix / stock admin changelist {measured['ratio_median']}x at the median, "
+        f"{measured['ratio_rps']}x the requests per second.",
+        "",
+        "| Load | Requests | Requests/s | p50 / p95 ms | Errors | Unexpected |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, part in (("Staff mix", "staff_mix"), ("Stock admin changelist", "admin")):
+        figures = measured[part]
+        rows = [(f"**{name}**", figures)] + [
+            (f"{name}: {kind}", kind_figures) for kind, kind_figures in figures["by_kind"].items()
+        ]
+        lines += [
+            f"| {label} | {f['requests']:,} | {f.get('requests_per_second', '')} | "
+            f"{f['median_ms']} / {f['p95_ms']} | {f['errors']} | {f['unexpected']} |"
+            for label, f in rows
+        ]
+    return lines
+
+
 def markdown(data: dict) -> str:
     env = data["environment"]
     machine = env["machine"]
@@ -394,6 +422,7 @@ def markdown(data: dict) -> str:
                 f"({purge['cases_per_second_with_reclaim']} cases/s overall); "
                 f"memory {memory}.",
             ]
+        lines += _throughput_lines(sized["measurements"].get("throughput"))
         lines.append("")
     lines += ["### Targets", "", "| Target | Result | Measured |", "|---|---|---|"]
     lines += [f"| {c['target']} | {c['result']} | {c['detail']} |" for c in data["targets"]]

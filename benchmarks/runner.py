@@ -87,16 +87,35 @@ def _database_version(alias: str) -> str:
         return f"PostgreSQL {cursor.fetchone()[0]}"
 
 
-def measure_phase(size: int, *, repeat: int, warmup: int, only: list[str], result: Path, write):
+def chosen(measurement, only: list[str], opted_in: set[str]) -> bool:
+    """Named, or (nothing named) every measurement not run only on request."""
+    if measurement.key in only or measurement.key in opted_in:
+        return True
+    return not only and not measurement.opt_in
+
+
+def measure_phase(
+    size: int,
+    *,
+    repeat: int,
+    warmup: int,
+    only: list[str],
+    result: Path,
+    write,
+    throughput: float | None = None,
+):
     from benchmarks.measurements import MEASUREMENTS, Bench
 
     discover()
     _prepare_for_requests()
     bench = Bench(repeat=repeat, warmup=warmup)
+    if throughput:
+        bench.throughput_seconds = throughput
+    opted_in = {"throughput"} if throughput else set()
     reference_before = cpu_reference_ms()
     results = {}
     for measurement in MEASUREMENTS:
-        if only and measurement.key not in only:
+        if not chosen(measurement, only, opted_in):
             continue
         started = time.perf_counter()
         results[measurement.key] = {

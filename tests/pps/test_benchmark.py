@@ -57,7 +57,8 @@ def test_every_measurement_reports_times_and_queries_at_every_size(report):
     assert list(data["sizes"]) == [str(size) for size in SIZES]
     for size in SIZES:
         measured = data["sizes"][str(size)]["measurements"]
-        assert list(measured) == [m.key for m in MEASUREMENTS]
+        # The throughput (gunicorn under load) runs only when asked for.
+        assert list(measured) == [m.key for m in MEASUREMENTS if not m.opt_in]
         for key, result in measured.items():
             if key == "purge":
                 assert result["purged"] == result["cases"] > 0 and result["failed"] == 0

@@ -17,7 +17,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,21 +24,23 @@ import threading
 import time
 import uuid
 from contextlib import ExitStack, contextmanager
-from http.cookiejar import CookieJar
-from urllib.error import HTTPError, URLError
-from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
 import pytest
 from django.db import connection
-from django_otp.oath import hotp
 
+from benchmarks.browser import (  # noqa: F401 - CSRF and free_port: for the tests that import them from here
+    CSRF,
+    BrowserSession,
+    free_port,
+    totp_code,
+    wait_until_up,
+)
+from benchmarks.browser import sign_in as browser_sign_in
 from tests.security.scratch import ROOT, clean_environment, manage, scratch_databases
 
 SESSIONS = 20
 SECONDS = float(os.environ.get("PPS_SOAK_SECONDS", "60"))
 PASSWORD = "soak-passphrase-for-testing"
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 
 pytestmark = [pytest.mark.soak, pytest.mark.django_db(transaction=True)]
@@ -87,66 +88,13 @@ def soak_json(output: str):
     return json.loads(next(line[4:] for line in output.splitlines() if line.startswith("SOAK")))
 
 
-class _NoRedirect(HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class BrowserSession:
-    """One person's browser: cookies, no automatic redirects, every response recorded.
-
-    Given several servers' addresses it sends each request to the next one in
-    turn, as a proxy spreading requests over app servers may."""
-
-    def __init__(self, base: str | list[str], log: list, cookies: CookieJar | None = None):
-        self.bases = [base] if isinstance(base, str) else list(base)
-        self.turn = 0
-        self.log = log
-        jar = CookieJar() if cookies is None else cookies  # an empty jar is falsy
-        self.opener = build_opener(HTTPCookieProcessor(jar), _NoRedirect())
-
-    def request(self, method: str, path: str, data: dict | None = None):
-        body = urlencode(data).encode() if data is not None else None
-        base = self.bases[self.turn % len(self.bases)]
-        self.turn += 1
-        started = time.monotonic()
-        try:
-            with self.opener.open(Request(base + path, data=body, method=method), timeout=60) as r:
-                status, text, location = r.status, r.read().decode(), r.headers.get("Location")
-        except HTTPError as error:
-            status, text, location = (
-                error.code,
-                error.read().decode(errors="replace"),
-                error.headers.get("Location"),
-            )
-        except (URLError, OSError) as error:
-            status, text, location = 0, str(error), None
-        self.log.append((status, time.monotonic() - started, method))
-        return status, text, location
-
-    def form(self, path: str) -> tuple[str, str]:
-        status, text, _ = self.request("GET", path)
-        assert status == 200, (path, status)
-        return CSRF.search(text).group(1), text
-
-    def post(self, path: str, data: dict):
-        token, _ = self.form(path)
-        return self.request("POST", path, {"csrfmiddlewaretoken": token, **data})
-
-
 def code_for(person: dict, steps_ahead: int = 0) -> str:
-    """The authenticator's code now (or for a later 30-second step, which the
-    server's tolerance of one step accepts once the current one is used)."""
-    return f"{hotp(bytes.fromhex(person['key']), int(time.time() // 30) + steps_ahead):06d}"
+    """The authenticator's code now (or for a later 30-second step)."""
+    return totp_code(person["key"], steps_ahead)
 
 
 def sign_in(session: BrowserSession, person: dict) -> None:
-    status, _, location = session.post(
-        "/accounts/login/", {"username": person["username"], "password": PASSWORD}
-    )
-    assert status == 302 and location == "/accounts/two-factor/", status
-    status, _, _ = session.post("/accounts/two-factor/", {"code": code_for(person)})
-    assert status == 302, status
+    browser_sign_in(session, username=person["username"], password=PASSWORD, key_hex=person["key"])
 
 
 def edit(session: BrowserSession, case_pk: int, summary: str) -> int:
@@ -195,25 +143,6 @@ def drive(session, person, shared_pk, clock, seed, outcome):
             token, _ = session.form("/accounts/security/")
             session.request("POST", "/accounts/keepalive/", {"csrfmiddlewaretoken": token})
     outcome["writes"] = writes
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(base: str, server: subprocess.Popen) -> None:
-    for _ in range(120):
-        if server.poll() is not None:
-            pytest.fail("The server exited while starting.")
-        try:
-            with build_opener().open(base + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (URLError, OSError):
-            time.sleep(0.5)
-    pytest.fail("The server did not start within a minute.")
 
 
 @contextmanager

@@ -39,6 +39,13 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=int, default=3, help="Untimed runs first.")
         parser.add_argument("--only", action="append", default=[], help="Only this measurement.")
         parser.add_argument(
+            "--throughput",
+            type=float,
+            metavar="SECONDS",
+            help="Also measure throughput on gunicorn (20 sessions), each phase this long; "
+            "`--only throughput` alone runs it for 60 s.",
+        )
+        parser.add_argument(
             "--database-url",
             help="A PostgreSQL server (postgres://user@host:port/any) to create the "
             "benchmark databases on; default: temporary SQLite files.",
@@ -115,6 +122,7 @@ class Command(BaseCommand):
             "--phase", phase, "--cases", str(size), "--result", str(result),
             "--repeat", str(options["repeat"]), "--warmup", str(options["warmup"]),
             *(f"--only={key}" for key in options["only"]),
+            *([f"--throughput={options['throughput']}"] if options["throughput"] else []),
         ]  # fmt: skip
         env = {**os.environ, **target.env(), "DJANGO_LOG_LEVEL": "WARNING"}
         completed = subprocess.run(command, env=env, check=False)  # noqa: S603 - this program
@@ -142,4 +150,5 @@ class Command(BaseCommand):
                 only=options["only"],
                 result=result,
                 write=write,
+                throughput=options["throughput"],
             )
