@@ -232,6 +232,20 @@ def volunteer_list(bench: Bench) -> dict:
     return compare(app, raw)
 
 
+def helpline_call(*, topic_id: int, case_id: int) -> dict[str, str]:
+    """The helpline form's fields for a call on a found case, saved at once."""
+    return {
+        "submission_id": str(uuid.uuid4()),
+        "channel": "helpline",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "topic": str(topic_id),
+        "outcome": "advice",
+        "action": "save",
+        "case_choice": str(case_id),
+        "notes": "Benchmark call: parent asked about the annual review.",
+    }
+
+
 def helpline_save(bench: Bench) -> dict:
     """A call logged against a case found by the search: the save while the parent waits."""
     from cases.models import Topic
@@ -241,19 +255,7 @@ def helpline_save(bench: Bench) -> dict:
     url = reverse("helpline:caller")
 
     def send(i: int) -> None:
-        response = client.post(
-            url,
-            {
-                "submission_id": str(uuid.uuid4()),
-                "channel": "helpline",
-                "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-                "topic": str(topic.pk),
-                "outcome": "advice",
-                "action": "save",
-                "case_choice": str(ids[i % len(ids)]),
-                "notes": "Benchmark call: parent asked about the annual review.",
-            },
-        )
+        response = client.post(url, helpline_call(topic_id=topic.pk, case_id=ids[i % len(ids)]))
         if response.status_code != 302:
             raise RuntimeError(f"helpline save answered {response.status_code}")
 

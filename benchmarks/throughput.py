@@ -25,7 +25,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import defaultdict
 from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
@@ -35,9 +34,9 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connections
 from django.urls import reverse
-from django.utils import timezone
 
 from benchmarks.browser import BrowserSession, free_port, sign_in, wait_until_up
+from benchmarks.measurements import helpline_call
 from benchmarks.timing import summarise
 
 SESSIONS = 20
@@ -267,14 +266,7 @@ class Plan:
         else:
             data = {
                 "csrfmiddlewaretoken": token,
-                "submission_id": str(uuid.uuid4()),
-                "channel": "helpline",
-                "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-                "topic": str(self.topic),
-                "outcome": "advice",
-                "action": "save",
-                "case_choice": str(rnd.choice(self.case_ids)),
-                "notes": "Benchmark call: parent asked about the annual review.",
+                **helpline_call(topic_id=self.topic, case_id=rnd.choice(self.case_ids)),
             }
             record(step, 302, session.request, "POST", self.helpline_url, data)
 
