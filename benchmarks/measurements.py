@@ -12,7 +12,6 @@ Apps add measurements from their own ``benchmark`` module with
 see docs/performance.md, "Adding a measurement".
 """
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks import floors
+from benchmarks.calls import helpline_call
 from benchmarks.people import signed_in_client
 from benchmarks.timing import timed
 from cases.models import Case, Parent
@@ -64,6 +64,10 @@ class Bench:
 
     def visible_count(self) -> int:
         return Case.objects.filter(service=self.service).exclude(status="archived").count()
+
+    def deep_page(self) -> int:
+        """The staff list's page 80% of the way down."""
+        return max(1, int(self.visible_count() / floors.PAGE * 0.8))
 
     def times(self, send: Callable[[int], object]) -> dict:
         return timed(send, repeat=self.repeat, warmup=self.warmup)
@@ -107,10 +111,6 @@ def _admin_list(bench: Bench, page: int) -> dict:
     return bench.times(get_page(bench.client("benchmark.superuser"), url))
 
 
-def _deep_page(bench: Bench) -> int:
-    return max(1, int(bench.visible_count() / floors.PAGE * 0.8))
-
-
 def signed_in_baseline(bench: Bench) -> dict:
     """A signed-in request that does nothing (the keep-alive): what every page pays
     for the middleware (session, user, second factor, headers) before its own work."""
@@ -131,7 +131,7 @@ def staff_list_first(bench: Bench) -> dict:
 
 
 def staff_list_deep(bench: Bench) -> dict:
-    page = _deep_page(bench)
+    page = bench.deep_page()
     app = bench.times(get_page(bench.client("staff1"), reverse("cases:list") + f"?page={page}"))
     raw = bench.times(lambda _: floors.staff_list(service_id=bench.service.pk, page=page))
     return {**compare(app, raw, _admin_list(bench, page)), "page": page}
@@ -230,20 +230,6 @@ def volunteer_list(bench: Bench) -> dict:
         )
     )
     return compare(app, raw)
-
-
-def helpline_call(*, topic_id: int, case_id: int) -> dict[str, str]:
-    """The helpline form's fields for a call on a found case, saved at once."""
-    return {
-        "submission_id": str(uuid.uuid4()),
-        "channel": "helpline",
-        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "topic": str(topic_id),
-        "outcome": "advice",
-        "action": "save",
-        "case_choice": str(case_id),
-        "notes": "Benchmark call: parent asked about the annual review.",
-    }
 
 
 def helpline_save(bench: Bench) -> dict:

@@ -36,7 +36,7 @@ from django.db import connections
 from django.urls import reverse
 
 from benchmarks.browser import BrowserSession, free_port, sign_in, wait_until_up
-from benchmarks.measurements import helpline_call
+from benchmarks.calls import helpline_call
 from benchmarks.timing import summarise
 
 SESSIONS = 20
@@ -228,12 +228,11 @@ class Plan:
     """What the sessions ask for, read from the built database before the copy."""
 
     def __init__(self, bench):
-        from benchmarks.measurements import _deep_page
         from cases.models import Topic
 
         self.case_ids = bench.open_case_ids
         self.surnames = bench.surnames
-        self.deep_page = _deep_page(bench)
+        self.deep_page = bench.deep_page()
         self.topic = Topic.objects.filter(service=bench.service).order_by("pk").first().pk
         # The server's URLconf, whatever this process's is.
         self.list_url = reverse("cases:list", urlconf=URLCONF)
