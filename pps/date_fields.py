@@ -122,7 +122,9 @@ def _date_from_parts(parts: list[str], message) -> datetime.date | None:
         raise ValidationError(message("must have a year with 4 numbers"), code="invalid")
     try:
         return datetime.date(int(year), int(month), int(day))
-    except ValueError:
+    except (ValueError, OverflowError):
+        # A month or day too big for C's int (2147483648) overflows rather than
+        # being out of range; both are a date that does not exist.
         raise ValidationError(message("must be a real date"), code="invalid") from None
 
 

@@ -78,6 +78,15 @@ def test_cas7_a_date_and_time_takes_a_24_hour_time():
         ),
         (boxes("decided", "31", "2", "2026"), "Date the parent decided must be a real date"),
         (boxes("decided", "x", "2", "2026"), "Date the parent decided must be a real date"),
+        # Past C's int: an overflow, not an out-of-range month (found by the form fuzzing).
+        (
+            boxes("decided", "1", "2147483648", "2026"),
+            "Date the parent decided must be a real date",
+        ),
+        (
+            boxes("decided", "９９９９９９９９９９９", "1", "2026"),
+            "Date the parent decided must be a real date",
+        ),
         (
             boxes("decided", "1", "2", "26"),
             "Date the parent decided must have a year with 4 numbers",
