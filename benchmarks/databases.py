@@ -20,7 +20,8 @@ BUILD_RECORD = "build.json"
 
 
 def schema_hash() -> str:
-    """Changes when a migration, the builder or the settings change (a cached database is then stale)."""
+    """Changes when a migration, the builder or the settings change (a cached
+    database is then stale)."""
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
     builder = base / "benchmarks"

@@ -242,18 +242,21 @@ def _tally_parts(*, in_service: str) -> list[str]:
         f"WHERE {in_service} AND " + moments.format(t="c", column=column)
         for column in _CASE_EVENTS
     ]
+
+    def on_cases(part: str, table: str, column: str, by: str | None = None) -> str:
+        """A table's rows of the service's cases in the period, counted by one column."""
+        grouped = f"x.{by}" if by else _NONE
+        return (
+            f"SELECT '{part}', {grouped}, {_NONE}, {_NONE}, COUNT(*) FROM {table} x "
+            f"JOIN {CASE} c ON c.id = x.case_id WHERE {in_service} AND "
+            + moments.format(t="x", column=column)
+            + (f" GROUP BY x.{by}" if by else "")
+        )
+
     parts += [
-        f"SELECT 'reopened_on', {_NONE}, {_NONE}, {_NONE}, COUNT(*) FROM {CLOSURE} x "
-        f"JOIN {CASE} c ON c.id = x.case_id WHERE {in_service} AND "
-        + moments.format(t="x", column="reopened_on"),
-        f"SELECT 'closures', x.reason, {_NONE}, {_NONE}, COUNT(*) FROM {CLOSURE} x "
-        f"JOIN {CASE} c ON c.id = x.case_id WHERE {in_service} AND "
-        + moments.format(t="x", column="closed_on")
-        + " GROUP BY x.reason",
-        f"SELECT 'consent_decisions', x.kind, {_NONE}, {_NONE}, COUNT(*) FROM {DECISION} x "
-        f"JOIN {CASE} c ON c.id = x.case_id WHERE {in_service} AND "
-        + moments.format(t="x", column="recorded_at")
-        + " GROUP BY x.kind",
+        on_cases("reopened_on", CLOSURE, "reopened_on"),
+        on_cases("closures", CLOSURE, "closed_on", by="reason"),
+        on_cases("consent_decisions", DECISION, "recorded_at", by="kind"),
         # Requests by requester, state and whether released: the report's three
         # outcomes are filters on those two, summed in Python (``_requests``).
         f"SELECT 'disclosure_requests', x.requester_type, x.state, {_WHETHER}, COUNT(*) "

@@ -143,15 +143,16 @@ def _sqlite(path: Path) -> dict:
             # purged plaintext does not linger in the file.
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            # A 64 MiB page cache per connection (SQLite's default is 2 MiB): at
-            # 100,000 cases a common surname's matches are thousands of lookups
-            # scattered over the cases table, which the default cache re-read
-            # from the file system on every search.
-            # Incremental auto-vacuum (effective only in a new, empty file, so it
-            # comes first) lets the purge give freed pages back at a cost that
-            # follows what it deleted, not the file's size (RET-6).
             "init_command": (
-                "PRAGMA auto_vacuum=INCREMENTAL;PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA secure_delete=ON;"
+                # Incremental auto-vacuum lets the purge give freed pages back at a
+                # cost that follows what it deleted, not the file's size (RET-6).
+                # It takes effect only in a new, empty file, so it comes first.
+                "PRAGMA auto_vacuum=INCREMENTAL;"
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA secure_delete=ON;"
+                # A 64 MiB page cache per connection (SQLite's default is 2 MiB): at
+                # 100,000 cases a common surname's matches are thousands of lookups
+                # scattered over the cases table, which the default cache re-read
+                # from the file system on every search.
                 "PRAGMA cache_size=-65536;"
             ),
         },

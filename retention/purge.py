@@ -493,9 +493,9 @@ def purge_run_process(
 def reclaim_space(tables: set[str]) -> list[str]:
     """Make deleted bytes unrecoverable from the database files (RET-6).
 
-    SQLite (with secure_delete on) gives its free pages back (``reclaim_sqlite``)
-    and its write-ahead log is truncated. PostgreSQL rewrites each touched table with VACUUM FULL: a
-    plain VACUUM only marks the dead rows' space free, and their bytes stay in
+    SQLite (with secure_delete on) gives its free pages back and truncates its
+    write-ahead log (``reclaim_sqlite``). PostgreSQL rewrites each touched table
+    with VACUUM FULL: a plain VACUUM only marks the dead rows' space free, and their bytes stay in
     the page until something is written over them (a test reads the files).
     The rewrite locks each table while it runs, which the daily run at a quiet
     hour can afford; the old files are emptied at commit and removed at the
