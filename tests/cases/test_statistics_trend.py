@@ -128,6 +128,44 @@ def test_sta1_trend_columns_are_each_periods_own_report(service, staff, end):
         assert total[1:] == ["0", "0", "0", "22", "29", "27", "15", "0"]
 
 
+def test_sta1_trend_counts_each_periods_children_at_their_age_then(service, staff):
+    """The children are read once for the whole trend, yet each column counts only
+    the children of that period's cases, at their age on the period's last day."""
+    from cases import services
+    from cases.statistics.tables import AGE_BANDS, children_by_age_and_phase
+
+    def family(born, *contact_days):
+        case = make_case(service, staff)
+        services.child_add(
+            case=case, by=staff, given_name="Kid", family_name="Trend", date_of_birth=born
+        )
+        for day in contact_days:
+            log_contacts(case, staff, count=1, day=day)
+
+    # Turns five in November 2025: under five in Q3, five in Q4.
+    family(datetime.date(2020, 11, 15), datetime.date(2025, 7, 3), datetime.date(2025, 11, 3))
+    family(datetime.date(2010, 1, 1), datetime.date(2025, 8, 3))  # Q3 only
+    family(None, datetime.date(2024, 2, 3))  # the first quarter of the trend only
+    trend = build_trend(service=service, end=Q4, threshold=5)  # values are before suppression
+    children = next(t for t in trend.tables if t.table.key == "children")
+    bands = [label for label, _, _ in AGE_BANDS]
+    by_period = {
+        period.code: {
+            label: children.cells.values[row][j]
+            for row, label in enumerate(children.table.row_labels)
+            if children.cells.values[row][j]
+        }
+        for j, period in enumerate(trend.periods)
+    }
+    assert by_period["2025-Q4"] == {bands[1]: 1}
+    assert by_period["2025-Q3"] == {bands[0]: 1, bands[2]: 1}
+    assert by_period["2024-Q1"] == {"Not recorded": 1}
+    assert sum(1 for counts in by_period.values() if counts) == 3
+    for j, period in enumerate(trend.periods):
+        alone = children_by_age_and_phase(service, period)
+        assert [row[j] for row in children.cells.values[:-1]] == [sum(r) for r in alone.counts]
+
+
 # --- suppression -------------------------------------------------------------------
 
 
