@@ -31,7 +31,7 @@ SINGLE_VALUE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 
 class GovukDateWidget(forms.MultiWidget):
-    """Day, month and year boxes (``includes/field.html`` draws them as one fieldset)."""
+    """Day, month and year boxes (``{% govuk_field %}`` draws them as one fieldset)."""
 
     parts = PARTS
 
