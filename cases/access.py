@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.http import Http404
 
 from cases.models import Case, CaseCount, ChildInformation, Parent, VolunteerAssignment
@@ -52,6 +52,20 @@ def visible_cases(user: User) -> QuerySet[Case]:
             caseuserobjectpermission__permission__codename="view_case",
         )
     return Case.objects.none()
+
+
+def on_visible_cases(user: User, records: QuerySet) -> QuerySet:
+    """``records`` (of a model with a ``case``) whose case the user may see.
+
+    A correlated EXISTS on the case's primary key, not ``case IN (visible
+    cases)``: for staff the visible cases are the whole service, and SQLite
+    then builds that list of ids (100,000 at 100,000 cases) before it looks at
+    a single record, even for one record read by its primary key (80 ms
+    against 0.005 ms), and drives a list from it instead of the records' own
+    index (a caseworker's tasks due: 258 ms against 0.06 ms). PostgreSQL plans
+    the two forms alike.
+    """
+    return records.filter(Exists(visible_cases(user).filter(pk=OuterRef("case_id"))))
 
 
 def visible_case_count(user: User, *, archived: bool = False) -> int | None:
@@ -140,7 +154,7 @@ def get_on_visible_case(
     if record_id is not None and case_pk is not None and getattr(user, "role", None) in roles:
         on_case = records.filter(pk=record_id, case_id=case_pk)
         record = (
-            on_case.filter(case__in=visible_cases(user).values("pk"))
+            on_visible_cases(user, on_case)
             .select_related("case__service", "case__assigned_staff")
             .first()
         )

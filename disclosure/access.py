@@ -11,7 +11,7 @@ views' role check.
 from django.db.models import QuerySet
 from django.http import Http404
 
-from cases.access import get_on_visible_case, visible_cases
+from cases.access import get_on_visible_case, on_visible_cases
 from disclosure.models import DisclosureRequest, ReleaseJob
 from pps.models import User
 from pps.roles import CASE_WORKER_ROLES
@@ -21,7 +21,7 @@ def visible_disclosures(user: User) -> QuerySet[DisclosureRequest]:
     """Requests on cases the user may open; none for a volunteer (ACC-5) or an administrator."""
     if user.role not in CASE_WORKER_ROLES:
         return DisclosureRequest.objects.none()
-    return DisclosureRequest.objects.filter(case__in=visible_cases(user).values("pk"))
+    return on_visible_cases(user, DisclosureRequest.objects.all())
 
 
 def get_disclosure_for_user(user: User, case_id, disclosure_id, **kwargs) -> DisclosureRequest:

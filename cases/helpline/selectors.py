@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case as SqlCase
 from django.db.models import Q, Value, When
 
-from cases.access import visible_cases
+from cases.access import on_visible_cases, visible_cases
 from cases.helpline.services import separate_enquiry_case_ids
 from cases.models import Case, CaseLink, Child, Parent, Voicemail
 from cases.search.selectors import (
@@ -114,7 +114,7 @@ def find_matches(
             for key, condition in conditions.items()
         }
         rows = (
-            Parent.objects.filter(anything, case__in=visible.values("pk"))
+            on_visible_cases(user, Parent.objects.filter(anything))
             .annotate(details_matched=details_matched, **flags)
             .order_by("-details_matched", *[f"-{flag}" for flag in flags], "-case_id")
             .values_list("id", "case_id", *flags)[:MAX_CANDIDATES]

@@ -36,7 +36,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from cases.access import visible_cases
+from cases.access import on_visible_cases, visible_cases
 from cases.letters.services import cases_missing_a_statement
 from cases.models import Case, Task
 from consent.models import ConsentSettings
@@ -76,7 +76,7 @@ def tasks_due(user: User) -> QuerySet[Task]:
     mine_due = Q(owner=user, due_at__lt=end_of_today)
     due = mine_due | Q(due_at__lt=now) if user.role == Role.COORDINATOR else mine_due
     return (
-        Task.objects.filter(case__in=visible_cases(user).values("pk"), state=Task.State.OPEN)
+        on_visible_cases(user, Task.objects.filter(state=Task.State.OPEN))
         .filter(due)
         .select_related("case", "owner")
         .order_by("due_at", "pk")

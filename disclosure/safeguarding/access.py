@@ -8,7 +8,7 @@ alike, logged either way (ACC-6, ACC-7).
 
 from django.db.models import QuerySet
 
-from cases.access import visible_cases
+from cases.access import on_visible_cases
 from disclosure.safeguarding.models import (
     ChildProtectionOverride,
     NonDisclosureDecision,
@@ -26,7 +26,7 @@ REVIEWED = "reviewed"
 def _on_visible_cases(user: User, queryset: QuerySet) -> QuerySet:
     if user.role not in CASE_WORKER_ROLES:
         return queryset.none()
-    return queryset.filter(case__in=visible_cases(user).values("pk"))
+    return on_visible_cases(user, queryset)
 
 
 def visible_overrides(user: User) -> QuerySet[ChildProtectionOverride]:

@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from cases.access import visible_cases
+from cases.access import on_visible_cases
 from disclosure.due_dates import urgency
 from disclosure.models import OPEN_STATES, DisclosureRequest
 from pps.roles import Role
@@ -18,8 +18,8 @@ def disclosure_due_notice(context):
     if user.role != Role.COORDINATOR:
         return {"show": False}
     today = timezone.localdate()
-    due = DisclosureRequest.objects.filter(
-        case__in=visible_cases(user), state__in=OPEN_STATES
+    due = on_visible_cases(
+        user, DisclosureRequest.objects.filter(state__in=OPEN_STATES)
     ).values_list("due_on", flat=True)
     tags = [urgency(day, today) for day in due]
     overdue, due_soon = tags.count("overdue"), tags.count("due soon")

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from cases.access import get_case_for_user, visible_cases
+from cases.access import get_case_for_user, on_visible_cases, visible_cases
 from cases.family import services as family_services
-from cases.models import ChildInformation
+from cases.models import ChildInformation, Parent
 from pps.models import AccessLogEntry
 from tests.factories import make_case
 
@@ -27,6 +27,34 @@ def test_acc2_volunteer_sees_only_assigned_cases(
     make_case(service, staff)
     assert list(visible_cases(volunteer)) == [assigned_case]
     assert list(visible_cases(volunteer_unassigned)) == []
+
+
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "staff",
+        "coordinator",
+        "volunteer",
+        "volunteer_unassigned",
+        "other_service_staff",
+        "admin_user",
+    ],
+)
+def test_acc2_records_on_visible_cases_are_those_of_the_cases_the_user_sees(
+    request, service, staff, assigned_case, other_service, persona
+):
+    """``on_visible_cases`` keeps exactly the records of ``visible_cases``, as a
+    correlated EXISTS: never ``case IN (every visible case)``, which SQLite
+    builds in full before reading a single record."""
+    make_case(service, staff)
+    make_case(other_service, request.getfixturevalue("other_service_staff"))
+    user = request.getfixturevalue(persona)
+    records = on_visible_cases(user, Parent.objects.all())
+    expected = Parent.objects.filter(case__in=list(visible_cases(user)))
+    assert set(records) == set(expected)
+    if visible_cases(user).exists():
+        sql = str(records.query)
+        assert "EXISTS" in sql and "IN (SELECT" not in sql
 
 
 def test_acc1_admin_sees_no_case_content(case, admin_user, client_for):
