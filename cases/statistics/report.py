@@ -248,24 +248,11 @@ class TableRecipe:
 
 
 TableBuilder = Callable[[Service, Period], StatTable | TableRecipe]
-# A builder of one table for several periods at once, each period's own table.
-PeriodsBuilder = Callable[[Service, list[Period]], dict[Period, StatTable | TableRecipe]]
-_BUILDERS: dict[str, PeriodsBuilder] = {}
+_BUILDERS: dict[str, TableBuilder] = {}
 
 
 def register_table(name: str, builder: TableBuilder) -> None:
     """Add a table to every report (in registration order). Idempotent by name."""
-    _BUILDERS[name] = lambda service, periods: {
-        period: builder(service, period) for period in periods
-    }
-
-
-def register_periods_table(name: str, builder: PeriodsBuilder) -> None:
-    """As ``register_table``, for a table read once for all a trend's periods.
-
-    For a table that cannot be a ``TableRecipe`` (one computed from decrypted
-    values), so that a trend reads its rows once rather than once per period.
-    """
     _BUILDERS[name] = builder
 
 
@@ -291,8 +278,9 @@ def with_quarters(months: list[Period]) -> list[Period]:
 
 def build_tables(*, service: Service, periods: list[Period]) -> dict[Period, list[StatTable]]:
     """Every registered table for each period, the tallies of all run together."""
-    by_builder = [builder(service, periods) for builder in _BUILDERS.values()]
-    built = {period: [tables[period] for tables in by_builder] for period in periods}
+    built = {
+        period: [builder(service, period) for builder in _BUILDERS.values()] for period in periods
+    }
     recipes = [item for items in built.values() for item in items if isinstance(item, TableRecipe)]
     counters = iter(run_tallies(tally for recipe in recipes for tally in recipe.tallies.values()))
     return {

@@ -9,7 +9,7 @@ computes a band and keeps nothing else), so nothing but counts leaves here.
 import datetime
 from collections import Counter
 
-from django.db.models import BinaryField, IntegerField, Q, Value
+from django.db.models import BinaryField, Q
 from django.db.models.functions import Cast
 
 from cases.models import (
@@ -29,11 +29,9 @@ from cases.statistics.report import (
     Tally,
     by_column,
     choice_rows,
-    register_periods_table,
     register_table,
 )
 from pps.crypto import load_data_keys
-from pps.dates import start_of_day
 from pps.models import Service
 
 CONTACTS_TOTAL = "contacts"
@@ -157,84 +155,33 @@ def cases_opened_closed_archived(service: Service, period: Period) -> TableRecip
 
 def children_by_age_and_phase(service: Service, period: Period) -> StatTable:
     """Children in the cases worked on in the period (opened in it or with a contact in it)."""
-    return children_by_age_and_phase_over(service, [period])[period]
-
-
-def children_by_age_and_phase_over(
-    service: Service, periods: list[Period]
-) -> dict[Period, StatTable]:
-    """``children_by_age_and_phase`` for each period, the children read once for all.
-
-    One pass over the children of every period's cases (tens of thousands a
-    quarter in a large service): the dates of birth are read still encrypted,
-    every data key is then unwrapped in one key-store query, and each date is
-    decrypted once, through the field itself. Reading them decrypted would
-    unwrap the keys one query at a time; reading them per period would read
-    and decrypt a trend's children eight times over. Which periods each case
-    was worked on in is one more query, of case ids only.
-    """
-    first = min(period.start for period in periods)
-    after = max(period.end for period in periods)
-    date_of_birth = Child._meta.get_field("date_of_birth")
-    sealed_children = list(
-        Child.objects.filter(case__in=_worked_on(service, first, after).values("pk")).values_list(
-            "case_id",
-            "data_key_id",
-            Cast("date_of_birth", output_field=BinaryField()),
-            "school_phase",
-        )
-    )
-    load_data_keys({key_id for _, key_id, _, _ in sealed_children})
-    children = [
-        (case_id, date_of_birth.from_db_value(sealed, None, None), phase)
-        for case_id, _, sealed, phase in sealed_children
-    ]
-    cases_of = _cases_worked_on_in(service, periods)
-    return {
-        period: _children_table(
-            [
-                child
-                for child in children
-                if cases_of[period] is None or child[0] in cases_of[period]
-            ],
-            period.last_day,
-        )
-        for period in periods
-    }
-
-
-def _worked_on(service: Service, first: datetime.date, after: datetime.date):
-    """The service's cases opened, or with a contact, from ``first`` to before ``after``."""
+    start, end = period.moments()
     # Two indexed lookups (cases by opening date, contacts by date): an OR
     # across a join to contacts would scan every case and every contact.
-    contacted = Contact.objects.filter(
-        occurred_at__gte=start_of_day(first), occurred_at__lt=start_of_day(after)
+    contacted = Contact.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+    worked_on = Case.objects.filter(service=service).filter(
+        Q(opened_on__gte=period.start, opened_on__lt=period.end)
+        | Q(pk__in=contacted.values("case_id"))
     )
-    return Case.objects.filter(service=service).filter(
-        Q(opened_on__gte=first, opened_on__lt=after) | Q(pk__in=contacted.values("case_id"))
+    # One pass over a quarter's children (tens of thousands in a large
+    # service): the dates of birth are read still encrypted, every data key is
+    # then unwrapped in one key-store query, and only then decrypted, through
+    # the field itself. Reading them decrypted would unwrap the keys one query
+    # at a time; reading the keys first would read the children twice.
+    date_of_birth = Child._meta.get_field("date_of_birth")
+    children = list(
+        Child.objects.filter(case__in=worked_on.values("pk")).values_list(
+            "data_key_id", Cast("date_of_birth", output_field=BinaryField()), "school_phase"
+        )
     )
-
-
-def _cases_worked_on_in(service: Service, periods: list[Period]) -> dict[Period, set | None]:
-    """Each period's case ids, from one query; None for a lone period (all were read for it)."""
-    if len(periods) == 1:
-        return {periods[0]: None}
-    parts = [
-        _worked_on(service, period.start, period.end)
-        .order_by()
-        .values_list(Value(index, output_field=IntegerField()), "pk")
-        for index, period in enumerate(periods)
-    ]
-    cases_of = {period: set() for period in periods}
-    for index, case_id in parts[0].union(*parts[1:], all=True).order_by():
-        cases_of[periods[index]].add(case_id)
-    return cases_of
-
-
-def _children_table(children: list[tuple], last_day: datetime.date) -> StatTable:
+    load_data_keys({key_id for key_id, _, _ in children})
     phases = [*Child.SchoolPhase.choices, ("", NOT_RECORDED)]
     bands = [*(label for label, _, _ in AGE_BANDS), NOT_RECORDED]
-    grid = Counter((_age_band(born, last_day), phase) for _, born, phase in children)
+    last_day = period.last_day
+    grid = Counter(
+        (_age_band(date_of_birth.from_db_value(sealed, None, None), last_day), phase)
+        for _, sealed, phase in children
+    )
     return StatTable(
         key="children",
         title="Children by age band and school phase",
@@ -291,4 +238,4 @@ def register() -> None:
     )
     register_table("contacts_by_kind", contacts_by_kind)
     register_table("cases", cases_opened_closed_archived)
-    register_periods_table("children", children_by_age_and_phase_over)
+    register_table("children", children_by_age_and_phase)

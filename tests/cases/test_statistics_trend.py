@@ -129,8 +129,8 @@ def test_sta1_trend_columns_are_each_periods_own_report(service, staff, end):
 
 
 def test_sta1_trend_counts_each_periods_children_at_their_age_then(service, staff):
-    """The children are read once for the whole trend, yet each column counts only
-    the children of that period's cases, at their age on the period's last day."""
+    """Each column counts only the children of that period's cases, at their age on
+    the period's last day, as the period's own report does."""
     from cases import services
     from cases.statistics.tables import AGE_BANDS, children_by_age_and_phase
 
