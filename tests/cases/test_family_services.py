@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from cases import services as case_services
 from cases.access import visible_child_information
@@ -25,7 +26,8 @@ from pps.rules import RuleError
 from tests.factories import make_case, parent_fields
 from tests.raw_db import tables_containing
 
-TODAY = datetime.date.today()
+# Read at each use: a constant would go stale in a run that crosses midnight.
+TODAY = timezone.localdate
 
 
 def details_of(parent: Parent, **changes) -> dict:
@@ -73,7 +75,7 @@ def test_cas1_a_second_parent_is_added_only_with_their_agreement(case, staff):
     with pytest.raises(RuleError, match="first name and surname"):
         services.parent_add(case=case, by=staff, **(fields | {"family_name": "  "}))
     with pytest.raises(RuleError, match="cannot be in the future"):
-        future = TODAY + datetime.timedelta(days=1)
+        future = TODAY() + datetime.timedelta(days=1)
         services.parent_add(case=case, by=staff, **(fields | {"storage_agreed_on": future}))
     assert case.parents.count() == 2
 
@@ -90,7 +92,7 @@ def test_cas1_every_field_of_a_parent_is_corrected_in_one_save_with_who(case, st
         "email_permission": True,
         "address": "3 Harbour Row",
         "postcode": "TR1 2AB",
-        "storage_agreed_on": TODAY - datetime.timedelta(days=3),
+        "storage_agreed_on": TODAY() - datetime.timedelta(days=3),
         "storage_agreed_how": "in_person",
         "purpose_explained": False,
     }
@@ -203,7 +205,7 @@ def test_cas1_a_closed_or_archived_case_refuses_every_family_change(
             item=item, by=staff, expected_version=1, **item_details(text="X")
         ),
         "child_information_end": lambda: services.child_information_end(
-            item=item, by=staff, expected_version=1, ended_on=TODAY
+            item=item, by=staff, expected_version=1, ended_on=TODAY()
         ),
     }
     for status in ("closed", "archived"):
@@ -329,24 +331,24 @@ def test_cas2_information_is_added_corrected_and_ended_with_history(case, staff,
     )  # fmt: skip
     with pytest.raises(RuleError, match="must be today or in the past"):
         services.child_information_end(
-            item=plan, by=staff, expected_version=2, ended_on=TODAY + datetime.timedelta(days=1)
+            item=plan, by=staff, expected_version=2, ended_on=TODAY() + datetime.timedelta(days=1)
         )
     with pytest.raises(RuleError, match="on or after its start date"):
         services.child_information_end(
             item=plan, by=staff, expected_version=2, ended_on=datetime.date(2025, 8, 31)
         )
-    services.child_information_end(item=plan, by=staff, expected_version=2, ended_on=TODAY)
+    services.child_information_end(item=plan, by=staff, expected_version=2, ended_on=TODAY())
     stored = ChildInformation.objects.get(pk=plan.pk)
     assert (stored.text, stored.review_on, stored.ended_on) == (
         "EHC plan, amended after review",
         datetime.date(2026, 10, 1),
-        TODAY,
+        TODAY(),
     )
     texts = [row.text for row in stored.history.order_by("history_id")]
     assert texts[0] == "EHC plan issued by the LA" and len(texts) == 3
     assert {row.history_user for row in stored.history.all()} == {staff}
     with pytest.raises(RuleError, match="already been marked as ended"):
-        services.child_information_end(item=stored, by=staff, expected_version=3, ended_on=TODAY)
+        services.child_information_end(item=stored, by=staff, expected_version=3, ended_on=TODAY())
     with pytest.raises(ConflictError):
         services.child_information_update(
             item=stored, by=staff, expected_version=2, **item_details()
