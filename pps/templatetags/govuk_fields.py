@@ -57,7 +57,7 @@ def _choices(field, widget_type: str, classes: str, label_class: str) -> SafeStr
     """Radios or checkboxes, one per choice, in a fieldset."""
     kind = "radios" if widget_type == "radioselect" else "checkboxes"
     input_type = "radio" if kind == "radios" else "checkbox"
-    disabled = " disabled" if field.field.disabled else ""
+    disabled = _disabled(field)
     name = escape(field.html_name)
     items = "".join(
         f'\n      <div class="govuk-{kind}__item">\n'
@@ -86,7 +86,7 @@ def _date_boxes(field, label_class: str) -> SafeString:
     """The GOV.UK date input: day, month and year boxes (and a time box) in a fieldset."""
     widget = field.subwidgets[0].data
     error = " govuk-input--error" if field.errors else ""
-    disabled = " disabled" if field.field.disabled else ""
+    disabled = _disabled(field)
     boxes = []
     for box in widget["subwidgets"]:
         box_id = escape(box["attrs"].get("id", ""))
@@ -120,12 +120,7 @@ def _single_checkbox(field, classes: str, label_class: str) -> SafeString:
     """One checkbox with its label and hint beside it."""
     widget = field.subwidgets[0].data
     value = widget["value"]
-    hint = (
-        f'\n      <div id="{escape(_base_id(field))}-hint" class="govuk-hint govuk-checkboxes__hint">'
-        f"{conditional_escape(field.help_text)}</div>"
-        if field.help_text
-        else ""
-    )
+    hint = _hint(field, indent="      ", classes="govuk-hint govuk-checkboxes__hint")
     for_id = escape(field.id_for_label)
     return _assembled(
         f"{_group_open(field)}\n"
@@ -138,7 +133,8 @@ def _single_checkbox(field, classes: str, label_class: str) -> SafeString:
         f"{'' if value is None else f' value={_quoted(value)}'}"
         f"{_passed_attrs(widget['attrs'])}{_described_by(field)}>\n"
         f'      <label class="govuk-label govuk-checkboxes__label{_extra(label_class)}"'
-        f' for="{for_id}">{conditional_escape(field.label)}</label>{hint}\n'
+        f' for="{for_id}">{conditional_escape(field.label)}</label>\n'
+        f"{hint}"
         "    </div>\n"
         "  </div>\n"
         "</div>\n"
@@ -157,17 +153,11 @@ def _labelled_control(field, widget_type: str, classes: str, label_class: str) -
         control = _input(field, widget_type, classes)
     else:
         control = conditional_escape(field)
-    hint = (
-        f'  <div id="{escape(_base_id(field))}-hint" class="govuk-hint">'
-        f"{conditional_escape(field.help_text)}</div>\n"
-        if field.help_text
-        else ""
-    )
     return _assembled(
         f"{_group_open(field)}\n"
         f'  <label class="govuk-label{_extra(label_class)}" for="{escape(field.id_for_label)}">'
         f"{conditional_escape(field.label)}</label>\n"
-        f"{hint}{_errors(field, indent='  ')}  {control}\n"
+        f"{_hint(field, indent='  ')}{_errors(field, indent='  ')}  {control}\n"
         "</div>\n"
     )
 
@@ -185,7 +175,7 @@ def _select(field, classes: str) -> str:
         f'<select class="govuk-select{error}{_extra(widget.attrs.get("class"))}{_extra(classes)}"'
         f' id="{escape(field.id_for_label)}" name="{escape(field.html_name)}"'
         f"{' multiple' if widget.allow_multiple_selected else ''}"
-        f"{' disabled' if field.field.disabled else ''}"
+        f"{_disabled(field)}"
         f"{' aria-invalid="true"' if field.errors else ''}{_described_by(field)}>\n"
         f"    {options}\n"
         "  </select>"
@@ -219,7 +209,7 @@ def _file(field, classes: str) -> str:
                 '    <div class="govuk-checkboxes__item">\n'
                 f'      <input class="govuk-checkboxes__input" id="{escape(widget["checkbox_id"])}"'
                 f' name="{escape(widget["checkbox_name"])}" type="checkbox"'
-                f"{' disabled' if field.field.disabled else ''}>\n"
+                f"{_disabled(field)}>\n"
                 '      <label class="govuk-label govuk-checkboxes__label"'
                 f' for="{escape(widget["checkbox_id"])}">Remove the current file</label>\n'
                 "    </div>\n"
@@ -279,13 +269,17 @@ def _legend(field, label_class: str) -> str:
     )
 
 
-def _hint(field) -> str:
+def _hint(field, indent: str = "    ", classes: str = "govuk-hint") -> str:
     if not field.help_text:
         return ""
     return (
-        f'    <div id="{escape(_base_id(field))}-hint" class="govuk-hint">'
+        f'{indent}<div id="{escape(_base_id(field))}-hint" class="{classes}">'
         f"{conditional_escape(field.help_text)}</div>\n"
     )
+
+
+def _disabled(field) -> str:
+    return " disabled" if field.field.disabled else ""
 
 
 def _errors(field, indent: str = "    ") -> str:

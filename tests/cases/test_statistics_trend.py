@@ -14,6 +14,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from cases import services
 from cases.statistics import jobs
 from cases.statistics.models import StatisticsExport, StatisticsExportJob
 from cases.statistics.quarters import audit_quarter, trend_column
@@ -25,6 +26,7 @@ from cases.statistics.report import (
     build_report,
     last_complete,
 )
+from cases.statistics.tables import AGE_BANDS, children_by_age_and_phase
 from cases.statistics.trend import build_trend, trend_table_of
 from cases.statistics.trend_export import trend_chart, trend_csv, trend_pdf
 from pps.pdf import MARKING
@@ -131,8 +133,6 @@ def test_sta1_trend_columns_are_each_periods_own_report(service, staff, end):
 def test_sta1_trend_counts_each_periods_children_at_their_age_then(service, staff):
     """Each column counts only the children of that period's cases, at their age on
     the period's last day, as the period's own report does."""
-    from cases import services
-    from cases.statistics.tables import AGE_BANDS, children_by_age_and_phase
 
     def family(born, *contact_days):
         case = make_case(service, staff)
